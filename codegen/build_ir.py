@@ -1,0 +1,233 @@
+"""Build the IR from a resolved spec (pure).
+
+Input: the spec mapping, its source path, and Settings. Output: `ir.Api` with models
+(named schemas), operations sorted by (path, method), and the resource tree that places
+each operation on the client (`updateChatCompletion` → `client.chat.completions.update`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from .config import Settings
+from .errors import CodegenError, Problem
+from .ir import Api, Model, Operation, Param, Resource
+from .naming import dedupe, pascal, snake
+from .prune import HTTP_METHODS
+from .refs import escape, resolve_ref
+from .schemas import SchemaSet, model_schemas
+
+JSON = "application/json"
+
+
+def build_api(spec: dict[str, Any], *, source: str, settings: Settings) -> Api:
+    schemas = model_schemas(spec, source=source, renames=settings.renames)
+    problems: list[Problem] = []
+    operations: list[Operation] = []
+    for path, item in sorted((spec.get("paths") or {}).items()):
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if isinstance(op, dict):
+                try:
+                    operations.append(
+                        _operation(spec, schemas, path, method, op, item, source=source, settings=settings)
+                    )
+                except CodegenError as exc:
+                    problems.extend(exc.problems)
+    if problems:
+        raise CodegenError(problems)
+    models = tuple(Model(name, schemas.pointers[name], schemas.defs[name]) for name in sorted(schemas.defs))
+    info = spec.get("info") or {}
+    return Api(
+        title=str(info.get("title", "API")),
+        version=str(info.get("version", "")),
+        base_url=str(((spec.get("servers") or [{}])[0]).get("url", "http://localhost")),
+        spec_label=settings.spec_label or settings.spec.name,
+        spec_sha256=hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest(),
+        models=models,
+        operations=tuple(operations),
+        root=_resource_tree(operations),
+    )
+
+
+def _operation(
+    spec: dict[str, Any],
+    schemas: SchemaSet,
+    path: str,
+    method: str,
+    op: dict[str, Any],
+    item: dict[str, Any],
+    *,
+    source: str,
+    settings: Settings,
+) -> Operation:
+    at = f"/paths/{escape(path)}/{method}"
+    op_id = str(op.get("operationId") or snake(f"{method}_{path}"))
+    placement = settings.resources.get(op_id, snake(op_id))
+    *resource, name = placement.split(".")
+    params = _parameters(
+        spec, schemas, [*item.get("parameters", []), *op.get("parameters", [])], op_id, at, source=source
+    )
+    body, body_model, body_required = _body(spec, schemas, op, op_id, at, source=source, taken={p.name for p in params})
+    return Operation(
+        operation_id=op_id,
+        method=method.upper(),
+        path=path,
+        resource=tuple(resource),
+        name=name,
+        summary=str(op.get("summary") or op.get("description") or "").strip(),
+        deprecated=bool(op.get("deprecated")),
+        params=params,
+        body=body,
+        body_model=body_model,
+        body_required=body_required,
+        response_type=_response_type(spec, schemas, op, op_id, at, source=source),
+    )
+
+
+def _deref(spec: dict[str, Any], node: Any, *, source: str, at: str) -> Any:
+    seen = 0
+    while isinstance(node, Mapping) and "$ref" in node and seen < 32:
+        node = resolve_ref(spec, node["$ref"], source=source, at=at)
+        seen += 1
+    return node
+
+
+def _parameters(
+    spec: dict[str, Any], schemas: SchemaSet, raw: list[Any], op_id: str, at: str, *, source: str
+) -> tuple[Param, ...]:
+    by_key: dict[tuple[str, str], dict[str, Any]] = {}
+    for index, entry in enumerate(raw):
+        param = _deref(spec, entry, source=source, at=f"{at}/parameters/{index}")
+        by_key[(param.get("in", ""), param.get("name", ""))] = param  # operation-level wins
+    params: list[Param] = []
+    taken: set[str] = set()
+    order = {"path": 0, "query": 1, "header": 2}
+    for (location, wire), param in sorted(by_key.items(), key=lambda kv: order.get(kv[0][0], 9)):
+        if location not in order:
+            raise CodegenError.at(source, at, f"parameter {wire!r} in {location!r} is not supported")
+        schema = schemas.add_inline(param.get("schema", {}), pascal(op_id) + pascal(wire), f"{at}/parameters")
+        name = dedupe(snake(wire), taken)
+        taken.add(name)
+        params.append(
+            Param(
+                name=name,
+                wire_name=wire,
+                location=location,  # type: ignore[arg-type]
+                required=bool(param.get("required")) or location == "path",
+                type=type_expr(schema, schemas.defs),
+                description=str(param.get("description", "")).strip(),
+            )
+        )
+    return tuple(params)
+
+
+def _body(
+    spec: dict[str, Any], schemas: SchemaSet, op: dict[str, Any], op_id: str, at: str, *, source: str, taken: set[str]
+) -> tuple[tuple[Param, ...], str | None, bool]:
+    request = _deref(spec, op.get("requestBody"), source=source, at=f"{at}/requestBody")
+    if not request:
+        return (), None, False
+    content = request.get("content") or {}
+    if JSON not in content:
+        raise CodegenError.at(
+            source, f"{at}/requestBody", f"request content {sorted(content)} unsupported (only {JSON})"
+        )
+    raw = content[JSON].get("schema") or {}
+    converted = schemas.add_inline(raw, pascal(op_id) + "Request", f"{at}/requestBody/content/{escape(JSON)}/schema")
+    model = converted.get("$ref", "").removeprefix("#/$defs/")
+    definition = schemas.defs.get(model, {})
+    if not model or "properties" not in definition:
+        raise CodegenError.at(source, f"{at}/requestBody", "a JSON request body must be an object with properties")
+    required = set(definition.get("required", []))
+    fields: list[Param] = []
+    for wire, prop in definition["properties"].items():
+        name = dedupe(snake(wire), taken | {f.name for f in fields})
+        fields.append(
+            Param(
+                name=name,
+                wire_name=wire,
+                location="body",
+                required=wire in required,
+                type=type_expr(prop, schemas.defs),
+                description=str(prop.get("description", "")).strip(),
+            )
+        )
+    return tuple(fields), model, bool(request.get("required"))
+
+
+def _response_type(
+    spec: dict[str, Any], schemas: SchemaSet, op: dict[str, Any], op_id: str, at: str, *, source: str
+) -> str:
+    responses = op.get("responses") or {}
+    for code in sorted(responses):
+        if not str(code).startswith("2"):
+            continue
+        response = _deref(spec, responses[code], source=source, at=f"{at}/responses/{code}")
+        content = response.get("content") or {}
+        if not content:
+            return "None"
+        if JSON not in content:
+            raise CodegenError.at(source, f"{at}/responses/{code}", f"response content {sorted(content)} unsupported")
+        schema = content[JSON].get("schema") or {}
+        hint = pascal(op_id) + "Response"
+        return type_expr(
+            schemas.add_inline(schema, hint, f"{at}/responses/{code}/content/{escape(JSON)}/schema"), schemas.defs
+        )
+    return "None"
+
+
+def type_expr(schema: Mapping[str, Any], defs: Mapping[str, Mapping[str, Any]]) -> str:
+    """The Python type a converted schema validates to, for signatures (not for validation)."""
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        name = ref.removeprefix("#/$defs/")
+        target = defs.get(name, {})
+        is_class = (
+            "properties" in target
+            or "enum" in target
+            or (target.get("type") == "object" and "additionalProperties" not in target)
+        )
+        return name if is_class else type_expr(target, defs)
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            parts: list[str] = []
+            for branch in schema[key]:
+                expr = type_expr(branch, defs)
+                if expr not in parts:
+                    parts.append(expr)
+            if "None" in parts:  # None last, as people write it
+                parts = [p for p in parts if p != "None"] + ["None"]
+            return " | ".join(parts)
+    if "allOf" in schema:
+        return type_expr(schema["allOf"][0], defs) if len(schema["allOf"]) == 1 else "dict[str, Any]"
+    if "const" in schema:
+        return f"Literal[{schema['const']!r}]"
+    kind = schema.get("type")
+    if kind == "array":
+        return f"list[{type_expr(schema.get('items', {}), defs)}]"
+    if kind == "object":
+        extra = schema.get("additionalProperties")
+        return f"dict[str, {type_expr(extra, defs)}]" if isinstance(extra, Mapping) and extra else "dict[str, Any]"
+    return {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}.get(
+        str(kind), "Any"
+    )
+
+
+def _resource_tree(operations: list[Operation]) -> Resource:
+    def build(prefix: tuple[str, ...]) -> Resource:
+        depth = len(prefix)
+        children = sorted(
+            {op.resource[depth] for op in operations if op.resource[:depth] == prefix and len(op.resource) > depth}
+        )
+        return Resource(
+            attribute=prefix[-1] if prefix else "",
+            class_name="".join(pascal(p) for p in prefix) + "Resource" if prefix else "",
+            children=tuple(build((*prefix, child)) for child in children),
+            operations=tuple(sorted((op for op in operations if op.resource == prefix), key=lambda op: op.name)),
+        )
+
+    return build(())

@@ -1,0 +1,86 @@
+"""Command line: the only module that prints or exits.
+
+python -m codegen prune SOURCE --operation ID [--operation ID ...] --out FILE
+python -m codegen generate [--spec PATH] [--overlay PATH] [--out DIR] [--package NAME]
+python -m codegen check [--spec PATH] [--overlay PATH] [--out DIR] [--package NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import CodegenError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m codegen", description="OpenAPI → typed Python SDK generator")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    prune = commands.add_parser("prune", help="cut an upstream spec down to some operations")
+    prune.add_argument("source", type=Path)
+    prune.add_argument("--operation", action="append", required=True, dest="operations", metavar="ID")
+    prune.add_argument("--out", type=Path, required=True)
+
+    for name, text in (
+        ("generate", "generate the SDK into --out"),
+        ("check", "exit 1 with a diff when --out is not what generate would write"),
+    ):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("--spec", type=Path)
+        sub.add_argument("--overlay", type=Path, help="an Overlay 1.0 file; 'none' applies none")
+        sub.add_argument("--out", type=Path)
+        sub.add_argument("--package")
+        sub.add_argument("--config", type=Path, help="a pyproject.toml with [tool.codegen] (default: ./pyproject.toml)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "prune":
+            return _prune(args)
+        return _generate(args)
+    except CodegenError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+
+
+def _prune(args: argparse.Namespace) -> int:
+    from .load import dump_yaml, load_document
+    from .prune import prune
+    from .write import write_text_atomic
+
+    document = load_document(args.source)
+    pruned = prune(document.data, args.operations, source=document.source)
+    write_text_atomic(args.out, dump_yaml(pruned))
+    print(f"wrote {args.out} ({len(pruned.get('components', {}).get('schemas', {}))} schemas)")
+    return 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from .config import load_settings
+    from .pipeline import generate
+    from .write import diff_tree, write_tree
+
+    settings = load_settings(
+        args.config,
+        spec=args.spec,
+        overlay=args.overlay,
+        out=args.out,
+        package=args.package,
+    )
+    files = generate(settings)
+    if args.command == "check":
+        diff = diff_tree(settings.out, files)
+        if diff:
+            sys.stdout.write(diff)
+            print(f"\n{settings.out} is stale: run `make generate` and commit the result.", file=sys.stderr)
+            return 1
+        print(f"{settings.out} is up to date ({len(files)} files)")
+        return 0
+    changed = write_tree(settings.out, files)
+    print(f"wrote {settings.out}: {len(files)} files, {changed} changed")
+    return 0

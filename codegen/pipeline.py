@@ -1,0 +1,32 @@
+"""The whole pipeline, as one function: load → overlay → validate → IR → render → format.
+
+Input: Settings. Output: {relative path: text} for the output directory. Only `load`
+reads from disk here; writing is the caller's job (see write.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from .build_ir import build_api
+from .config import Settings
+from .format import format_files
+from .load import load_document
+from .overlay import apply_overlay
+from .render_client import header, render_client
+from .render_models import is_class, render_models
+from .validate import validate_spec
+
+
+def generate(settings: Settings) -> dict[PurePosixPath, str]:
+    document = load_document(settings.spec)
+    spec = document.data
+    if settings.overlay is not None:
+        spec = apply_overlay(spec, load_document(settings.overlay))
+    validate_spec(spec, source=document.source)
+    api = build_api(spec, source=document.source, settings=settings)
+    classes = {m.name for m in api.models if is_class(m.schema)}
+    models = render_models({m.name: m.schema for m in api.models}, classes=classes, source=document.source)
+    files = render_client(api, settings)
+    files[PurePosixPath(settings.package) / "models.py"] = f'{header(api)}\n"""Models of {api.title}."""\n\n{models}'
+    return format_files(dict(sorted(files.items())))

@@ -1,0 +1,158 @@
+"""The one adapter over datamodel-code-generator.
+
+Input: named model schemas ({class name: JSON Schema}, refs as `#/$defs/<name>`).
+Output: the source of models.py (pydantic v2), before black.
+
+datamodel-code-generator is used as a library with options fixed here, so its output does
+not depend on the caller's config files. Options and why:
+- collapse_root_models: fields use `dict[str, str]`, `list[...]` directly, no `.root` hops;
+- use_subclass_enum: enums subclass `str`, so members compare equal to their values;
+- extra_fields="allow": a field a newer server sends is kept in `model_extra`;
+- use_field_description / use_schema_description: descriptions become docstrings;
+- keep_model_order: classes follow our sorted order, so a diff shows only what changed.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import CodegenError
+from .schemas import nullable
+
+_HEADER = re.compile(r"\A(#[^\n]*\n)+\n*")
+
+
+def render_models(defs: Mapping[str, dict[str, Any]], *, classes: set[str], source: str) -> str:
+    from datamodel_code_generator import generate
+    from datamodel_code_generator.enums import DataModelType, InputFileType
+    from datamodel_code_generator.format import PythonVersion
+
+    document = {"$defs": _inline_aliases(defs, classes)}
+    try:
+        code = generate(
+            json.dumps(document),
+            input_file_type=InputFileType.JsonSchema,
+            output_model_type=DataModelType.PydanticV2BaseModel,
+            target_python_version=PythonVersion.PY_310,
+            disable_timestamp=True,
+            formatters=[],
+            collapse_root_models=True,
+            use_subclass_enum=True,
+            use_annotated=True,
+            field_constraints=True,
+            set_default_enum_member=True,
+            use_schema_description=True,
+            use_field_description=True,
+            extra_fields="allow",
+            use_standard_collections=True,
+            use_union_operator=True,
+            keep_model_order=True,
+            capitalise_enum_members=False,
+        )
+    except Exception as exc:  # the library raises many types; report them as one
+        raise CodegenError.at(source, "/components/schemas", f"models stage failed: {exc}") from None
+    assert isinstance(code, str)
+    code = _HEADER.sub("", code)
+    code = _drop_root_placeholder(code)
+    _check_classes(code, classes, source)
+    return _tidy_module(code)
+
+
+def is_class(schema: Mapping[str, Any]) -> bool:
+    """Objects with properties and enums become classes; maps, lists and unions stay plain types."""
+    return "properties" in schema or "enum" in schema or schema == {"type": "object"}
+
+
+def _inline_aliases(defs: Mapping[str, dict[str, Any]], classes: set[str]) -> dict[str, Any]:
+    """Replace refs to non-class schemas with their content, so fields read `dict[str, str]`, not a RootModel."""
+
+    def inline(node: Any, trail: tuple[str, ...]) -> Any:
+        if isinstance(node, dict):
+            branches = node.get("anyOf")
+            if isinstance(branches, list) and len(branches) == 2 and branches[1] == {"type": "null"}:
+                inner = inline(branches[0], trail)
+                rest = {k: v for k, v in node.items() if k != "anyOf"}
+                return {**nullable(inner), **rest}
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                name = ref.removeprefix("#/$defs/")
+                if name not in classes and name in defs and name not in trail:
+                    rest = {k: v for k, v in node.items() if k != "$ref"}
+                    return {**inline(defs[name], (*trail, name)), **rest}
+                return node
+            return {key: inline(value, trail) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(value, trail) for value in node]
+        return node
+
+    # Enums first: a field default such as `ServiceTier.auto` needs the enum defined above it.
+    order = sorted((name for name in defs if name in classes), key=lambda name: ("enum" not in defs[name], name))
+    return {name: inline(defs[name], (name,)) for name in order}
+
+
+def _tidy_module(code: str) -> str:
+    """Imports sorted and used, enums and aliases before the classes that use them, an `__all__`."""
+    tree = ast.parse(code)
+    lines = code.splitlines(keepends=True)
+    imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    rest = [node for node in tree.body if node not in imports]
+    blocks = ["".join(lines[_start(node) - 1 : node.end_lineno]).strip("\n") + "\n" for node in rest]
+    first = [b for b, n in zip(blocks, rest, strict=True) if not _is_model_class(n)]
+    body = "\n\n".join(first + [b for b, n in zip(blocks, rest, strict=True) if _is_model_class(n)])
+    used = set(re.findall(r"\b\w+\b", body))
+    groups: dict[int, list[str]] = {0: [], 1: [], 2: []}
+    for node in imports:
+        if isinstance(node, ast.ImportFrom):
+            kept = sorted(a.name for a in node.names if a.name in used or node.module == "__future__")
+            if kept:
+                group = 0 if node.module == "__future__" else 1 if _module(node) in _STDLIB else 2
+                groups[group].append(f"from {node.module} import {', '.join(kept)}")
+        else:
+            groups[1 if _module(node) in _STDLIB else 2].append(ast.unparse(node))
+    head = "\n\n".join("\n".join(sorted(g)) for g in groups.values() if g)
+    names = sorted(node.name for node in rest if isinstance(node, ast.ClassDef))
+    exports = "__all__ = [\n" + "".join(f"    {name!r},\n" for name in names) + "]\n"
+    # Resolve forward references now: a class left incomplete until first use would also miss
+    # pydantic's DeprecationWarning descriptors on its deprecated fields.
+    models = [n.name for n in rest if isinstance(n, ast.ClassDef) and _is_model_class(n)]
+    rebuild = "".join(f"{name}.model_rebuild()\n" for name in models)
+    return f"{head}\n\n{exports}\n\n{body}\n\n{rebuild}"
+
+
+_STDLIB = frozenset({"enum", "typing", "datetime", "collections", "decimal", "uuid", "ipaddress", "pathlib"})
+
+
+def _start(node: ast.stmt) -> int:
+    decorators: list[ast.expr] = getattr(node, "decorator_list", [])
+    return min([node.lineno, *(d.lineno for d in decorators)])
+
+
+def _is_model_class(node: ast.stmt) -> bool:
+    """A class that is not an enum: it may refer to enums and aliases defined before it."""
+    if not isinstance(node, ast.ClassDef):
+        return False
+    return not any(isinstance(base, ast.Name) and base.id == "Enum" for base in node.bases)
+
+
+def _module(node: ast.Import | ast.ImportFrom) -> str:
+    if isinstance(node, ast.ImportFrom):
+        return (node.module or "").split(".")[0]
+    return node.names[0].name.split(".")[0]
+
+
+def _drop_root_placeholder(code: str) -> str:
+    """A schema of only `$defs` yields an empty `Model` root class; it is not part of the API."""
+    return re.sub(r"\nclass Model\(RootModel\[Any\]\):\n    root: Any\n", "\n", code)
+
+
+def _check_classes(code: str, expected: set[str], source: str) -> None:
+    """Cross-check the halves: every class the client refers to must exist in models.py."""
+    tree = ast.parse(code)
+    defined = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    missing = sorted(expected - defined)
+    if missing:
+        raise CodegenError.at(source, "/components/schemas", f"models stage did not define {', '.join(missing)}")

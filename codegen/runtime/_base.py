@@ -1,0 +1,438 @@
+"""The hand-written core every generated method calls.
+
+`BaseClient` holds everything that does no I/O: options, headers, building a request,
+deciding on retries, turning a response into a model or an error. `SyncAPIClient` and
+`AsyncAPIClient` differ only in how they send and sleep, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import logging
+import os
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+from urllib.parse import quote
+
+import httpx
+import pydantic
+
+from ._constants import DEFAULT_BASE_URL, ENV_PREFIX, USER_AGENT
+from ._exceptions import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    OpenAIError,
+    status_error,
+)
+from ._lenient import lenient_value
+
+__all__ = ["NOT_GIVEN", "AsyncAPIClient", "Endpoint", "NotGiven", "RetryEvent", "SyncAPIClient"]
+
+_T = TypeVar("_T")
+_Self = TypeVar("_Self")
+log = logging.getLogger(__package__ or "sdk")
+
+DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+DEFAULT_BACKOFF = (0.5, 8.0)  # initial and maximum delay between retries, seconds
+MAX_SERVER_DELAY = 120.0  # a longer Retry-After is not waited for; our own backoff is used instead
+_RETRY_STATUSES = frozenset({408, 409, 429})
+
+Headers = Mapping[str, str]
+Query = Mapping[str, object]
+Body = Mapping[str, object]
+TimeoutTypes = float | httpx.Timeout | None
+
+
+class NotGiven:
+    """Marks an argument the caller left out, as opposed to one set to None."""
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+
+
+@dataclass(frozen=True, slots=True)
+class RetryEvent:
+    """What `on_retry` receives before each retry's wait."""
+
+    attempt: int  # 1 for the first retry
+    delay: float  # seconds we are about to wait
+    request: httpx.Request
+    response: httpx.Response | None  # None after a connection error or timeout
+    error: Exception | None
+
+
+@dataclass(slots=True)
+class Endpoint(Generic[_T]):
+    """One operation, built once at import: what a call needs besides its arguments."""
+
+    method: str
+    path: str
+    response: Any  # a type: a pydantic model, list[...], or None for no body
+    body_model: type[pydantic.BaseModel] | None = None
+    path_params: tuple[str, ...] = ()
+    _adapter: pydantic.TypeAdapter[Any] | None = field(default=None, init=False, repr=False)
+
+    def parse_json(self, content: bytes) -> _T:
+        if isinstance(self.response, type) and issubclass(self.response, pydantic.BaseModel):
+            return self.response.model_validate_json(content)  # type: ignore[return-value]
+        if self._adapter is None:
+            self._adapter = pydantic.TypeAdapter(self.response)
+        return self._adapter.validate_json(content)  # type: ignore[no-any-return]
+
+
+def _env(name: str) -> str | None:
+    return os.environ.get(f"{ENV_PREFIX}_{name}") or None
+
+
+def _configure_logging() -> None:
+    level = (_env("LOG") or "").lower()
+    if level in ("debug", "info") and not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("[%(asctime)s - %(name)s:%(lineno)d - %(levelname)s] %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.DEBUG if level == "debug" else logging.INFO)
+
+
+_configure_logging()
+
+
+def encode_path(endpoint: Endpoint[Any], values: Mapping[str, object]) -> str:
+    """Fill the path template; each value is one percent-encoded segment."""
+    path = endpoint.path
+    for name in endpoint.path_params:
+        value = values[name]
+        text = value if isinstance(value, str) else str(value)
+        if not text:
+            raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
+        if text in (".", ".."):
+            raise ValueError(f"`{name}` cannot be {text!r}: it would change the path")
+        path = path.replace("{" + name + "}", quote(text, safe=""))
+    return path
+
+
+class BaseClient:
+    """Options and request/response logic shared by `Client` and `AsyncClient`."""
+
+    api_key: str
+    organization: str | None
+    project: str | None
+    base_url: httpx.URL
+    timeout: TimeoutTypes
+    max_retries: int
+    backoff: tuple[float, float]
+    strict_response_validation: bool
+    on_retry: Callable[[RetryEvent], None] | None
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        organization: str | None,
+        project: str | None,
+        base_url: str | httpx.URL | None,
+        timeout: TimeoutTypes | NotGiven,
+        max_retries: int,
+        backoff: tuple[float, float],
+        default_headers: Headers | None,
+        default_query: Query | None,
+        strict_response_validation: bool,
+        on_retry: Callable[[RetryEvent], None] | None,
+    ) -> None:
+        api_key = api_key if api_key is not None else _env("API_KEY")
+        if not api_key:
+            raise OpenAIError(
+                "The api_key client option must be set either by passing api_key to the client "
+                f"or by setting the {ENV_PREFIX}_API_KEY environment variable"
+            )
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ValueError(f"max_retries must be a non-negative integer, got {max_retries!r}")
+        initial, maximum = backoff
+        if not 0 <= initial <= maximum:
+            raise ValueError(f"backoff must be (initial, maximum) with 0 <= initial <= maximum, got {backoff!r}")
+        self.api_key = api_key
+        self.organization = organization if organization is not None else _env("ORG_ID")
+        self.project = project if project is not None else _env("PROJECT_ID")
+        self.base_url = httpx.URL(str(base_url or _env("BASE_URL") or DEFAULT_BASE_URL).rstrip("/") + "/")
+        self.timeout = DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout
+        self.max_retries = max_retries
+        self.backoff = (float(initial), float(maximum))
+        self.strict_response_validation = strict_response_validation
+        self.on_retry = on_retry
+        self._custom_headers = dict(default_headers or {})
+        self._custom_query = dict(default_query or {})
+        self._headers = self._build_default_headers()
+        self._url_prefix = str(self.base_url).rstrip("/")
+
+    def _build_default_headers(self) -> dict[str, str]:
+        headers = {
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
+            "Authorization": f"Bearer {self.api_key}",
+        }
+        if self.organization:
+            headers["OpenAI-Organization"] = self.organization
+        if self.project:
+            headers["OpenAI-Project"] = self.project
+        headers.update(self._custom_headers)
+        return headers
+
+    # -- requests --------------------------------------------------------------------------
+
+    def _build_request(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        endpoint: Endpoint[Any],
+        *,
+        path: Mapping[str, object] | None,
+        query: Mapping[str, object] | None,
+        body: Mapping[str, object] | None,
+        extra_headers: Headers | None,
+        extra_query: Query | None,
+        extra_body: Body | None,
+        timeout: TimeoutTypes | NotGiven,
+    ) -> httpx.Request:
+        url = self._url_prefix + encode_path(endpoint, path or {})
+        content: bytes | None = None
+        if endpoint.body_model is not None:
+            model = endpoint.body_model.model_validate({k: v for k, v in (body or {}).items() if v is not NOT_GIVEN})
+            if extra_body:
+                merged = {**model.model_dump(mode="json", by_alias=True, exclude_unset=True), **extra_body}
+                content = json.dumps(merged, separators=(",", ":"), ensure_ascii=False).encode()
+            else:
+                content = model.model_dump_json(by_alias=True, exclude_unset=True).encode()
+        elif extra_body:
+            content = json.dumps(dict(extra_body), separators=(",", ":"), ensure_ascii=False).encode()
+        params = {**self._custom_query, **{k: v for k, v in (query or {}).items() if v is not NOT_GIVEN}}
+        if extra_query:
+            params.update(extra_query)
+        headers = {**self._headers, **extra_headers} if extra_headers else self._headers
+        return http.build_request(
+            endpoint.method,
+            url,
+            params=params or None,  # type: ignore[arg-type]
+            headers=headers,
+            content=content,
+            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
+        )
+
+    # -- retries ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _should_retry(response: httpx.Response) -> bool:
+        override = response.headers.get("x-should-retry")
+        if override == "true":
+            return True
+        if override == "false":
+            return False
+        return response.status_code in _RETRY_STATUSES or response.status_code >= 500
+
+    def _retry_delay(self, attempt: int, response: httpx.Response | None) -> float:
+        """Seconds to wait before retry number `attempt` (1-based)."""
+        server = _server_delay(response) if response is not None else None
+        if server is not None and 0 <= server <= MAX_SERVER_DELAY:
+            return server
+        initial, maximum = self.backoff
+        delay = min(initial * 2.0 ** (attempt - 1), maximum)
+        return delay * (1 - 0.25 * random.random())
+
+    def _before_retry(
+        self, attempt: int, request: httpx.Request, response: httpx.Response | None, error: Exception | None
+    ) -> float:
+        delay = self._retry_delay(attempt, response)
+        reason = f"status {response.status_code}" if response is not None else type(error).__name__
+        log.info(
+            "retrying %s %s in %.2fs (retry %d of %d, %s)",
+            request.method,
+            request.url.path,
+            delay,
+            attempt,
+            self.max_retries,
+            reason,
+        )
+        if self.on_retry is not None:
+            self.on_retry(RetryEvent(attempt=attempt, delay=delay, request=request, response=response, error=error))
+        return delay
+
+    # -- responses -------------------------------------------------------------------------
+
+    def _process_response(self, endpoint: Endpoint[_T], response: httpx.Response) -> _T:
+        log.debug(
+            "%s %s -> %d (request id %s)",
+            response.request.method,
+            response.request.url.path,
+            response.status_code,
+            response.headers.get("x-request-id"),
+        )
+        if response.status_code >= 400:
+            raise status_error(response)
+        if endpoint.response is None:
+            return None  # type: ignore[return-value]
+        content = response.content
+        try:
+            parsed = endpoint.parse_json(content)
+        except pydantic.ValidationError as exc:
+            error = _validation_error(response, exc)
+            if self.strict_response_validation or error.body is None:
+                raise error from exc
+            log.debug("response does not match the schema; keeping it as sent: %s", exc)
+            parsed = lenient_value(endpoint.response, error.body)
+        request_id = response.headers.get("x-request-id")
+        if request_id is not None and isinstance(parsed, pydantic.BaseModel):
+            object.__setattr__(parsed, "_request_id", request_id)
+        return parsed
+
+
+def _validation_error(response: httpx.Response, exc: pydantic.ValidationError) -> APIResponseValidationError:
+    first = exc.errors()[0]["type"] if exc.error_count() else ""
+    if first.startswith("json_"):
+        return APIResponseValidationError(
+            response, None, message=f"The response body is not valid JSON: {exc.errors()[0]['msg']}"
+        )
+    try:
+        body: object = response.json()
+    except ValueError:
+        body = None
+    return APIResponseValidationError(response, body, message=f"The response does not match the schema: {exc}")
+
+
+def _server_delay(response: httpx.Response) -> float | None:
+    """The delay the server asks for: `retry-after-ms`, then `Retry-After` (seconds or HTTP date)."""
+    headers = response.headers
+    value = headers.get("retry-after-ms")
+    if value is not None:
+        try:
+            return float(value) / 1000
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        parsed = email.utils.parsedate_tz(value)
+        if parsed is None:
+            return None
+        return float(email.utils.mktime_tz(parsed) - time.time())
+
+
+class SyncAPIClient(BaseClient):
+    _http: httpx.Client
+
+    def __init__(self, *, http_client: httpx.Client | None, **options: Any) -> None:
+        super().__init__(**options)
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise TypeError(f"http_client must be an httpx.Client, got {type(http_client).__name__}")
+        self._owns_http = http_client is None
+        self._http = (
+            http_client if http_client is not None else httpx.Client(timeout=self.timeout, follow_redirects=True)
+        )
+
+    def close(self) -> None:
+        """Close the connection pool, unless it belongs to an `http_client` you passed in."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self: _Self) -> _Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _request(self, endpoint: Endpoint[_T], **kwargs: Any) -> _T:
+        request = self._build_request(self._http, endpoint, **kwargs)
+        attempt = 0
+        while True:
+            try:
+                response = self._http.send(request)
+            except httpx.TimeoutException as exc:
+                if attempt >= self.max_retries:
+                    raise APITimeoutError(request) from exc
+                attempt += 1
+                time.sleep(self._before_retry(attempt, request, None, exc))
+                continue
+            except httpx.TransportError as exc:
+                if attempt >= self.max_retries:
+                    raise APIConnectionError(request=request) from exc
+                attempt += 1
+                time.sleep(self._before_retry(attempt, request, None, exc))
+                continue
+            if response.status_code >= 400 and attempt < self.max_retries and self._should_retry(response):
+                response.close()
+                attempt += 1
+                time.sleep(self._before_retry(attempt, request, response, None))
+                continue
+            return self._process_response(endpoint, response)
+
+
+class AsyncAPIClient(BaseClient):
+    _http: httpx.AsyncClient
+
+    def __init__(self, *, http_client: httpx.AsyncClient | None, **options: Any) -> None:
+        super().__init__(**options)
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise TypeError(f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}")
+        self._owns_http = http_client is None
+        self._http = (
+            http_client if http_client is not None else httpx.AsyncClient(timeout=self.timeout, follow_redirects=True)
+        )
+
+    async def close(self) -> None:
+        """Close the connection pool, unless it belongs to an `http_client` you passed in."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self: _Self) -> _Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def _request(self, endpoint: Endpoint[_T], **kwargs: Any) -> _T:
+        request = self._build_request(self._http, endpoint, **kwargs)
+        attempt = 0
+        while True:
+            try:
+                response = await self._http.send(request)
+            except httpx.TimeoutException as exc:
+                if attempt >= self.max_retries:
+                    raise APITimeoutError(request) from exc
+                attempt += 1
+                await asyncio.sleep(self._before_retry(attempt, request, None, exc))
+                continue
+            except httpx.TransportError as exc:
+                if attempt >= self.max_retries:
+                    raise APIConnectionError(request=request) from exc
+                attempt += 1
+                await asyncio.sleep(self._before_retry(attempt, request, None, exc))
+                continue
+            if response.status_code >= 400 and attempt < self.max_retries and self._should_retry(response):
+                await response.aclose()
+                attempt += 1
+                await asyncio.sleep(self._before_retry(attempt, request, response, None))
+                continue
+            return self._process_response(endpoint, response)

@@ -1,0 +1,185 @@
+"""Errors raised by the client.
+
+    OpenAIError
+    ├── APIError
+    │   ├── APIStatusError              a response with status >= 400
+    │   │   ├── BadRequestError          400
+    │   │   ├── AuthenticationError      401
+    │   │   ├── PermissionDeniedError    403
+    │   │   ├── NotFoundError            404
+    │   │   ├── ConflictError            409
+    │   │   ├── UnprocessableEntityError 422
+    │   │   ├── RateLimitError           429
+    │   │   └── InternalServerError      >= 500
+    │   ├── APIConnectionError           no response: DNS, refused, reset
+    │   │   └── APITimeoutError
+    │   └── APIResponseValidationError   a 2xx body that is not what the spec promises
+    └── (ValueError)                     a bad argument, raised before anything is sent
+
+Every exception pickles and unpickles with its fields (multiprocessing, Ray); the copy
+drops the `Authorization` header of the request it carries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "OpenAIError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnprocessableEntityError",
+]
+
+
+class OpenAIError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+def _scrubbed(request: httpx.Request | None) -> httpx.Request | None:
+    if request is None or "authorization" not in request.headers:
+        return request
+    headers = httpx.Headers(request.headers)
+    del headers["authorization"]
+    return httpx.Request(request.method, request.url, headers=headers, content=request.content)
+
+
+class APIError(OpenAIError):
+    message: str
+    request: httpx.Request | None
+    body: object | None
+    """The decoded JSON `error` object of the response (or the whole body), if any."""
+
+    def __init__(self, message: str, request: httpx.Request | None, *, body: object | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+        self.body = body
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = dict(self.__dict__)
+        state["request"] = _scrubbed(self.request)
+        if isinstance(state.get("response"), httpx.Response):
+            response = state["response"]
+            state["response"] = httpx.Response(
+                response.status_code, headers=response.headers, content=response.content, request=state["request"]
+            )
+        return (_restore, (type(self), state))
+
+
+def _restore(cls: type[APIError], state: dict[str, Any]) -> APIError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, state.get("message", ""))
+    error.__dict__.update(state)
+    return error
+
+
+class APIStatusError(APIError):
+    """The server answered with a status code of 400 or more."""
+
+    response: httpx.Response
+    status_code: int
+    request_id: str | None
+
+    def __init__(self, message: str, *, response: httpx.Response, body: object | None) -> None:
+        super().__init__(message, response.request, body=body)
+        self.response = response
+        self.status_code = response.status_code
+        self.request_id = response.headers.get("x-request-id")
+
+
+class BadRequestError(APIStatusError):
+    pass
+
+
+class AuthenticationError(APIStatusError):
+    pass
+
+
+class PermissionDeniedError(APIStatusError):
+    pass
+
+
+class NotFoundError(APIStatusError):
+    pass
+
+
+class ConflictError(APIStatusError):
+    pass
+
+
+class UnprocessableEntityError(APIStatusError):
+    pass
+
+
+class RateLimitError(APIStatusError):
+    pass
+
+
+class InternalServerError(APIStatusError):
+    pass
+
+
+class APIConnectionError(APIError):
+    """The request did not get a response."""
+
+    def __init__(self, *, message: str = "Connection error.", request: httpx.Request | None) -> None:
+        super().__init__(message, request, body=None)
+
+
+class APITimeoutError(APIConnectionError):
+    def __init__(self, request: httpx.Request | None) -> None:
+        super().__init__(message="Request timed out.", request=request)
+
+
+class APIResponseValidationError(APIError):
+    """A successful response whose body is not valid JSON or does not match the schema."""
+
+    response: httpx.Response
+    status_code: int
+
+    def __init__(self, response: httpx.Response, body: object | None, *, message: str | None = None) -> None:
+        super().__init__(
+            message or "Data returned by the API is invalid for the expected schema.", response.request, body=body
+        )
+        self.response = response
+        self.status_code = response.status_code
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error(response: httpx.Response) -> APIStatusError:
+    """The exception for an error response: class by status, message from `error.message`."""
+    try:
+        data: object = response.json()
+    except ValueError:
+        data = response.text or None
+    body = data.get("error", data) if isinstance(data, dict) else data
+    detail = body.get("message") if isinstance(body, dict) else None
+    message = f"Error code: {response.status_code} - {detail if isinstance(detail, str) else data}"
+    cls = InternalServerError if response.status_code >= 500 else _BY_STATUS.get(response.status_code, APIStatusError)
+    return cls(message, response=response, body=body)

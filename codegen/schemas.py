@@ -1,0 +1,289 @@
+"""Turn the spec's schemas into named, self-contained model schemas.
+
+Input: a resolved OpenAPI 3.0 or 3.1 document. Output: {class name: JSON Schema} where every
+object and enum has a name of its own and every `$ref` points at `#/$defs/<class name>`.
+
+Why here and not in datamodel-code-generator: its own naming of inline schemas numbers
+collisions (`Type1`, `Type2`) and drops descriptions inside `anyOf` branches. We name each
+inline schema from where it sits (`ChatCompletion` + `choices` → `ChatCompletionChoice`), so
+a name never changes because an unrelated schema appeared elsewhere in the spec.
+Name precedence: `[tool.codegen.renames]` > `x-codegen-name` > the derived name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import CodegenError
+from .naming import dedupe, pascal, singular
+from .refs import escape, split_pointer
+
+COMPONENT_PREFIX = "#/components/schemas/"
+# Formats that map to a Python type without losing what the server sent; the rest stay `str`/`int`.
+KEPT_FORMATS = frozenset({"date-time", "binary"})
+# Keywords passed on to datamodel-code-generator; everything else (x-*, examples, xml...) is dropped.
+_ANNOTATIONS = ("description", "deprecated", "default")
+_CONSTRAINTS = (
+    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+    "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems",
+    "minProperties", "maxProperties",
+)  # fmt: skip
+
+
+@dataclass
+class SchemaSet:
+    """Model schemas under construction; `defs` fills in as names are taken."""
+
+    spec: dict[str, Any]
+    source: str
+    renames: Mapping[str, str]
+    component_names: dict[str, str] = field(default_factory=dict)
+    defs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pointers: dict[str, str] = field(default_factory=dict)
+    taken: set[str] = field(default_factory=set)
+    # Components that are "X or null": the model is X; each reference adds the null.
+    nullable_components: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def claim(self, derived: str, schema: Mapping[str, Any], pointer: str) -> str:
+        wanted = self.renames.get(derived) or schema.get("x-codegen-name") or derived
+        if not isinstance(wanted, str) or not wanted.isidentifier():
+            raise CodegenError.at(self.source, pointer, f"x-codegen-name {wanted!r} is not a Python identifier")
+        name = dedupe(wanted, self.taken)
+        self.taken.add(name)
+        self.pointers[name] = pointer
+        return name
+
+    def ref(self, name: str) -> dict[str, Any]:
+        return {"$ref": f"#/$defs/{name}"}
+
+    # -- entry points -------------------------------------------------------------------
+
+    def add_components(self) -> None:
+        """Name every component schema first, so inline names never take theirs."""
+        schemas = (self.spec.get("components") or {}).get("schemas") or {}
+        for key in sorted(schemas):
+            self.component_names[key] = self.claim(pascal(key), schemas[key], COMPONENT_PREFIX[1:] + escape(key))
+        bodies: dict[str, tuple[Mapping[str, Any], str]] = {}
+        for key in sorted(schemas):
+            schema, pointer = schemas[key], self.pointers[self.component_names[key]]
+            unwrapped = _split_nullable(schema)
+            if unwrapped is not None:
+                inner, index, words = unwrapped
+                self.nullable_components[key] = words
+                schema, pointer = inner, f"{pointer}/{index}" if index else pointer
+            bodies[key] = (schema, pointer)
+        for key, (schema, pointer) in bodies.items():
+            name = self.component_names[key]
+            self.defs[name] = self.convert_root(schema, name, pointer)
+
+    def add_inline(self, schema: Mapping[str, Any], hint: str, pointer: str) -> dict[str, Any]:
+        """A schema that sits in an operation (body, response): a ref to a model, or a plain type."""
+        return self.convert(schema, hint, pointer)
+
+    # -- conversion ----------------------------------------------------------------------
+
+    def convert_root(self, schema: Mapping[str, Any], name: str, pointer: str) -> dict[str, Any]:
+        """The body of a named model: objects and enums are defined here, not hoisted again."""
+        return self.convert(schema, name, pointer, root=True)
+
+    def convert(self, schema: Any, hint: str, pointer: str, *, root: bool = False) -> dict[str, Any]:
+        if schema is True or schema == {}:
+            return {}
+        if not isinstance(schema, Mapping):
+            raise CodegenError.at(self.source, pointer, "a schema must be an object")
+        if "$ref" in schema:
+            return self._convert_ref(schema, pointer)
+        if schema.get("nullable") is True:  # OpenAPI 3.0
+            inner = {k: v for k, v in schema.items() if k != "nullable"}
+            return self._nullable(self.convert(inner, hint, pointer, root=root), schema)
+        types = schema.get("type")
+        if isinstance(types, list):  # OpenAPI 3.1: type: [string, "null"]
+            return self._convert_type_list(schema, types, hint, pointer, root=root)
+        for key in ("anyOf", "oneOf"):
+            if key in schema:
+                return self._convert_union(schema, key, hint, pointer, root=root)
+        if "allOf" in schema:
+            parts = [
+                self.convert(s, f"{hint}Part{i + 1}", f"{pointer}/allOf/{i}") for i, s in enumerate(schema["allOf"])
+            ]
+            if len(parts) == 1:
+                return self._with_annotations(parts[0], schema)
+            return self._with_annotations({"allOf": parts}, schema)
+        if "enum" in schema:
+            return self._convert_enum(schema, hint, pointer, root=root)
+        if "const" in schema:
+            return self._with_annotations({"const": schema["const"]}, schema)
+        if types == "object" or "properties" in schema or "additionalProperties" in schema:
+            return self._convert_object(schema, hint, pointer, root=root)
+        if types == "array":
+            items = self.convert(schema.get("items", {}), singular(hint), f"{pointer}/items")
+            return self._with_annotations({"type": "array", "items": items}, schema, constraints=True)
+        if isinstance(types, str):
+            out: dict[str, Any] = {"type": types}
+            if schema.get("format") in KEPT_FORMATS:
+                out["format"] = schema["format"]
+            return self._with_annotations(out, schema, constraints=True)
+        return self._with_annotations({}, schema)
+
+    def _convert_ref(self, schema: Mapping[str, Any], pointer: str) -> dict[str, Any]:
+        ref = schema["$ref"]
+        if not isinstance(ref, str) or not ref.startswith(COMPONENT_PREFIX):
+            raise CodegenError.at(self.source, pointer, f"unsupported $ref {ref!r}: only {COMPONENT_PREFIX}<name>")
+        key = split_pointer(ref)[-1]
+        if key not in self.component_names:
+            raise CodegenError.at(self.source, pointer, f"dangling $ref {ref!r}")
+        out = self.ref(self.component_names[key])
+        if key in self.nullable_components:
+            out = {"anyOf": [out, {"type": "null"}], **self.nullable_components[key]}
+        if "description" in schema:  # 3.1 allows siblings of $ref
+            out["description"] = schema["description"]
+        return out
+
+    def _convert_type_list(
+        self, schema: Mapping[str, Any], types: list[Any], hint: str, pointer: str, *, root: bool
+    ) -> dict[str, Any]:
+        others = [t for t in types if t != "null"]
+        if len(others) == len(types):
+            branches = [self.convert({**schema, "type": t}, hint, pointer, root=root) for t in others]
+            return branches[0] if len(branches) == 1 else {"anyOf": branches}
+        inner = self.convert({**schema, "type": others[0] if len(others) == 1 else others}, hint, pointer, root=root)
+        return self._nullable(inner, {})
+
+    def _convert_union(
+        self, schema: Mapping[str, Any], key: str, hint: str, pointer: str, *, root: bool
+    ) -> dict[str, Any]:
+        branches = schema[key]
+        non_null = [(i, b) for i, b in enumerate(branches) if not (isinstance(b, Mapping) and b.get("type") == "null")]
+        if len(non_null) == 1 and len(branches) == 2:
+            # `anyOf: [X, null]` is "X or null": X keeps the name and the outer schema its words.
+            index, branch = non_null[0]
+            inner = self.convert(branch, hint, f"{pointer}/{key}/{index}", root=root)
+            return self._nullable(inner, schema, lift_from=branch)
+        converted = []
+        for index, branch in non_null:
+            title = branch.get("title") if isinstance(branch, Mapping) else None
+            branch_hint = f"{hint}{pascal(title)}" if isinstance(title, str) else f"{hint}Variant{index + 1}"
+            converted.append(self.convert(branch, branch_hint, f"{pointer}/{key}/{index}"))
+        out: dict[str, Any] = {key: converted}
+        discriminator = schema.get("discriminator")
+        if isinstance(discriminator, Mapping) and len(non_null) == len(branches):
+            out["discriminator"] = {"propertyName": discriminator["propertyName"]}
+            mapping = discriminator.get("mapping")
+            if isinstance(mapping, Mapping):
+                out["discriminator"]["mapping"] = {
+                    value: self._convert_ref({"$ref": target}, f"{pointer}/discriminator/mapping")["$ref"]
+                    for value, target in mapping.items()
+                }
+        if len(non_null) < len(branches):
+            return self._nullable(self._with_annotations(out, schema), {})
+        return self._with_annotations(out, schema)
+
+    def _convert_enum(self, schema: Mapping[str, Any], hint: str, pointer: str, *, root: bool) -> dict[str, Any]:
+        values = list(schema["enum"])
+        nullable = None in values
+        values = [v for v in values if v is not None]
+        if len(values) == 1 and not root:
+            # A one-value enum is a constant (`object: "chat.completion"`): a Literal, not a class.
+            out = self._with_annotations({"const": values[0]}, schema)
+        else:
+            body = {"type": schema.get("type", "string"), "enum": values}
+            body = self._with_annotations(body, schema, defaults=False)
+            if root:
+                out = body
+            else:
+                name = self.claim(hint, schema, pointer)
+                self.defs[name] = body
+                out = self._with_annotations(self.ref(name), schema, defaults=False)
+        return self._nullable(out, {}) if nullable else out
+
+    def _convert_object(self, schema: Mapping[str, Any], hint: str, pointer: str, *, root: bool) -> dict[str, Any]:
+        properties = schema.get("properties") or {}
+        extra = schema.get("additionalProperties")
+        if (not properties and not root) or (not properties and extra not in (None, True, False)):
+            # A map (`additionalProperties: {type: string}`) or a free-form object: no class.
+            out: dict[str, Any] = {"type": "object"}
+            if isinstance(extra, Mapping):
+                out["additionalProperties"] = self.convert(extra, f"{hint}Value", f"{pointer}/additionalProperties")
+            names = schema.get("propertyNames")
+            if isinstance(names, Mapping):
+                key_schema = {"type": "string", **names}
+                out["propertyNames"] = self.convert(key_schema, f"{hint}Key", f"{pointer}/propertyNames")
+            return self._with_annotations(out, schema, constraints=True)
+        if not root:
+            name = self.claim(hint, schema, pointer)
+            self.defs[name] = self._convert_object(schema, name, pointer, root=True)
+            return self._with_annotations(self.ref(name), schema, defaults=False)
+        body: dict[str, Any] = {"type": "object", "properties": {}}
+        for prop, prop_schema in properties.items():
+            prop_hint = hint + pascal(prop)
+            body["properties"][prop] = self.convert(prop_schema, prop_hint, f"{pointer}/properties/{escape(prop)}")
+        if schema.get("required"):
+            body["required"] = [p for p in schema["required"] if p in properties]
+        return self._with_annotations(body, schema, defaults=False)
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _nullable(self, inner: dict[str, Any], outer: Mapping[str, Any], *, lift_from: Any = None) -> dict[str, Any]:
+        words = {k: inner.pop(k) for k in _ANNOTATIONS if k in inner and "$ref" in inner}
+        out = nullable(inner)
+        out.update(words)
+        if isinstance(lift_from, Mapping):
+            for key in _ANNOTATIONS:  # descriptions inside the branch would be lost by the models stage
+                if key in lift_from and key not in out:
+                    out[key] = lift_from[key]
+        return self._with_annotations(out, outer)
+
+    @staticmethod
+    def _with_annotations(
+        out: dict[str, Any],
+        schema: Mapping[str, Any],
+        *,
+        constraints: bool = False,
+        defaults: bool = True,
+    ) -> dict[str, Any]:
+        for key in _ANNOTATIONS:
+            if key in schema and (defaults or key != "default"):
+                out[key] = schema[key]
+        if constraints:
+            for key in _CONSTRAINTS:
+                if key in schema:
+                    out[key] = schema[key]
+        return out
+
+
+def nullable(inner: dict[str, Any]) -> dict[str, Any]:
+    """ "`inner` or null". A plain type keeps its constraints at the top (`type: [object, "null"]`),
+    where the models stage applies them; a ref or union gets an `anyOf` with null."""
+    kind = inner.get("type")
+    if isinstance(kind, str) and kind != "null" and "$ref" not in inner:
+        return {**inner, "type": [kind, "null"]}
+    return {"anyOf": [inner, {"type": "null"}]}
+
+
+def _split_nullable(schema: Mapping[str, Any]) -> tuple[Mapping[str, Any], str, dict[str, Any]] | None:
+    """For "X or null" return (X, pointer suffix of X, the annotations a reference should carry)."""
+    words = {k: schema[k] for k in _ANNOTATIONS if k in schema}
+    for key in ("anyOf", "oneOf"):
+        branches = schema.get(key)
+        if isinstance(branches, list) and len(branches) == 2:
+            nulls = [i for i, b in enumerate(branches) if isinstance(b, Mapping) and b.get("type") == "null"]
+            if len(nulls) == 1:
+                index = 1 - nulls[0]
+                branch = branches[index]
+                if isinstance(branch, Mapping) and "$ref" not in branch:
+                    lifted = {k: branch[k] for k in _ANNOTATIONS if k in branch}
+                    return branch, f"{key}/{index}", {**lifted, **words}
+    if schema.get("nullable") is True:
+        return {k: v for k, v in schema.items() if k != "nullable"}, "", words
+    types = schema.get("type")
+    if isinstance(types, list) and "null" in types and len(types) == 2:
+        return {**schema, "type": next(t for t in types if t != "null")}, "", words
+    return None
+
+
+def model_schemas(spec: dict[str, Any], *, source: str, renames: Mapping[str, str]) -> SchemaSet:
+    schemas = SchemaSet(spec=spec, source=source, renames=renames)
+    schemas.add_components()
+    return schemas
