@@ -1,0 +1,68 @@
+"""`pip install ./generated` in an empty venv: imports with only httpx and pydantic installed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ALLOWED = {"anyio", "annotated-types", "certifi", "h11", "httpcore", "httpx", "idna", "pydantic", "pydantic-core"}
+ALLOWED |= {"typing-extensions", "typing-inspection", "exceptiongroup", "sniffio", "openai-chat-sdk"}
+
+
+def test_generated_package_installs_alone(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    shutil.copytree(ROOT / "generated", source, ignore=shutil.ignore_patterns("*.egg-info", "__pycache__"))
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    # Dependencies come from the same pinned versions the project tests with, so no new download is needed.
+    pins = [
+        line
+        for line in (ROOT / "requirements" / "dev.txt").read_text().splitlines()
+        if line.split("==")[0].lower()
+        in {
+            "httpx",
+            "pydantic",
+            "pydantic-core",
+            "anyio",
+            "certifi",
+            "h11",
+            "httpcore",
+            "idna",
+            "annotated-types",
+            "typing-extensions",
+            "typing-inspection",
+            "setuptools",
+        }
+    ]
+    constraints = tmp_path / "constraints.txt"
+    constraints.write_text("\n".join(pins) + "\n")
+    subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-c",
+            str(constraints),
+            str(source),
+        ],
+        check=True,
+    )
+    listed = subprocess.run(
+        [str(python), "-m", "pip", "list", "--format=freeze"], check=True, capture_output=True, text=True
+    )
+    installed = {line.split("==")[0].lower().replace("_", "-") for line in listed.stdout.splitlines()}
+    assert installed - {"pip", "setuptools"} <= ALLOWED, installed
+    code = (
+        "import openai_chat_sdk as s, openai_chat_sdk.models as m; print(s.Client.__name__, m.ChatCompletion.__name__)"
+    )
+    result = subprocess.run([str(python), "-c", code], check=True, capture_output=True, text=True, cwd=tmp_path)
+    assert result.stdout.split() == ["Client", "ChatCompletion"]
+    assert sys.executable != str(python)
