@@ -77,5 +77,5 @@ def test_every_bad_action_is_reported_with_its_pointer() -> None:
 
 
 def test_not_an_overlay() -> None:
-    with pytest.raises(CodegenError, match="expected an Overlay 1.x document"):
+    with pytest.raises(CodegenError, match=r"expected an Overlay 1\.x document"):
         apply_overlay(SPEC, Document({"openapi": "3.1.0"}, "o.yaml"))
