@@ -26,7 +26,9 @@ def generate(settings: Settings) -> dict[PurePosixPath, str]:
     validate_spec(spec, source=document.source)
     api = build_api(spec, source=document.source, settings=settings)
     classes = {m.name for m in api.models if is_class(m.schema)}
-    models = render_models({m.name: m.schema for m in api.models}, classes=classes, source=document.source)
+    models = render_models(
+        {m.name: m.schema for m in api.models}, classes=classes, package=settings.package, source=document.source
+    )
     files = render_client(api, settings)
     files[PurePosixPath(settings.package) / "models.py"] = f'{header(api)}\n"""Models of {api.title}."""\n\n{models}'
     return format_files(dict(sorted(files.items())))

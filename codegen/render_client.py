@@ -17,7 +17,17 @@ import jinja2
 from .config import Settings
 from .ir import Api, Operation, Param
 
-RUNTIME_MODULES = ("_base.py", "_exceptions.py", "_lenient.py")
+RUNTIME_MODULES = ("_base.py", "_exceptions.py", "_lenient.py", "_models.py", "_response.py")
+RUNTIME_EXPORTS = (
+    "AsyncClient",
+    "BaseModel",
+    "Client",
+    "NOT_GIVEN",
+    "NotGiven",
+    "RawResponse",
+    "RetryEvent",
+    "__version__",
+)
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9_]*\b")
 _TYPING_NAMES = ("Any", "Literal")
 
@@ -117,7 +127,19 @@ def render_client(api: Api, settings: Settings) -> dict[PurePosixPath, str]:
         "model_imports": model_imports(api),
         "typing_imports": typing_imports(api),
         "exceptions": exceptions,
-        "exports": sorted(["AsyncClient", "Client", "NOT_GIVEN", "NotGiven", "RetryEvent", "__version__", *exceptions]),
+        "exports": sorted(
+            [
+                "AsyncClient",
+                "BaseModel",
+                "Client",
+                "NOT_GIVEN",
+                "NotGiven",
+                "RawResponse",
+                "RetryEvent",
+                "__version__",
+                *exceptions,
+            ]
+        ),
     }
     files: dict[PurePosixPath, str] = {
         PurePosixPath("pyproject.toml"): env.get_template("pyproject.toml.jinja").render(context),

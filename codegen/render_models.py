@@ -7,7 +7,7 @@ datamodel-code-generator is used as a library with options fixed here, so its ou
 not depend on the caller's config files. Options and why:
 - collapse_root_models: fields use `dict[str, str]`, `list[...]` directly, no `.root` hops;
 - use_subclass_enum: enums subclass `str`, so members compare equal to their values;
-- extra_fields="allow": a field a newer server sends is kept in `model_extra`;
+- base_class: our runtime `_models.BaseModel` (extra="allow": a field a newer server sends is kept);
 - use_field_description / use_schema_description: descriptions become docstrings;
 - keep_model_order: classes follow our sorted order, so a diff shows only what changed.
 """
@@ -26,7 +26,7 @@ from .schemas import nullable
 _HEADER = re.compile(r"\A(#[^\n]*\n)+\n*")
 
 
-def render_models(defs: Mapping[str, dict[str, Any]], *, classes: set[str], source: str) -> str:
+def render_models(defs: Mapping[str, dict[str, Any]], *, classes: set[str], package: str, source: str) -> str:
     from datamodel_code_generator import generate
     from datamodel_code_generator.enums import DataModelType, InputFileType
     from datamodel_code_generator.format import PythonVersion
@@ -47,11 +47,11 @@ def render_models(defs: Mapping[str, dict[str, Any]], *, classes: set[str], sour
             set_default_enum_member=True,
             use_schema_description=True,
             use_field_description=True,
-            extra_fields="allow",
             use_standard_collections=True,
             use_union_operator=True,
             keep_model_order=True,
             capitalise_enum_members=False,
+            base_class=f"{package}._models.BaseModel",
         )
     except Exception as exc:  # the library raises many types; report them as one
         raise CodegenError.at(source, "/components/schemas", f"models stage failed: {exc}") from None
@@ -59,7 +59,7 @@ def render_models(defs: Mapping[str, dict[str, Any]], *, classes: set[str], sour
     code = _HEADER.sub("", code)
     code = _drop_root_placeholder(code)
     _check_classes(code, classes, source)
-    return _tidy_module(code)
+    return _tidy_module(code, package)
 
 
 def is_class(schema: Mapping[str, Any]) -> bool:
@@ -94,7 +94,7 @@ def _inline_aliases(defs: Mapping[str, dict[str, Any]], classes: set[str]) -> di
     return {name: inline(defs[name], (name,)) for name in order}
 
 
-def _tidy_module(code: str) -> str:
+def _tidy_module(code: str, package: str) -> str:
     """Imports sorted and used, enums and aliases before the classes that use them, an `__all__`."""
     tree = ast.parse(code)
     lines = code.splitlines(keepends=True)
@@ -104,13 +104,16 @@ def _tidy_module(code: str) -> str:
     first = [b for b, n in zip(blocks, rest, strict=True) if not _is_model_class(n)]
     body = "\n\n".join(first + [b for b, n in zip(blocks, rest, strict=True) if _is_model_class(n)])
     used = set(re.findall(r"\b\w+\b", body))
-    groups: dict[int, list[str]] = {0: [], 1: [], 2: []}
+    groups: dict[int, list[str]] = {0: [], 1: [], 2: [], 3: []}
     for node in imports:
         if isinstance(node, ast.ImportFrom):
             kept = sorted(a.name for a in node.names if a.name in used or node.module == "__future__")
-            if kept:
-                group = 0 if node.module == "__future__" else 1 if _module(node) in _STDLIB else 2
-                groups[group].append(f"from {node.module} import {', '.join(kept)}")
+            module = node.module or ""
+            if module.startswith(f"{package}."):  # our own runtime: a relative import, last group
+                groups[3].append(f"from .{module.removeprefix(package + '.')} import {', '.join(kept)}")
+            elif kept:
+                group = 0 if module == "__future__" else 1 if _module(node) in _STDLIB else 2
+                groups[group].append(f"from {module} import {', '.join(kept)}")
         else:
             groups[1 if _module(node) in _STDLIB else 2].append(ast.unparse(node))
     head = "\n\n".join("\n".join(sorted(g)) for g in groups.values() if g)

@@ -23,6 +23,8 @@ from ._exceptions import (
     RateLimitError,
     UnprocessableEntityError,
 )
+from ._models import BaseModel
+from ._response import RawResponse
 
 __all__ = [
     "APIConnectionError",
@@ -33,6 +35,7 @@ __all__ = [
     "AsyncClient",
     "AuthenticationError",
     "BadRequestError",
+    "BaseModel",
     "Client",
     "ConflictError",
     "InternalServerError",
@@ -42,6 +45,7 @@ __all__ = [
     "OpenAIError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RawResponse",
     "RetryEvent",
     "UnprocessableEntityError",
     "__version__",

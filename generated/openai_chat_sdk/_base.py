@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 import httpx
 import pydantic
+from typing_extensions import Self
 
 from ._constants import DEFAULT_BASE_URL, ENV_PREFIX, USER_AGENT
 from ._exceptions import (
@@ -32,11 +33,19 @@ from ._exceptions import (
     status_error,
 )
 from ._lenient import lenient_value
+from ._response import RawResponse
 
-__all__ = ["NOT_GIVEN", "AsyncAPIClient", "Endpoint", "NotGiven", "RetryEvent", "SyncAPIClient"]
+__all__ = [
+    "NOT_GIVEN",
+    "AsyncAPIClient",
+    "Endpoint",
+    "NotGiven",
+    "RawResponse",
+    "RetryEvent",
+    "SyncAPIClient",
+]
 
 _T = TypeVar("_T")
-_Self = TypeVar("_Self")
 log = logging.getLogger(__package__ or "sdk")
 
 DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
@@ -148,6 +157,8 @@ class BaseClient:
     backoff: tuple[float, float]
     strict_response_validation: bool
     on_retry: Callable[[RetryEvent], None] | None
+    _http: Any  # httpx.Client or httpx.AsyncClient, set by the subclass
+    _owns_http: bool
 
     def __init__(
         self,
@@ -188,6 +199,19 @@ class BaseClient:
         self.backoff = (float(initial), float(maximum))
         self.strict_response_validation = strict_response_validation
         self.on_retry = on_retry
+        self._options: dict[str, Any] = {
+            "api_key": api_key,
+            "organization": organization,
+            "project": project,
+            "base_url": base_url,
+            "timeout": timeout,
+            "max_retries": max_retries,
+            "backoff": backoff,
+            "default_headers": default_headers,
+            "default_query": default_query,
+            "strict_response_validation": strict_response_validation,
+            "on_retry": on_retry,
+        }
         self._custom_headers = dict(default_headers or {})
         self._custom_query = dict(default_query or {})
         self._headers = self._build_default_headers()
@@ -206,6 +230,20 @@ class BaseClient:
             headers["OpenAI-Project"] = self.project
         headers.update(self._custom_headers)
         return headers
+
+    def with_options(self, **changes: Any) -> Self:
+        """A copy with some options changed, sharing this client's connection pool."""
+        options = self._options
+        unknown = sorted(set(changes) - set(options) - {"http_client"})
+        if unknown:
+            raise TypeError(f"with_options() got unknown option(s): {', '.join(unknown)}")
+        shared = "http_client" not in changes
+        http_client = changes.pop("http_client", self._http)
+        copy = type(self)(**{**options, **changes, "http_client": http_client})
+        copy._owns_http = False if shared else copy._owns_http
+        return copy
+
+    copy = with_options
 
     # -- requests --------------------------------------------------------------------------
 
@@ -304,16 +342,23 @@ class BaseClient:
 
     # -- responses -------------------------------------------------------------------------
 
-    def _process_response(self, endpoint: Endpoint[_T], response: httpx.Response) -> _T:
+    def _log_response(self, response: httpx.Response, attempt: int) -> None:
         log.debug(
-            "%s %s -> %d (request id %s)",
+            "%s %s -> %d (request id %s, attempt %d)",
             response.request.method,
             response.request.url.path,
             response.status_code,
             response.headers.get("x-request-id"),
+            attempt + 1,
         )
-        if response.status_code >= 400:
-            raise status_error(response)
+
+    def _retry_or_raise(self, response: httpx.Response, attempt: int) -> bool:
+        """True when an error response should be retried; raises the status error when not."""
+        if attempt < self.max_retries and self._should_retry(response):
+            return True
+        raise status_error(response)
+
+    def _parse(self, endpoint: Endpoint[_T], response: httpx.Response) -> _T:
         if endpoint.response is None:
             return None  # type: ignore[return-value]
         content = response.content
@@ -369,6 +414,12 @@ def _server_delay(response: httpx.Response) -> float | None:
         return float(email.utils.mktime_tz(parsed) - time.time())
 
 
+def _connection_error(request: httpx.Request, exc: httpx.TransportError) -> APIConnectionError:
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(request)
+    return APIConnectionError(message=f"Connection error: {type(exc).__name__}", request=request)
+
+
 class SyncAPIClient(BaseClient):
     _http: httpx.Client
 
@@ -390,7 +441,7 @@ class SyncAPIClient(BaseClient):
         if self._owns_http:
             self._http.close()
 
-    def __enter__(self: _Self) -> _Self:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -398,32 +449,33 @@ class SyncAPIClient(BaseClient):
 
     def _request(self, endpoint: Endpoint[_T], **kwargs: Any) -> _T:
         request = self._build_request(self._http, endpoint, **kwargs)
+        response, _ = self._send(request)
+        return self._parse(endpoint, response)
+
+    def _request_raw(self, endpoint: Endpoint[_T], **kwargs: Any) -> RawResponse[_T]:
+        request = self._build_request(self._http, endpoint, **kwargs)
+        response, retries = self._send(request)
+        return RawResponse(response, lambda: self._parse(endpoint, response), retries_taken=retries)
+
+    def _send(self, request: httpx.Request) -> tuple[httpx.Response, int]:
+        """Send with retries; returns a successful response and the retries it took, or raises."""
         attempt = 0
         while True:
             try:
                 response = self._http.send(request)
-            except httpx.TimeoutException as exc:
-                if attempt >= self.max_retries:
-                    raise APITimeoutError(request) from exc
-                attempt += 1
-                time.sleep(self._before_retry(attempt, request, None, exc))
-                continue
             except httpx.TransportError as exc:
                 if attempt >= self.max_retries:
-                    raise APIConnectionError(request=request) from exc
+                    raise _connection_error(request, exc) from exc
                 attempt += 1
                 time.sleep(self._before_retry(attempt, request, None, exc))
                 continue
-            if (
-                response.status_code >= 400
-                and attempt < self.max_retries
-                and self._should_retry(response)
-            ):
+            self._log_response(response, attempt)
+            if response.status_code < 400:
+                return response, attempt
+            if self._retry_or_raise(response, attempt):
                 response.close()
                 attempt += 1
                 time.sleep(self._before_retry(attempt, request, response, None))
-                continue
-            return self._process_response(endpoint, response)
 
 
 class AsyncAPIClient(BaseClient):
@@ -447,7 +499,7 @@ class AsyncAPIClient(BaseClient):
         if self._owns_http:
             await self._http.aclose()
 
-    async def __aenter__(self: _Self) -> _Self:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -455,29 +507,29 @@ class AsyncAPIClient(BaseClient):
 
     async def _request(self, endpoint: Endpoint[_T], **kwargs: Any) -> _T:
         request = self._build_request(self._http, endpoint, **kwargs)
+        response, _ = await self._send(request)
+        return self._parse(endpoint, response)
+
+    async def _request_raw(self, endpoint: Endpoint[_T], **kwargs: Any) -> RawResponse[_T]:
+        request = self._build_request(self._http, endpoint, **kwargs)
+        response, retries = await self._send(request)
+        return RawResponse(response, lambda: self._parse(endpoint, response), retries_taken=retries)
+
+    async def _send(self, request: httpx.Request) -> tuple[httpx.Response, int]:
         attempt = 0
         while True:
             try:
                 response = await self._http.send(request)
-            except httpx.TimeoutException as exc:
-                if attempt >= self.max_retries:
-                    raise APITimeoutError(request) from exc
-                attempt += 1
-                await asyncio.sleep(self._before_retry(attempt, request, None, exc))
-                continue
             except httpx.TransportError as exc:
                 if attempt >= self.max_retries:
-                    raise APIConnectionError(request=request) from exc
+                    raise _connection_error(request, exc) from exc
                 attempt += 1
                 await asyncio.sleep(self._before_retry(attempt, request, None, exc))
                 continue
-            if (
-                response.status_code >= 400
-                and attempt < self.max_retries
-                and self._should_retry(response)
-            ):
+            self._log_response(response, attempt)
+            if response.status_code < 400:
+                return response, attempt
+            if self._retry_or_raise(response, attempt):
                 await response.aclose()
                 attempt += 1
                 await asyncio.sleep(self._before_retry(attempt, request, response, None))
-                continue
-            return self._process_response(endpoint, response)

@@ -18,6 +18,7 @@ from ._base import (
     Headers,
     NotGiven,
     Query,
+    RawResponse,
     RetryEvent,
     SyncAPIClient,
     TimeoutTypes,
@@ -38,9 +39,47 @@ _UPDATE_CHAT_COMPLETION = Endpoint[ChatCompletion](
 )
 
 
+class ChatCompletionsResourceWithRawResponse:
+    """The same methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def update(
+        self,
+        completion_id: str,
+        *,
+        metadata: dict[str, str] | None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ChatCompletion]:
+        """Update chat completion
+
+        Args:
+          completion_id: The ID of the chat completion to update.
+          metadata: Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard. Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
+        """
+        return self._client._request_raw(
+            _UPDATE_CHAT_COMPLETION,
+            path={"completion_id": completion_id},
+            query=None,
+            body={"metadata": metadata},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+
+
 class ChatCompletionsResource:
     def __init__(self, client: Client) -> None:
         self._client = client
+
+    @cached_property
+    def with_raw_response(self) -> ChatCompletionsResourceWithRawResponse:
+        return ChatCompletionsResourceWithRawResponse(self._client)
 
     def update(
         self,
@@ -122,9 +161,47 @@ class Client(SyncAPIClient):
         return ChatResource(self)
 
 
+class AsyncChatCompletionsResourceWithRawResponse:
+    """The same methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    async def update(
+        self,
+        completion_id: str,
+        *,
+        metadata: dict[str, str] | None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+    ) -> RawResponse[ChatCompletion]:
+        """Update chat completion
+
+        Args:
+          completion_id: The ID of the chat completion to update.
+          metadata: Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard. Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
+        """
+        return await self._client._request_raw(
+            _UPDATE_CHAT_COMPLETION,
+            path={"completion_id": completion_id},
+            query=None,
+            body={"metadata": metadata},
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        )
+
+
 class AsyncChatCompletionsResource:
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
+
+    @cached_property
+    def with_raw_response(self) -> AsyncChatCompletionsResourceWithRawResponse:
+        return AsyncChatCompletionsResourceWithRawResponse(self._client)
 
     async def update(
         self,
