@@ -66,10 +66,18 @@ def lenient_value(annotation: Any, value: Any) -> Any:
 
 
 def _lenient_union(members: tuple[Any, ...], value: Any) -> Any:
-    """Pick the model whose literal tag (e.g. `type: "function"`) matches, else keep the value."""
+    """`X | None` is X; among models, the one whose literal tag (`type: "function"`) matches."""
+    options = [m for m in members if m is not type(None)]
+    if value is None:
+        return None
+    if len(options) == 1:
+        return lenient_value(options[0], value)
+    if isinstance(value, list):
+        lists = [m for m in options if typing.get_origin(_unwrap(m)) in (list, tuple, set)]
+        return lenient_value(lists[0], value) if len(lists) == 1 else value
     if not isinstance(value, dict):
         return value
-    candidates = (_unwrap(member) for member in members)
+    candidates = (_unwrap(member) for member in options)
     models = [m for m in candidates if isinstance(m, type) and issubclass(m, pydantic.BaseModel)]
     for model in models:
         if _tag_matches(model, value):

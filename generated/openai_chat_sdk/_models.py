@@ -31,9 +31,16 @@ class BaseModel(pydantic.BaseModel):
         exclude_none: bool = False,
     ) -> dict[str, Any]:
         """The fields as the server sent them (unset fields left out), extra fields included."""
+        # warnings=False: a value kept as sent (an enum value newer than the spec) is not an error here.
         return self.model_dump(
-            mode=mode, by_alias=by_alias, exclude_unset=exclude_unset, exclude_none=exclude_none
+            mode=mode,
+            by_alias=by_alias,
+            exclude_unset=exclude_unset,
+            exclude_none=exclude_none,
+            warnings=False,
         )
 
     def to_json(self, *, indent: int | None = 2, exclude_unset: bool = True) -> str:
-        return self.model_dump_json(indent=indent, by_alias=True, exclude_unset=exclude_unset)
+        return self.model_dump_json(
+            indent=indent, by_alias=True, exclude_unset=exclude_unset, warnings=False
+        )
