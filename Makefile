@@ -11,6 +11,15 @@ $(STAMP): requirements/dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e generated
 	touch $(STAMP)
 
+# Prism (the contract tests' mock server), pinned by package-lock.json.
+NPM ?= npm
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v $(NPM) >/dev/null 2>&1 || { echo "make: '$(NPM)' not found: install Node.js >= 20 with npm (Prism for tests/test_prism.py)" >&2; exit 1; }
+	$(NPM) ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 .PHONY: help install generate check check-generated lint typecheck test format clean
 
 help: ## list the targets
@@ -33,7 +42,7 @@ typecheck: $(STAMP) ## mypy --strict on codegen/ and generated/
 
 check: check-generated lint typecheck ## golden + lint + types
 
-test: $(STAMP) ## every check and test (what CI runs)
+test: $(STAMP) $(NODE_STAMP) ## every check and test (what CI runs)
 	$(MAKE) --no-print-directory check
 	$(PY) -m pytest -q
 
@@ -42,4 +51,4 @@ format: $(STAMP) ## format the hand-written code
 	$(PY) -m ruff check --fix codegen tests
 
 clean: ## remove the venv and caches
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

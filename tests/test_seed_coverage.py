@@ -449,7 +449,9 @@ def test_mintlify_request_body_is_left_out_because_metadata_is_required(spec: di
 
 
 def test_response_examples_are_the_seed_examples_in_order(spec: dict[str, Any]) -> None:
-    examples = list(response_examples(spec).values())
+    names = list(response_examples(spec))
+    assert names[0] == "chat_completion_object"  # upstream's own example first: the one Prism serves
+    examples = list(response_examples(spec).values())[1:]
     seeds = [(RUBY, returns_example(RUBY)), (CURL, first_json_block(CURL)), (NODE, returns_example(NODE))]
     assert len(examples) == len(seeds)
     for example, (seed, value) in zip(examples, seeds, strict=True):
@@ -483,3 +485,10 @@ def test_mintlify_example_is_left_out_because_it_is_not_a_valid_instance(spec: d
     assert canonical(example) not in {canonical(item["value"]) for item in response_examples(spec).values()}
     errors = list(validator(spec, RESPONSE_ROOT).iter_errors(example))
     assert any(error.instance == "<unknown>" for error in errors)
+
+
+def test_first_response_example_is_upstreams_chat_completion_object(spec: dict[str, Any]) -> None:
+    first = next(iter(response_examples(spec).values()))["value"]
+    upstream_example = spec["components"]["schemas"]["CreateChatCompletionResponse"]["x-oaiMeta"]["example"]
+    assert canonical(first) == canonical(json.loads(upstream_example))
+    assert list(validator(spec, RESPONSE_ROOT).iter_errors(first)) == []
