@@ -3,6 +3,7 @@
 python -m codegen prune SOURCE --operation ID [--operation ID ...] --out FILE
 python -m codegen generate [--spec PATH] [--overlay PATH] [--out DIR] [--package NAME]
 python -m codegen check [--spec PATH] [--overlay PATH] [--out DIR] [--package NAME]
+python -m codegen diff OLD NEW [--operation ID ...] [--overlay PATH] [--format text|markdown|json] [--descriptions]
 """
 
 from __future__ import annotations
@@ -33,6 +34,14 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--out", type=Path)
         sub.add_argument("--package")
         sub.add_argument("--config", type=Path, help="a pyproject.toml with [tool.codegen] (default: ./pyproject.toml)")
+
+    diff = commands.add_parser("diff", help="list the changes between two specs; exit 1 when any is breaking")
+    diff.add_argument("old", type=Path)
+    diff.add_argument("new", type=Path)
+    diff.add_argument("--operation", action="append", default=[], dest="operations", metavar="ID")
+    diff.add_argument("--overlay", type=Path, help="an Overlay 1.0 file applied to both specs")
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    diff.add_argument("--descriptions", action="store_true", help="also list description-only changes")
     return parser
 
 
@@ -41,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "prune":
             return _prune(args)
+        if args.command == "diff":
+            return _diff(args)
         return _generate(args)
     except CodegenError as exc:
         for problem in exc.problems:
@@ -58,6 +69,18 @@ def _prune(args: argparse.Namespace) -> int:
     write_text_atomic(args.out, dump_yaml(pruned))
     print(f"wrote {args.out} ({len(pruned.get('components', {}).get('schemas', {}))} schemas)")
     return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import diff_specs, prepare
+    from .diff_report import render
+    from .load import load_document
+
+    overlay = load_document(args.overlay) if args.overlay else None
+    old, new = prepare(load_document(args.old), load_document(args.new), operations=args.operations, overlay=overlay)
+    changes = diff_specs(old, new)
+    sys.stdout.write(render(changes, args.format, descriptions=args.descriptions))
+    return 1 if any(change.breaking for change in changes) else 0
 
 
 def _generate(args: argparse.Namespace) -> int:

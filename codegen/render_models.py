@@ -119,11 +119,32 @@ def _tidy_module(code: str, package: str) -> str:
     head = "\n\n".join("\n".join(sorted(g)) for g in groups.values() if g)
     names = sorted(node.name for node in rest if isinstance(node, ast.ClassDef))
     exports = "__all__ = [\n" + "".join(f"    {name!r},\n" for name in names) + "]\n"
-    # Resolve forward references now: a class left incomplete until first use would also miss
-    # pydantic's DeprecationWarning descriptors on its deprecated fields.
-    models = [n.name for n in rest if isinstance(n, ast.ClassDef) and _is_model_class(n)]
-    rebuild = "".join(f"{name}.model_rebuild()\n" for name in models)
-    return f"{head}\n\n{exports}\n\n{body}\n\n{rebuild}"
+    deprecated = _deprecated_fields(rest)
+    if deprecated:
+        groups[3] = [
+            line + ", mark_deprecated" if line.startswith("from ._models import") else line for line in groups[3]
+        ]
+        head = "\n\n".join("\n".join(sorted(g)) for g in groups.values() if g)
+        marks = (f"mark_deprecated({cls}, {', '.join(map(repr, names))})\n" for cls, names in deprecated)
+        body += "\n\n" + "".join(marks)
+    return f"{head}\n\n{exports}\n\n{body}"
+
+
+def _deprecated_fields(nodes: list[ast.stmt]) -> list[tuple[str, list[str]]]:
+    """(class, fields) for every field declared with `deprecated=True`, in source order."""
+    found = []
+    for node in nodes:
+        if isinstance(node, ast.ClassDef):
+            names = [
+                item.target.id
+                for item in node.body
+                if isinstance(item, ast.AnnAssign)
+                and isinstance(item.target, ast.Name)
+                and any(isinstance(k, ast.keyword) and k.arg == "deprecated" for k in ast.walk(item))
+            ]
+            if names:
+                found.append((node.name, names))
+    return found
 
 
 _STDLIB = frozenset({"enum", "typing", "datetime", "collections", "decimal", "uuid", "ipaddress", "pathlib"})

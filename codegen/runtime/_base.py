@@ -7,7 +7,6 @@ deciding on retries, turning a response into a model or an error. `SyncAPIClient
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import functools
 import json
@@ -385,6 +384,12 @@ def _connection_error(request: httpx.Request, exc: httpx.RequestError) -> APICon
     return APIConnectionError(message=f"Connection error: {type(exc).__name__}", request=request)
 
 
+async def _async_sleep(seconds: float) -> None:
+    import asyncio  # not at module level: ~30 ms of import that sync users never need
+
+    await asyncio.sleep(seconds)
+
+
 @functools.cache
 def _ssl_context() -> ssl.SSLContext:
     """One verified TLS context per process: building it costs ~30 ms, once instead of per client."""
@@ -487,7 +492,7 @@ class AsyncAPIClient(BaseClient):
                 if attempt >= self.max_retries:
                     raise _connection_error(request, exc) from exc
                 attempt += 1
-                await asyncio.sleep(self._before_retry(attempt, request, None, exc))
+                await _async_sleep(self._before_retry(attempt, request, None, exc))
                 continue
             self._log_response(response, attempt)
             if response.status_code < 400:
@@ -495,4 +500,4 @@ class AsyncAPIClient(BaseClient):
             if self._retry_or_raise(response, attempt):
                 await response.aclose()
                 attempt += 1
-                await asyncio.sleep(self._before_retry(attempt, request, response, None))
+                await _async_sleep(self._before_retry(attempt, request, response, None))

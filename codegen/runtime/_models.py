@@ -7,15 +7,18 @@ are kept (`extra="allow"`) so nothing a newer server sends is lost.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, ClassVar, Literal
 
 import pydantic
 
-__all__ = ["BaseModel"]
+__all__ = ["BaseModel", "mark_deprecated"]
 
 
 class BaseModel(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(extra="allow")
+    # defer_build: validators are built on first use, not at import (import time is a cost every
+    # process pays; most use a handful of models).
+    model_config = pydantic.ConfigDict(extra="allow", defer_build=True)
 
     # Set per instance on the model a call returns; a ClassVar so that pydantic neither
     # validates nor serializes it, and nested models pay nothing for it.
@@ -37,3 +40,28 @@ class BaseModel(pydantic.BaseModel):
 
     def to_json(self, *, indent: int | None = 2, exclude_unset: bool = True) -> str:
         return self.model_dump_json(indent=indent, by_alias=True, exclude_unset=exclude_unset, warnings=False)
+
+
+def mark_deprecated(cls: type[BaseModel], *names: str) -> None:
+    """Make reading these fields warn. pydantic does it only for a model built on its own, and ours
+    are built lazily, often as part of another model, so models.py lists them explicitly."""
+    for name in names:
+        info = cls.model_fields[name]
+        setattr(cls, name, _DeprecatedField(name, info.deprecation_message or f"{cls.__name__}.{name} is deprecated"))
+
+
+class _DeprecatedField:
+    """Reading a field the spec marks deprecated emits a DeprecationWarning, as pydantic's own do."""
+
+    def __init__(self, name: str, message: str) -> None:
+        self.name = name
+        self.message = message
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        if obj is None:
+            raise AttributeError(self.name)
+        warnings.warn(self.message, DeprecationWarning, stacklevel=2)
+        return obj.__dict__[self.name]
+
+    def __set__(self, obj: object, value: Any) -> None:  # a data descriptor wins over the instance dict
+        obj.__dict__[self.name] = value

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 from typing_extensions import TypeAliasType
 
-from ._models import BaseModel
+from ._models import BaseModel, mark_deprecated
 
 __all__ = [
     "ChatCompletion",
@@ -481,21 +481,5 @@ class CompletionUsagePromptTokensDetails(BaseModel):
     """
 
 
-ChatCompletion.model_rebuild()
-ChatCompletionAudio.model_rebuild()
-ChatCompletionChoice.model_rebuild()
-ChatCompletionChoiceLogprobs.model_rebuild()
-ChatCompletionMessage.model_rebuild()
-ChatCompletionMessageAnnotation.model_rebuild()
-ChatCompletionMessageAnnotationUrlCitation.model_rebuild()
-ChatCompletionMessageCustomToolCall.model_rebuild()
-ChatCompletionMessageCustomToolCallCustom.model_rebuild()
-ChatCompletionMessageFunctionCall.model_rebuild()
-ChatCompletionMessageFunctionToolCall.model_rebuild()
-ChatCompletionMessageFunctionToolCallFunction.model_rebuild()
-ChatCompletionTokenLogprob.model_rebuild()
-ChatCompletionTokenLogprobTopLogprob.model_rebuild()
-ChatCompletionUpdateParams.model_rebuild()
-CompletionUsage.model_rebuild()
-CompletionUsageCompletionTokensDetails.model_rebuild()
-CompletionUsagePromptTokensDetails.model_rebuild()
+mark_deprecated(ChatCompletion, "system_fingerprint")
+mark_deprecated(ChatCompletionMessage, "function_call")

@@ -1,0 +1,213 @@
+"""What each kind of spec change means to an SDK user.
+
+Input: a change kind (a stable id such as `response-property-removed`). Output: its `Rule`:
+the level (`error` = breaking, `warn` / `info` = non-breaking, `doc` = description-only) and
+a one-line reason. The kind alone decides the classification, so this table is the whole
+policy and `python -m codegen diff` output can be checked against it.
+
+Direction decides most rules: a request is written by the caller, so anything that accepts
+less (a removed enum value, a tighter bound, a new required property) breaks callers; a
+response is read by the caller through generated types, so anything that changes those types
+(a removed or now-optional property, a new `| None`, a `$ref` widened into a union) breaks
+readers, while the server sending *less* (a removed enum value, a tighter bound) does not.
+
+Decision: removing a request property is breaking even when it was optional. The generated
+model and method lose the field, so callers who pass it fail type-checking (or get a
+`TypeError`), and the server may reject it as unknown. oasdiff reports it at `warn`.
+
+Deviation from oasdiff ≥ 1.31: response constraint changes are non-breaking here (the brief's
+rule): responses are parsed leniently by default, so a value outside the old bounds still
+parses; only `strict_response_validation=True` would reject it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+Level = Literal["error", "warn", "info", "doc"]
+Direction = Literal["request", "response"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    kind: str
+    level: Level
+    reason: str
+
+    @property
+    def classification(self) -> str:
+        return "breaking" if self.level == "error" else "non-breaking"
+
+
+# Schema-level changes, the same for a request body, one of its properties or a parameter:
+# suffix → (request rule, response rule), each (level, reason).
+_SCHEMA: dict[str, tuple[tuple[Level, str], tuple[Level, str]]] = {
+    "type-changed": (
+        ("error", "callers sending the old type are rejected, and the generated argument type changes"),
+        ("error", "the generated type changes: typed readers get values of another type"),
+    ),
+    "type-widened": (
+        ("info", "the new type accepts everything the old one did"),
+        ("error", "the generated type changes: typed readers get values of another type"),
+    ),
+    "format-changed": (
+        ("error", "the server may reject values that were valid under the old format"),
+        ("info", "the JSON type is the same and the generator maps neither format to another Python type"),
+    ),
+    "format-removed": (
+        ("info", "fewer checks on what callers send"),
+        ("info", "the JSON type is the same and the generator maps neither format to another Python type"),
+    ),
+    "format-type-changed": (
+        ("error", "the generated Python type changes (date-time and binary map to datetime and bytes)"),
+        ("error", "the generated Python type changes (date-time and binary map to datetime and bytes)"),
+    ),
+    "became-nullable": (
+        ("info", "null is accepted as well as every old value"),
+        ("error", "typed readers may now get None where the generated type ruled it out"),
+    ),
+    "became-not-nullable": (
+        ("error", "callers sending null are rejected and the generated type loses `| None`"),
+        ("info", "the server no longer sends null; readers that handled None still work"),
+    ),
+    "enum-value-added": (
+        ("info", "one more value accepted"),
+        (
+            "warn",
+            "non-breaking only because the SDK runtime keeps unknown enum values as plain strings; "
+            "code that matches every member should handle the new one",
+        ),
+    ),
+    "enum-value-removed": (
+        ("error", "callers sending the removed value are rejected and the generated enum loses the member"),
+        ("info", "the server sends fewer values; nothing a reader handled goes away"),
+    ),
+    "enum-added": (
+        ("error", "values are now restricted to a list; callers sending others are rejected"),
+        ("info", "values are now restricted to a list; the generated str enum still compares equal to strings"),
+    ),
+    "enum-removed": (
+        ("info", "any value is accepted now"),
+        ("error", "the generated enum becomes a plain type; code naming its members breaks"),
+    ),
+    "constraint-tightened": (
+        ("error", "values that were valid may now be rejected"),
+        ("info", "response constraints do not change generated types; responses are parsed leniently"),
+    ),
+    "constraint-loosened": (
+        ("info", "everything that was valid still is"),
+        ("info", "response constraints do not change generated types; responses are parsed leniently"),
+    ),
+    "union-widened": (
+        ("info", "the generated type accepts the old shape and more"),
+        ("error", "a single type became a union: the generated type changes and typed readers must narrow it"),
+    ),
+    "union-branch-added": (
+        ("info", "one more shape accepted"),
+        ("error", "the generated union gains a variant that typed readers do not handle"),
+    ),
+    "union-branch-removed": (
+        ("error", "callers sending that shape are rejected and the generated union loses it"),
+        ("info", "the server sends fewer shapes; nothing a reader handled goes away"),
+    ),
+    "union-narrowed": (
+        ("error", "a union became a single type: callers sending the other shapes are rejected"),
+        ("info", "the server sends fewer shapes; nothing a reader handled goes away"),
+    ),
+    "ref-changed": (
+        ("warn", "another component is used here; its generated class has another name"),
+        ("warn", "another component is used here; its generated class has another name"),
+    ),
+    "deprecated": (
+        ("warn", "still works; plan to stop sending it"),
+        ("warn", "still sent; plan to stop reading it"),
+    ),
+    "deprecation-removed": (("info", "no longer deprecated"), ("info", "no longer deprecated")),
+    "default-changed": (
+        ("warn", "callers who leave it out get a different server behaviour"),
+        ("info", "a default in a response describes the server, not the types"),
+    ),
+}
+
+_OTHER: dict[str, tuple[Level, str]] = {
+    # Properties of an object, by direction.
+    "request-property-removed": (
+        "error",
+        "the generated model no longer has it: callers who pass it fail type-checking or get a TypeError",
+    ),
+    "request-property-added-required": ("error", "callers must now send it (a default does not change that)"),
+    "request-property-added-optional": ("info", "a new optional argument; existing calls are unchanged"),
+    "request-property-became-required": ("error", "callers who left it out are rejected"),
+    "request-property-became-optional": ("info", "callers may now leave it out"),
+    "response-property-removed": (
+        "error",
+        "the generated model loses the attribute: code that reads it breaks",
+    ),
+    "response-property-added": ("info", "a new attribute; older SDKs keep it in model_extra"),
+    "response-property-became-optional": (
+        "error",
+        "the attribute may be missing: its generated type gains `| None` and typed readers must handle it",
+    ),
+    "response-property-became-required": ("info", "the attribute is always sent now"),
+    # Parameters.
+    "request-parameter-added-required": ("error", "callers must now pass it"),
+    "request-parameter-added-optional": ("info", "a new optional argument; existing calls are unchanged"),
+    "request-parameter-removed": ("error", "the generated method no longer takes it: callers who pass it break"),
+    "request-parameter-became-required": ("error", "callers who left it out must now pass it"),
+    "request-parameter-became-optional": ("info", "callers may now leave it out"),
+    # Request bodies.
+    "request-body-added-required": ("error", "callers must now send a body"),
+    "request-body-added-optional": ("info", "callers may send a body"),
+    "request-body-removed": ("error", "the generated method no longer takes a body: callers who send one break"),
+    "request-body-became-required": ("error", "callers who sent no body are rejected"),
+    "request-body-became-optional": ("info", "callers may now leave the body out"),
+    "request-media-type-added": ("info", "one more accepted content type"),
+    "request-media-type-removed": ("error", "callers sending that content type are rejected"),
+    # Responses.
+    "response-status-added": ("info", "a new status; the runtime maps statuses to errors by family"),
+    "response-success-status-removed": ("error", "the generated return type loses that response"),
+    "response-error-status-removed": ("info", "the runtime raises errors by status family, not from the spec"),
+    "response-media-type-added": ("info", "another content type may be sent for this status"),
+    "response-media-type-removed": ("error", "the generated return type loses that content type"),
+    # Operations.
+    "operation-added": ("info", "a new method"),
+    "operation-removed": ("error", "the generated method disappears"),
+    "operation-id-changed": ("error", "the generated method and its resource placement are keyed by operationId"),
+    "operation-deprecated": ("warn", "still works; plan to stop calling it"),
+    "operation-deprecation-removed": ("info", "no longer deprecated"),
+    # Words only.
+    "description-changed": ("doc", "documentation only: docstrings change, types do not"),
+}
+
+SUBJECTS: Mapping[Direction, tuple[str, ...]] = {
+    "request": ("body", "property", "parameter"),
+    "response": ("body", "property"),
+}
+
+
+def _build() -> dict[str, Rule]:
+    rules = {kind: Rule(kind, level, reason) for kind, (level, reason) in _OTHER.items()}
+    for suffix, (request, response) in _SCHEMA.items():
+        sides: tuple[tuple[Direction, tuple[Level, str]], ...] = (("request", request), ("response", response))
+        for direction, (level, reason) in sides:
+            for subject in SUBJECTS[direction]:
+                kind = f"{direction}-{subject}-{suffix}"
+                rules[kind] = Rule(kind, level, reason)
+    return rules
+
+
+RULES: Mapping[str, Rule] = _build()
+
+
+def rule(kind: str) -> Rule:
+    """The rule of a kind; an unknown kind is a programming error, not an input error."""
+    return RULES[kind]
+
+
+def schema_kind(direction: Direction, subject: str, suffix: str) -> str:
+    """`request` + `property` + `enum-value-removed` → `request-property-enum-value-removed`."""
+    if suffix not in _SCHEMA:
+        raise KeyError(suffix)
+    return f"{direction}-{subject}-{suffix}"
