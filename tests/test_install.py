@@ -61,8 +61,12 @@ def test_generated_package_installs_alone(tmp_path: Path) -> None:
     installed = {line.split("==")[0].lower().replace("_", "-") for line in listed.stdout.splitlines()}
     assert installed - {"pip", "setuptools"} <= ALLOWED, installed
     code = (
-        "import openai_chat_sdk as s, openai_chat_sdk.models as m; print(s.Client.__name__, m.ChatCompletion.__name__)"
+        "import sys, openai_chat_sdk as s, openai_chat_sdk.models as m\n"
+        "print(s.Client.__name__, m.ChatCompletion.__name__)\n"
+        "print(sorted(n for n in ('asyncio', 'jinja2', 'yaml', 'black', 'datamodel_code_generator') if n in sys.modules))"
     )
     result = subprocess.run([str(python), "-c", code], check=True, capture_output=True, text=True, cwd=tmp_path)
-    assert result.stdout.split() == ["Client", "ChatCompletion"]
+    names, heavy = result.stdout.splitlines()
+    assert names.split() == ["Client", "ChatCompletion"]
+    assert heavy == "[]"  # no generator tool at run time; asyncio only once an async call needs it
     assert sys.executable != str(python)
