@@ -29,6 +29,7 @@ from .refs import escape, iter_refs, resolve_ref
 from .schemas import KEPT_FORMATS
 
 JSON = "application/json"
+_NONE = object()  # a default that is absent, unlike `default: null`
 # Upper bounds tighten when they go down, lower bounds when they go up.
 _UPPER = ("maxLength", "maximum", "exclusiveMaximum", "maxItems", "maxProperties")
 _LOWER = ("minLength", "minimum", "exclusiveMinimum", "minItems", "minProperties")
@@ -238,7 +239,7 @@ def _compare_operation(
     request = _Walk(*sides, unchanged, new.label, "request")
     if request.same(old.node, new.node) and request.same(old.raw_parameters, new.raw_parameters):
         return
-    site = _Site("operation")
+    site = _Site("")  # the operation itself, like operation-added
     old_id, new_id = old.node.get("operationId"), new.node.get("operationId")
     if old_id and new_id and old_id != new_id:
         yield request.change("operation-id-changed", site, old_id, new_id)
@@ -372,8 +373,8 @@ def _compare_views(w: _Walk, old: _View, new: _View, site: _Site, *, nulls: bool
         yield w.schema_change("ref-changed", site, _name(old.ref), _name(new.ref))
     yield from _doc(w, site, old.schema.get("description"), new.schema.get("description"))
     yield from _deprecation_schema(w, site, old.schema, new.schema)
-    if "default" in old.schema and "default" in new.schema and old.schema["default"] != new.schema["default"]:
-        yield w.schema_change("default-changed", site, old.schema["default"], new.schema["default"])
+    if old.schema.get("default", _NONE) != new.schema.get("default", _NONE):  # set, changed or dropped
+        yield w.schema_change("default-changed", site, old.schema.get("default"), new.schema.get("default"))
     if old.branches or new.branches:
         yield from _compare_unions(w, old, new, site)
         return
@@ -436,12 +437,13 @@ def _tightened(keyword: str, old: Any, new: Any) -> bool:
         return False
     if old is None:
         return True
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (old, new))
     if keyword in _UPPER:
-        return bool(new < old)
+        return not numbers or bool(new < old)  # a bound we cannot compare counts as tighter
     if keyword in _LOWER:
-        return bool(new > old)
+        return not numbers or bool(new > old)
     if keyword == "multipleOf":  # every multiple of old is one of new only when new divides old
-        return not (isinstance(old, (int, float)) and isinstance(new, (int, float)) and new and old % new == 0)
+        return not (numbers and new and old % new == 0)
     if keyword == "uniqueItems":
         return bool(new) and not old
     return True  # pattern: any change may reject a value; regexes are not compared

@@ -131,6 +131,14 @@ _SCHEMA: dict[str, tuple[tuple[Level, str], tuple[Level, str]]] = {
     ),
 }
 
+# Where a subject needs a stricter rule than the table above (as oasdiff does for parameters).
+_SUBJECT_OVERRIDES: dict[str, tuple[Level, str]] = {
+    "request-parameter-default-changed": (
+        "error",
+        "callers who leave the parameter out silently get another value",
+    ),
+}
+
 _OTHER: dict[str, tuple[Level, str]] = {
     # Properties of an object, by direction.
     "request-property-removed": (
@@ -194,7 +202,7 @@ def _build() -> dict[str, Rule]:
         for direction, (level, reason) in sides:
             for subject in SUBJECTS[direction]:
                 kind = f"{direction}-{subject}-{suffix}"
-                rules[kind] = Rule(kind, level, reason)
+                rules[kind] = Rule(kind, *_SUBJECT_OVERRIDES.get(kind, (level, reason)))
     return rules
 
 

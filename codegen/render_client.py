@@ -103,8 +103,6 @@ def model_imports(api: Api) -> list[str]:
     for op in api.operations:
         for expr in (op.response_type, *(p.type for p in (*op.params, *op.body))):
             used.update(n for n in _NAME.findall(expr) if n in models)
-        if op.body_model:
-            used.add(op.body_model)
     return sorted(used)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email.utils
 import functools
+import importlib
 import json
 import logging
 import os
@@ -88,21 +89,35 @@ class RetryEvent:
 
 @dataclass(slots=True)
 class Endpoint(Generic[_T]):
-    """One operation, built once at import: what a call needs besides its arguments."""
+    """One operation, built once at import: what a call needs besides its arguments.
+
+    Types are named, not imported: models.py (and pydantic's model machinery) loads on the first
+    call, so `import` of the package stays cheap.
+    """
 
     method: str
     path: str
-    response: Any  # a type: a pydantic model, list[...], or None for no body
-    body_model: type[pydantic.BaseModel] | None = None
+    response: str | None  # a type expression over models.py, e.g. "ChatCompletion"; None: no body
+    body_model: str | None = None  # the model that validates the JSON body
     path_params: tuple[str, ...] = ()
-    _adapter: pydantic.TypeAdapter[Any] | None = field(default=None, init=False, repr=False)
+    _types: tuple[Any, Any, Callable[[bytes], Any]] | None = field(default=None, init=False, repr=False)
+
+    def types(self) -> tuple[Any, type[pydantic.BaseModel] | None, Callable[[bytes], Any]]:
+        """(response type, body model, JSON validator), resolved on first use."""
+        if self._types is None:
+            namespace = vars(importlib.import_module(".models", __package__))
+            # The expression is text the generator wrote (e.g. "list[Model]"), never input from a server.
+            response = eval(self.response, namespace) if self.response else None  # noqa: S307
+            body = namespace[self.body_model] if self.body_model else None
+            if isinstance(response, type) and issubclass(response, pydantic.BaseModel):
+                validate: Callable[[bytes], Any] = response.model_validate_json
+            else:
+                validate = pydantic.TypeAdapter(response).validate_json
+            self._types = (response, body, validate)
+        return self._types
 
     def parse_json(self, content: bytes) -> _T:
-        if isinstance(self.response, type) and issubclass(self.response, pydantic.BaseModel):
-            return self.response.model_validate_json(content)  # type: ignore[return-value]
-        if self._adapter is None:
-            self._adapter = pydantic.TypeAdapter(self.response)
-        return self._adapter.validate_json(content)  # type: ignore[no-any-return]
+        return self.types()[2](content)  # type: ignore[no-any-return]
 
 
 def _env(name: str) -> str | None:
@@ -248,8 +263,9 @@ class BaseClient:
     ) -> httpx.Request:
         url = self._url_prefix + encode_path(endpoint, path or {})
         content: bytes | None = None
-        if endpoint.body_model is not None:
-            model = endpoint.body_model.model_validate({k: v for k, v in (body or {}).items() if v is not NOT_GIVEN})
+        body_model = endpoint.types()[1]
+        if body_model is not None:
+            model = body_model.model_validate({k: v for k, v in (body or {}).items() if v is not NOT_GIVEN})
             if extra_body:
                 merged = {**model.model_dump(mode="json", by_alias=True, exclude_unset=True), **extra_body}
                 content = json.dumps(merged, separators=(",", ":"), ensure_ascii=False).encode()
@@ -337,7 +353,7 @@ class BaseClient:
             if self.strict_response_validation or not is_json:
                 raise error from exc
             log.debug("response does not match the schema; keeping it as sent: %s", exc)
-            parsed = lenient_value(endpoint.response, error.body)
+            parsed = lenient_value(endpoint.types()[0], error.body)
         request_id = response.headers.get("x-request-id")
         if request_id is not None and isinstance(parsed, pydantic.BaseModel):
             object.__setattr__(parsed, "_request_id", request_id)

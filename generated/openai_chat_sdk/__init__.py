@@ -4,6 +4,8 @@
 Generated from openapi/openapi.yaml (sha256 a0906a2ee05a8939171a16924751438c5ec5e6f0bf7d2d9ed984bcb9c489f078).
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._base import NOT_GIVEN, NotGiven, RetryEvent
 from ._client import AsyncClient, Client
 from ._constants import __version__
@@ -23,8 +25,10 @@ from ._exceptions import (
     RateLimitError,
     UnprocessableEntityError,
 )
-from ._models import BaseModel
 from ._response import RawResponse
+
+if TYPE_CHECKING:
+    from ._models import BaseModel
 
 __all__ = [
     "APIConnectionError",
@@ -50,3 +54,12 @@ __all__ = [
     "UnprocessableEntityError",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # BaseModel pulls in pydantic's model machinery: loaded when asked for, not on import.
+    if name == "BaseModel":
+        from ._models import BaseModel
+
+        return BaseModel
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

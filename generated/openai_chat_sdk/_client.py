@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -23,18 +24,19 @@ from ._base import (
     SyncAPIClient,
     TimeoutTypes,
 )
-from .models import (
-    ChatCompletion,
-    ChatCompletionUpdateParams,
-)
+
+if TYPE_CHECKING:  # models.py loads on the first call (see Endpoint)
+    from .models import (
+        ChatCompletion,
+    )
 
 __all__ = ["AsyncClient", "Client"]
 
-_UPDATE_CHAT_COMPLETION = Endpoint[ChatCompletion](
+_UPDATE_CHAT_COMPLETION: Endpoint[ChatCompletion] = Endpoint(
     method="POST",
     path="/chat/completions/{completion_id}",
-    response=ChatCompletion,
-    body_model=ChatCompletionUpdateParams,
+    response="ChatCompletion",
+    body_model="ChatCompletionUpdateParams",
     path_params=("completion_id",),
 )
 
