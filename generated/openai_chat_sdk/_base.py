@@ -118,7 +118,7 @@ class Endpoint(Generic[_T]):
         if self._types is None:
             namespace = vars(importlib.import_module(".models", __package__))
             # The expression is text the generator wrote (e.g. "list[Model]"), never input from a server.
-            response = eval(self.response, namespace) if self.response else None  # noqa: S307
+            response: Any = eval(self.response, namespace) if self.response else None  # noqa: S307
             body = namespace[self.body_model] if self.body_model else None
             if isinstance(response, type) and issubclass(response, pydantic.BaseModel):
                 validate: Callable[[bytes], Any] = response.model_validate_json
