@@ -20,7 +20,13 @@ $(NODE_STAMP): package.json package-lock.json
 	$(NPM) ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
-.PHONY: help install generate check check-generated lint typecheck test format clean
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP) requirements/bench.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/dev.txt -r requirements/bench.txt
+	touch $(BENCH_STAMP)
+
+.PHONY: help install generate check check-generated lint typecheck test format clean bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -34,8 +40,8 @@ check-generated: $(STAMP) ## fail with a diff when generated/ is stale
 	$(PY) -m codegen check
 
 lint: $(STAMP) ## ruff on codegen/, tests/ and generated/
-	$(PY) -m ruff check codegen tests generated
-	$(PY) -m ruff format --check codegen tests
+	$(PY) -m ruff check codegen tests bench generated
+	$(PY) -m ruff format --check codegen tests bench
 
 typecheck: $(STAMP) ## mypy --strict on codegen/ and generated/
 	$(PY) -m mypy
@@ -45,6 +51,9 @@ check: check-generated lint typecheck ## golden + lint + types
 test: $(STAMP) $(NODE_STAMP) ## every check and test (what CI runs)
 	$(MAKE) --no-print-directory check
 	$(PY) -m pytest -q
+
+bench: $(BENCH_STAMP) ## benchmarks (not part of test): per-call overhead, large responses, import, generation, diff
+	cd bench && ../$(PY) run_all.py
 
 format: $(STAMP) ## format the hand-written code
 	$(PY) -m ruff format codegen tests

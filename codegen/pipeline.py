@@ -13,7 +13,7 @@ from .config import Settings
 from .format import format_files
 from .load import load_document
 from .overlay import apply_overlay
-from .render_client import header, render_client
+from .render_client import header, render_client, runtime_files
 from .render_models import is_class, render_models
 from .validate import validate_spec
 
@@ -31,4 +31,6 @@ def generate(settings: Settings) -> dict[PurePosixPath, str]:
     )
     files = render_client(api, settings)
     files[PurePosixPath(settings.package) / "models.py"] = f'{header(api)}\n"""Models of {api.title}."""\n\n{models}'
-    return format_files(dict(sorted(files.items())))
+    files = format_files(files)
+    files.update(runtime_files(api, settings))  # hand-written, formatted at the source: copied as they are
+    return dict(sorted(files.items()))

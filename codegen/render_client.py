@@ -146,10 +146,16 @@ def render_client(api: Api, settings: Settings) -> dict[PurePosixPath, str]:
         pkg / "_constants.py": env.get_template("_constants.py.jinja").render(context),
         pkg / "py.typed": "",
     }
-    for name in RUNTIME_MODULES:
-        text = resources.files("codegen.runtime").joinpath(name).read_text(encoding="utf-8")
-        files[pkg / name] = f"{header(api)}\n{text}"
     return files
+
+
+def runtime_files(api: Api, settings: Settings) -> dict[PurePosixPath, str]:
+    """The runtime modules, verbatim under the provenance line."""
+    runtime = resources.files("codegen.runtime")
+    pkg = PurePosixPath(settings.package)
+    return {
+        pkg / name: f"{header(api)}\n{runtime.joinpath(name).read_text(encoding='utf-8')}" for name in RUNTIME_MODULES
+    }
 
 
 def _exception_names() -> list[str]:

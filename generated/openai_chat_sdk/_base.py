@@ -37,15 +37,7 @@ from ._exceptions import (
 from ._lenient import lenient_value
 from ._response import RawResponse
 
-__all__ = [
-    "NOT_GIVEN",
-    "AsyncAPIClient",
-    "Endpoint",
-    "NotGiven",
-    "RawResponse",
-    "RetryEvent",
-    "SyncAPIClient",
-]
+__all__ = ["NOT_GIVEN", "AsyncAPIClient", "Endpoint", "NotGiven", "RawResponse", "RetryEvent", "SyncAPIClient"]
 
 _T = TypeVar("_T")
 log = logging.getLogger(__package__ or "sdk")
@@ -109,9 +101,7 @@ class Endpoint(Generic[_T]):
     response: str | None  # a type expression over models.py, e.g. "ChatCompletion"; None: no body
     body_model: str | None = None  # the model that validates the JSON body
     path_params: tuple[str, ...] = ()
-    _types: tuple[Any, Any, Callable[[bytes], Any]] | None = field(
-        default=None, init=False, repr=False
-    )
+    _types: tuple[Any, Any, Callable[[bytes], Any]] | None = field(default=None, init=False, repr=False)
 
     def types(self) -> tuple[Any, type[pydantic.BaseModel] | None, Callable[[bytes], Any]]:
         """(response type, body model, JSON validator), resolved on first use."""
@@ -139,9 +129,7 @@ def _configure_logging() -> None:
     level = (_env("LOG") or "").lower()
     if level in ("debug", "info") and not log.handlers:
         handler = logging.StreamHandler()
-        handler.setFormatter(
-            logging.Formatter("[%(asctime)s - %(name)s:%(lineno)d - %(levelname)s] %(message)s")
-        )
+        handler.setFormatter(logging.Formatter("[%(asctime)s - %(name)s:%(lineno)d - %(levelname)s] %(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.DEBUG if level == "debug" else logging.INFO)
 
@@ -203,15 +191,11 @@ class BaseClient:
             raise ValueError(f"max_retries must be a non-negative integer, got {max_retries!r}")
         initial, maximum = backoff
         if not 0 <= initial <= maximum:
-            raise ValueError(
-                f"backoff must be (initial, maximum) with 0 <= initial <= maximum, got {backoff!r}"
-            )
+            raise ValueError(f"backoff must be (initial, maximum) with 0 <= initial <= maximum, got {backoff!r}")
         self.api_key = api_key
         self.organization = organization if organization is not None else _env("ORG_ID")
         self.project = project if project is not None else _env("PROJECT_ID")
-        self.base_url = httpx.URL(
-            str(base_url or _env("BASE_URL") or DEFAULT_BASE_URL).rstrip("/") + "/"
-        )
+        self.base_url = httpx.URL(str(base_url or _env("BASE_URL") or DEFAULT_BASE_URL).rstrip("/") + "/")
         self.timeout = DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout
         self.max_retries = max_retries
         self.backoff = (float(initial), float(maximum))
@@ -282,25 +266,15 @@ class BaseClient:
         content: bytes | None = None
         body_model = endpoint.types()[1]
         if body_model is not None:
-            model = body_model.model_validate(
-                {k: v for k, v in (body or {}).items() if v is not NOT_GIVEN}
-            )
+            model = body_model.model_validate({k: v for k, v in (body or {}).items() if v is not NOT_GIVEN})
             if extra_body:
-                merged = {
-                    **model.model_dump(mode="json", by_alias=True, exclude_unset=True),
-                    **extra_body,
-                }
+                merged = {**model.model_dump(mode="json", by_alias=True, exclude_unset=True), **extra_body}
                 content = json.dumps(merged, separators=(",", ":"), ensure_ascii=False).encode()
             else:
                 content = model.model_dump_json(by_alias=True, exclude_unset=True).encode()
         elif extra_body:
-            content = json.dumps(
-                dict(extra_body), separators=(",", ":"), ensure_ascii=False
-            ).encode()
-        params = {
-            **self._custom_query,
-            **{k: v for k, v in (query or {}).items() if v is not NOT_GIVEN},
-        }
+            content = json.dumps(dict(extra_body), separators=(",", ":"), ensure_ascii=False).encode()
+        params = {**self._custom_query, **{k: v for k, v in (query or {}).items() if v is not NOT_GIVEN}}
         if extra_query:
             params.update(extra_query)
         headers = {**self._headers, **extra_headers} if extra_headers else self._headers
@@ -334,11 +308,7 @@ class BaseClient:
         return delay * (1 - 0.25 * random.random())
 
     def _before_retry(
-        self,
-        attempt: int,
-        request: httpx.Request,
-        response: httpx.Response | None,
-        error: Exception | None,
+        self, attempt: int, request: httpx.Request, response: httpx.Response | None, error: Exception | None
     ) -> float:
         delay = self._retry_delay(attempt, response)
         reason = f"status {response.status_code}" if response is not None else type(error).__name__
@@ -352,11 +322,7 @@ class BaseClient:
             reason,
         )
         if self.on_retry is not None:
-            self.on_retry(
-                RetryEvent(
-                    attempt=attempt, delay=delay, request=request, response=response, error=error
-                )
-            )
+            self.on_retry(RetryEvent(attempt=attempt, delay=delay, request=request, response=response, error=error))
         return delay
 
     # -- responses -------------------------------------------------------------------------
@@ -395,9 +361,7 @@ class BaseClient:
         return parsed
 
 
-def _validation_error(
-    response: httpx.Response, exc: pydantic.ValidationError
-) -> tuple[APIResponseValidationError, bool]:
+def _validation_error(response: httpx.Response, exc: pydantic.ValidationError) -> tuple[APIResponseValidationError, bool]:
     """The error to raise, and whether the body was JSON at all (only then can it be kept as sent)."""
     first = exc.errors()[0] if exc.error_count() else None
     if first is not None and first["type"].startswith("json_"):
@@ -406,18 +370,8 @@ def _validation_error(
     try:
         body: object = response.json()
     except ValueError:
-        return (
-            APIResponseValidationError(
-                response, None, message="The response body is not valid JSON"
-            ),
-            False,
-        )
-    return (
-        APIResponseValidationError(
-            response, body, message=f"The response does not match the schema: {exc}"
-        ),
-        True,
-    )
+        return APIResponseValidationError(response, None, message="The response body is not valid JSON"), False
+    return APIResponseValidationError(response, body, message=f"The response does not match the schema: {exc}"), True
 
 
 def _server_delay(response: httpx.Response) -> float | None:
@@ -469,13 +423,9 @@ class SyncAPIClient(BaseClient):
     def __init__(self, *, http_client: httpx.Client | None, **options: Any) -> None:
         super().__init__(**options)
         if http_client is not None and not isinstance(http_client, httpx.Client):
-            raise TypeError(
-                f"http_client must be an httpx.Client, got {type(http_client).__name__}"
-            )
+            raise TypeError(f"http_client must be an httpx.Client, got {type(http_client).__name__}")
         self._owns_http = http_client is None
-        self._http = (
-            http_client if http_client is not None else httpx.Client(**_http_options(self.timeout))
-        )
+        self._http = http_client if http_client is not None else httpx.Client(**_http_options(self.timeout))
 
     def close(self) -> None:
         """Close the connection pool, unless it belongs to an `http_client` you passed in."""
@@ -525,15 +475,9 @@ class AsyncAPIClient(BaseClient):
     def __init__(self, *, http_client: httpx.AsyncClient | None, **options: Any) -> None:
         super().__init__(**options)
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise TypeError(
-                f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
-            )
+            raise TypeError(f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}")
         self._owns_http = http_client is None
-        self._http = (
-            http_client
-            if http_client is not None
-            else httpx.AsyncClient(**_http_options(self.timeout))
-        )
+        self._http = http_client if http_client is not None else httpx.AsyncClient(**_http_options(self.timeout))
 
     async def close(self) -> None:
         """Close the connection pool, unless it belongs to an `http_client` you passed in."""

@@ -63,9 +63,7 @@ class APIError(OpenAIError):
     body: object | None
     """The decoded JSON `error` object of the response (or the whole body), if any."""
 
-    def __init__(
-        self, message: str, request: httpx.Request | None, *, body: object | None = None
-    ) -> None:
+    def __init__(self, message: str, request: httpx.Request | None, *, body: object | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.request = request
@@ -80,10 +78,7 @@ class APIError(OpenAIError):
         if isinstance(state.get("response"), httpx.Response):
             response = state["response"]
             state["response"] = httpx.Response(
-                response.status_code,
-                headers=response.headers,
-                content=response.content,
-                request=state["request"],
+                response.status_code, headers=response.headers, content=response.content, request=state["request"]
             )
         return (_restore, (type(self), state))
 
@@ -144,9 +139,7 @@ class InternalServerError(APIStatusError):
 class APIConnectionError(APIError):
     """The request did not get a response."""
 
-    def __init__(
-        self, *, message: str = "Connection error.", request: httpx.Request | None
-    ) -> None:
+    def __init__(self, *, message: str = "Connection error.", request: httpx.Request | None) -> None:
         super().__init__(message, request, body=None)
 
 
@@ -161,13 +154,9 @@ class APIResponseValidationError(APIError):
     response: httpx.Response
     status_code: int
 
-    def __init__(
-        self, response: httpx.Response, body: object | None, *, message: str | None = None
-    ) -> None:
+    def __init__(self, response: httpx.Response, body: object | None, *, message: str | None = None) -> None:
         super().__init__(
-            message or "Data returned by the API is invalid for the expected schema.",
-            response.request,
-            body=body,
+            message or "Data returned by the API is invalid for the expected schema.", response.request, body=body
         )
         self.response = response
         self.status_code = response.status_code
@@ -193,9 +182,5 @@ def status_error(response: httpx.Response) -> APIStatusError:
     body = data.get("error", data) if isinstance(data, dict) else data
     detail = body.get("message") if isinstance(body, dict) else None
     message = f"Error code: {response.status_code} - {detail if isinstance(detail, str) else data}"
-    cls = (
-        InternalServerError
-        if response.status_code >= 500
-        else _BY_STATUS.get(response.status_code, APIStatusError)
-    )
+    cls = InternalServerError if response.status_code >= 500 else _BY_STATUS.get(response.status_code, APIStatusError)
     return cls(message, response=response, body=body)

@@ -86,11 +86,7 @@ def _lenient_union(members: tuple[Any, ...], value: Any) -> Any:
 
 
 def _unwrap(annotation: Any) -> Any:
-    return (
-        typing.get_args(annotation)[0]
-        if typing.get_origin(annotation) is typing.Annotated
-        else annotation
-    )
+    return typing.get_args(annotation)[0] if typing.get_origin(annotation) is typing.Annotated else annotation
 
 
 def _tag_matches(model: type[pydantic.BaseModel], value: dict[str, Any]) -> bool:

@@ -36,17 +36,11 @@ class BaseModel(pydantic.BaseModel):
         """The fields as the server sent them (unset fields left out), extra fields included."""
         # warnings=False: a value kept as sent (an enum value newer than the spec) is not an error here.
         return self.model_dump(
-            mode=mode,
-            by_alias=by_alias,
-            exclude_unset=exclude_unset,
-            exclude_none=exclude_none,
-            warnings=False,
+            mode=mode, by_alias=by_alias, exclude_unset=exclude_unset, exclude_none=exclude_none, warnings=False
         )
 
     def to_json(self, *, indent: int | None = 2, exclude_unset: bool = True) -> str:
-        return self.model_dump_json(
-            indent=indent, by_alias=True, exclude_unset=exclude_unset, warnings=False
-        )
+        return self.model_dump_json(indent=indent, by_alias=True, exclude_unset=exclude_unset, warnings=False)
 
 
 def mark_deprecated(cls: type[BaseModel], *names: str) -> None:
@@ -54,13 +48,7 @@ def mark_deprecated(cls: type[BaseModel], *names: str) -> None:
     are built lazily, often as part of another model, so models.py lists them explicitly."""
     for name in names:
         info = cls.model_fields[name]
-        setattr(
-            cls,
-            name,
-            _DeprecatedField(
-                name, info.deprecation_message or f"{cls.__name__}.{name} is deprecated"
-            ),
-        )
+        setattr(cls, name, _DeprecatedField(name, info.deprecation_message or f"{cls.__name__}.{name} is deprecated"))
 
 
 class _DeprecatedField:
@@ -76,7 +64,5 @@ class _DeprecatedField:
         warnings.warn(self.message, DeprecationWarning, stacklevel=2)
         return obj.__dict__[self.name]
 
-    def __set__(
-        self, obj: object, value: Any
-    ) -> None:  # a data descriptor wins over the instance dict
+    def __set__(self, obj: object, value: Any) -> None:  # a data descriptor wins over the instance dict
         obj.__dict__[self.name] = value

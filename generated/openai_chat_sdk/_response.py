@@ -17,9 +17,7 @@ _UNSET: Any = object()
 class RawResponse(Generic[_T]):
     """A successful response before parsing; `.parse()` gives the typed model (once, cached)."""
 
-    def __init__(
-        self, response: httpx.Response, parse: Callable[[], _T], *, retries_taken: int
-    ) -> None:
+    def __init__(self, response: httpx.Response, parse: Callable[[], _T], *, retries_taken: int) -> None:
         self.http_response = response
         self.retries_taken = retries_taken
         self._parse = parse
