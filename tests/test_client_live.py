@@ -142,7 +142,7 @@ def test_node_seed_example_keeps_extra_fields_and_exact_int64(
     assert extra is not None
     assert extra["seed"] == NODE_SEED_INT64 and type(extra["seed"]) is int
     assert extra["request_id"] == "req_ded8ab984ec4bf840f37566c1011c417"
-    assert extra["metadata"] == {"foo": "bar"}
+    assert completion.metadata == {"foo": "bar"} and "metadata" not in extra  # declared since 2026-08-21
     assert extra["top_p"] == 1.0 and extra["tool_choice"] is None and extra["response_format"] is None
     message = completion.choices[0].message
     assert message.content is not None and message.content.startswith("Mind of circuits hum,")

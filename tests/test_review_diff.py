@@ -70,10 +70,8 @@ def test_adding_a_property_adds_only_its_lines(tmp_path: Path, baseline: dict[Pu
 
 
 def test_adding_an_enum_value_adds_one_line(tmp_path: Path, baseline: dict[PurePosixPath, str]) -> None:
-    after = _generate_with(
-        tmp_path, "        - scale\n        - priority\n", "        - scale\n        - priority\n        - fast\n"
-    )
+    after = _generate_with(tmp_path, "        - priority\n", "        - priority\n        - turbo\n")
     added, removed = _changed_lines(
         baseline[PurePosixPath("openai_chat_sdk/models.py")], after[PurePosixPath("openai_chat_sdk/models.py")]
     )
-    assert removed == [] and [line.strip() for line in added] == ['fast = "fast"']
+    assert removed == [] and [line.strip() for line in added] == ['turbo = "turbo"']

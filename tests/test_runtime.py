@@ -79,11 +79,17 @@ def answer(httpserver: HTTPServer, body: Any, *, headers: dict[str, str] | None 
 
 @pytest.fixture(scope="module")
 def newest_response() -> dict[str, Any]:
-    """The fullest response the newest upstream spec allows: fields our spec has never heard of."""
+    """The fullest response the newest upstream spec allows, plus fields no spec has yet.
+
+    The project spec is that newest spec, so what a *newer* server adds is made up here:
+    a top-level object and a usage counter.
+    """
     document = parse_document(gzip.decompress(NEWEST.read_bytes()).decode(), source=str(NEWEST))
     spec = prune(document.data, ["updateChatCompletion"], source=document.source)
     value = instance(spec, spec["components"]["schemas"]["CreateChatCompletionResponse"])
     assert "moderation" in value and "text_tokens" in value["usage"]["completion_tokens_details"]
+    value["safety_report"] = {"verdict": "clean", "scores": [0.01, 0.2]}
+    value["usage"]["completion_tokens_details"]["video_tokens"] = 7
     return value  # type: ignore[no-any-return]
 
 
@@ -218,15 +224,17 @@ def test_newer_server_response_loses_nothing(run: Run, httpserver: HTTPServer, n
     answer(httpserver, newest_response)
     completion = run(update())
     assert isinstance(completion, ChatCompletion)
-    assert completion.model_extra is not None and "moderation" in completion.model_extra
+    assert completion.model_extra == {"safety_report": {"verdict": "clean", "scores": [0.01, 0.2]}}
+    assert completion.moderation is not None  # a typed field since the update to 2026-08-21
     assert completion.usage is not None and completion.usage.completion_tokens_details is not None
-    assert completion.usage.completion_tokens_details.model_extra == {"text_tokens": 1}
+    assert completion.usage.completion_tokens_details.text_tokens == 1
+    assert completion.usage.completion_tokens_details.model_extra == {"video_tokens": 7}
     assert completion.to_dict(mode="json") == newest_response
 
 
 def _newer(response: dict[str, Any]) -> dict[str, Any]:
     changed = copy.deepcopy(response)
-    changed["service_tier"] = "fast"
+    changed["service_tier"] = "hyperfast"
     changed["choices"][0]["finish_reason"] = "moderated"
     changed["choices"][0]["message"]["tool_calls"].append({"id": "t2", "type": "computer", "computer": {"x": 1}})
     del changed["model"]
@@ -238,7 +246,7 @@ def test_unknown_enum_values_and_missing_fields_are_kept_by_default(
 ) -> None:
     answer(httpserver, _newer(newest_response))
     completion = run(update())
-    assert completion.service_tier == "fast" and type(completion.service_tier) is str
+    assert completion.service_tier == "hyperfast" and type(completion.service_tier) is str
     choice = completion.choices[0]
     assert choice.finish_reason == "moderated"
     assert choice.message.tool_calls[-1] == {"id": "t2", "type": "computer", "computer": {"x": 1}}
@@ -261,7 +269,7 @@ def test_strict_mode_still_keeps_unknown_fields(
 ) -> None:
     answer(httpserver, newest_response)
     completion = run(update(), strict_response_validation=True)
-    assert completion.model_extra is not None and "moderation" in completion.model_extra
+    assert completion.model_extra is not None and "safety_report" in completion.model_extra
 
 
 # -- logging ------------------------------------------------------------------------------------
@@ -329,5 +337,5 @@ def test_to_dict_of_a_leniently_parsed_model_is_quiet(
     answer(httpserver, changed)
     completion = run(update())
     dumped = completion.to_dict(mode="json")
-    assert dumped["service_tier"] == "fast" and dumped["choices"][0]["finish_reason"] == "moderated"
+    assert dumped["service_tier"] == "hyperfast" and dumped["choices"][0]["finish_reason"] == "moderated"
     assert not [w for w in recwarn if "serializ" in str(w.message).lower()]

@@ -25,12 +25,17 @@ __all__ = [
     "ChatCompletionMessageFunctionCall",
     "ChatCompletionMessageFunctionToolCall",
     "ChatCompletionMessageFunctionToolCallFunction",
+    "ChatCompletionModeration",
+    "ChatCompletionModerationError",
+    "ChatCompletionModerationResults",
     "ChatCompletionTokenLogprob",
     "ChatCompletionTokenLogprobTopLogprob",
     "ChatCompletionUpdateParams",
     "CompletionUsage",
     "CompletionUsageCompletionTokensDetails",
     "CompletionUsagePromptTokensDetails",
+    "ModerationInputType",
+    "ModerationResultBody",
     "ServiceTier",
 ]
 
@@ -41,6 +46,7 @@ class ChatCompletionChoiceFinishReason(str, Enum):
     `length` if the maximum number of tokens specified in the request was reached,
     `content_filter` if content was omitted due to a flag from our content filters,
     `tool_calls` if the model called a tool, or `function_call` (deprecated) if the model called a function.
+    Read the [Model Spec](https://model-spec.openai.com/2025-12-18.html) for more.
 
     """
 
@@ -56,12 +62,18 @@ MetadataAdditionalProperty = TypeAliasType(
 )
 
 
+class ModerationInputType(str, Enum):
+    text = "text"
+    image = "image"
+
+
 class ServiceTier(str, Enum):
     """
     Specifies the processing type used for serving the request.
       - If set to 'auto', then the request will be processed with the service tier configured in the Project settings. Unless otherwise configured, the Project will use 'default'.
       - If set to 'default', then the request will be processed with the standard pricing and performance for the selected model.
-      - If set to '[flex](/docs/guides/flex-processing)' or '[priority](https://openai.com/api-priority-processing/)', then the request will be processed with the corresponding service tier.
+      - If set to '[flex](/docs/guides/flex-processing)', then the request will be processed with the Flex Processing service tier.
+      - To opt-in to [Fast mode](/api/docs/guides/fast-mode) at the request level, include the `service_tier=fast` or `service_tier=priority` parameter for Responses or Chat Completions. The response will show `service_tier=priority` regardless of if you specify `service_tier=fast` or `priority` in your request.
       - When not set, the default behavior is 'auto'.
 
       When the `service_tier` parameter is set, the response body will include the `service_tier` value based on the processing mode actually used to serve the request. This response value may be different from the value set in the parameter.
@@ -73,6 +85,7 @@ class ServiceTier(str, Enum):
     flex = "flex"
     scale = "scale"
     priority = "priority"
+    fast = "fast"
 
 
 class ChatCompletion(BaseModel):
@@ -96,12 +109,26 @@ class ChatCompletion(BaseModel):
     """
     The model used for the chat completion.
     """
+    metadata: Annotated[
+        dict[Annotated[str, StringConstraints(max_length=64)], MetadataAdditionalProperty] | None,
+        Field(max_length=16),
+    ] = None
+    """
+    Set of 16 key-value pairs that can be attached to an object. This can be
+    useful for storing additional information about the object in a structured
+    format, and querying for objects via API or the dashboard.
+
+    Keys are strings with a maximum length of 64 characters. Values are strings
+    with a maximum length of 512 characters.
+
+    """
     service_tier: ServiceTier | None = ServiceTier.auto
     """
     Specifies the processing type used for serving the request.
       - If set to 'auto', then the request will be processed with the service tier configured in the Project settings. Unless otherwise configured, the Project will use 'default'.
       - If set to 'default', then the request will be processed with the standard pricing and performance for the selected model.
-      - If set to '[flex](/docs/guides/flex-processing)' or '[priority](https://openai.com/api-priority-processing/)', then the request will be processed with the corresponding service tier.
+      - If set to '[flex](/docs/guides/flex-processing)', then the request will be processed with the Flex Processing service tier.
+      - To opt-in to [Fast mode](/api/docs/guides/fast-mode) at the request level, include the `service_tier=fast` or `service_tier=priority` parameter for Responses or Chat Completions. The response will show `service_tier=priority` regardless of if you specify `service_tier=fast` or `priority` in your request.
       - When not set, the default behavior is 'auto'.
 
       When the `service_tier` parameter is set, the response body will include the `service_tier` value based on the processing mode actually used to serve the request. This response value may be different from the value set in the parameter.
@@ -119,6 +146,12 @@ class ChatCompletion(BaseModel):
     The object type, which is always `chat.completion`.
     """
     usage: CompletionUsage | None = None
+    moderation: ChatCompletionModeration | None = None
+    """
+    Moderation results for the request input and generated output, if moderated
+    completions were requested.
+
+    """
 
 
 class ChatCompletionAudio(BaseModel):
@@ -158,6 +191,7 @@ class ChatCompletionChoice(BaseModel):
     `length` if the maximum number of tokens specified in the request was reached,
     `content_filter` if content was omitted due to a flag from our content filters,
     `tool_calls` if the model called a tool, or `function_call` (deprecated) if the model called a function.
+    Read the [Model Spec](https://model-spec.openai.com/2025-12-18.html) for more.
 
     """
     index: int
@@ -359,6 +393,63 @@ class ChatCompletionMessageFunctionToolCallFunction(BaseModel):
     """
 
 
+class ChatCompletionModeration(BaseModel):
+    """
+    Moderation results or errors for the request input and generated output.
+    """
+
+    input: Annotated[
+        ChatCompletionModerationResults | ChatCompletionModerationError, Field(discriminator="type")
+    ]
+    """
+    Moderation for the request input.
+    """
+    output: Annotated[
+        ChatCompletionModerationResults | ChatCompletionModerationError, Field(discriminator="type")
+    ]
+    """
+    Moderation for the generated output.
+    """
+
+
+class ChatCompletionModerationError(BaseModel):
+    """
+    An error produced while attempting moderation.
+    """
+
+    type: Literal["error"]
+    """
+    The object type, which is always `error`.
+    """
+    code: str
+    """
+    The error code.
+    """
+    message: str
+    """
+    The error message.
+    """
+
+
+class ChatCompletionModerationResults(BaseModel):
+    """
+    Successful moderation results for the request input or generated output.
+    """
+
+    type: Literal["moderation_results"]
+    """
+    The object type, which is always `moderation_results`.
+    """
+    model: str
+    """
+    The moderation model used to generate the results.
+    """
+    results: list[ModerationResultBody]
+    """
+    A list of moderation results.
+    """
+
+
 class ChatCompletionTokenLogprob(BaseModel):
     token: str
     """
@@ -455,6 +546,10 @@ class CompletionUsageCompletionTokensDetails(BaseModel):
     """
     Tokens generated by the model for reasoning.
     """
+    text_tokens: int | None = None
+    """
+    Text output tokens generated by the model.
+    """
     rejected_prediction_tokens: int | None = 0
     """
     When using Predicted Outputs, the number of tokens in the
@@ -478,6 +573,49 @@ class CompletionUsagePromptTokensDetails(BaseModel):
     cached_tokens: int | None = 0
     """
     Cached tokens present in the prompt.
+    """
+    text_tokens: int | None = None
+    """
+    Text input tokens present in the prompt.
+    """
+    image_tokens: int | None = None
+    """
+    Image input tokens present in the prompt.
+    """
+    cache_write_tokens: int | None = 0
+    """
+    The unadjusted number of prompt tokens written to cache.
+    """
+
+
+class ModerationResultBody(BaseModel):
+    """
+    A moderation result produced for the response input or output.
+    """
+
+    type: Literal["moderation_result"]
+    """
+    The object type, which was always `moderation_result` for successful moderation results.
+    """
+    model: str
+    """
+    The moderation model that produced this result.
+    """
+    flagged: bool
+    """
+    A boolean indicating whether the content was flagged by any category.
+    """
+    categories: dict[str, bool]
+    """
+    A dictionary of moderation categories to booleans, True if the input is flagged under this category.
+    """
+    category_scores: dict[str, float]
+    """
+    A dictionary of moderation categories to scores.
+    """
+    category_applied_input_types: dict[str, list[ModerationInputType]]
+    """
+    Which modalities of input are reflected by the score for each category.
     """
 
 

@@ -14,7 +14,7 @@ from codegen.load import dump_yaml, parse_document
 from codegen.prune import prune
 
 ROOT = Path(__file__).resolve().parents[2]
-UPSTREAM = ROOT / "tests" / "fixtures" / "upstream" / "openai-2026-05-13-5162af9.yaml.gz"
+UPSTREAM = ROOT / "tests" / "fixtures" / "upstream" / "openai-2026-08-21-f85dbe2.yaml.gz"
 
 
 def _spec() -> dict[str, Any]:
@@ -90,11 +90,16 @@ def test_project_spec_is_reproducible_from_upstream() -> None:
         "ChatCompletionMessageCustomToolCall",
         "ChatCompletionMessageToolCall",
         "ChatCompletionMessageToolCalls",
+        "ChatCompletionModeration",
+        "ChatCompletionModerationError",
+        "ChatCompletionModerationResults",
         "ChatCompletionResponseMessage",
         "ChatCompletionTokenLogprob",
         "CompletionUsage",
         "CreateChatCompletionResponse",
         "Metadata",
+        "ModerationInputType",
+        "ModerationResultBody",
         "ServiceTier",
     }
     assert yaml.safe_load(dump_yaml(pruned)) == pruned
