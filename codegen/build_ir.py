@@ -18,7 +18,7 @@ from .ir import Api, Model, Operation, Param, Resource
 from .naming import dedupe, pascal, snake
 from .prune import HTTP_METHODS
 from .refs import escape, resolve_ref
-from .schemas import SchemaSet, model_schemas
+from .schemas import SchemaSet, is_class, model_schemas
 
 JSON = "application/json"
 
@@ -71,7 +71,10 @@ def _operation(
     params = _parameters(
         spec, schemas, [*item.get("parameters", []), *op.get("parameters", [])], op_id, at, source=source
     )
-    body, body_model, body_required = _body(spec, schemas, op, op_id, at, source=source, taken={p.name for p in params})
+    body, body_model, body_required, encoding = _body(
+        spec, schemas, op, op_id, at, source=source, taken={p.name for p in params}
+    )
+    response_type, response_format = _response_type(spec, schemas, op, op_id, at, source=source)
     return Operation(
         operation_id=op_id,
         method=method.upper(),
@@ -84,7 +87,9 @@ def _operation(
         body=body,
         body_model=body_model,
         body_required=body_required,
-        response_type=_response_type(spec, schemas, op, op_id, at, source=source),
+        body_encoding=encoding,  # type: ignore[arg-type]
+        response_type=response_type,
+        response_format=response_format,  # type: ignore[arg-type]
     )
 
 
@@ -125,26 +130,34 @@ def _parameters(
     return tuple(params)
 
 
+MULTIPART = "multipart/form-data"
+
+
 def _body(
     spec: dict[str, Any], schemas: SchemaSet, op: dict[str, Any], op_id: str, at: str, *, source: str, taken: set[str]
-) -> tuple[tuple[Param, ...], str | None, bool]:
+) -> tuple[tuple[Param, ...], str | None, bool, str]:
+    """(fields, validating model, required, encoding). An object body becomes keyword arguments, one per
+    property; any other JSON body (a union, an array) is one `body` argument."""
     request = _deref(spec, op.get("requestBody"), source=source, at=f"{at}/requestBody")
     if not request:
-        return (), None, False
+        return (), None, False, "none"
     content = request.get("content") or {}
-    if JSON not in content:
+    encoding = "json" if JSON in content else "multipart" if MULTIPART in content else ""
+    if not encoding:
         raise CodegenError.at(
-            source, f"{at}/requestBody", f"request content {sorted(content)} unsupported (only {JSON})"
+            source, f"{at}/requestBody", f"request content {sorted(content)} unsupported ({JSON} or {MULTIPART})"
         )
-    raw = content[JSON].get("schema") or {}
-    converted = schemas.add_inline(raw, pascal(op_id) + "Request", f"{at}/requestBody/content/{escape(JSON)}/schema")
+    media = JSON if encoding == "json" else MULTIPART
+    raw = content[media].get("schema") or {}
+    pointer = f"{at}/requestBody/content/{escape(media)}/schema"
+    converted = schemas.add_inline(raw, pascal(op_id) + "Request", pointer)
     model = converted.get("$ref", "").removeprefix("#/$defs/")
-    definition = schemas.defs.get(model, {})
-    if not model or "properties" not in definition:
-        raise CodegenError.at(source, f"{at}/requestBody", "a JSON request body must be an object with properties")
-    required = set(definition.get("required", []))
+    properties, required = _flat_properties(converted, schemas.defs)
+    if not properties:
+        whole = Param("body", "", "body", True, type_expr(converted, schemas.defs, files=encoding == "multipart"), "")
+        return (whole,), None, bool(request.get("required")), encoding
     fields: list[Param] = []
-    for wire, prop in definition["properties"].items():
+    for wire, prop in properties.items():
         name = dedupe(snake(wire), taken | {f.name for f in fields})
         fields.append(
             Param(
@@ -152,16 +165,37 @@ def _body(
                 wire_name=wire,
                 location="body",
                 required=wire in required,
-                type=type_expr(prop, schemas.defs),
+                type=type_expr(prop, schemas.defs, files=encoding == "multipart"),
                 description=str(prop.get("description", "")).strip(),
             )
         )
-    return tuple(fields), model, bool(request.get("required"))
+    # A multipart body carries files, which the models type as bytes: it is built, not validated.
+    body_model = model if model and encoding == "json" else None
+    return tuple(fields), body_model, bool(request.get("required")), encoding
+
+
+def _flat_properties(
+    schema: Mapping[str, Any], defs: Mapping[str, Mapping[str, Any]], depth: int = 0
+) -> tuple[dict[str, Any], set[str]]:
+    """The properties of an object schema, following refs and merging `allOf` parts."""
+    if depth > 16:
+        return {}, set()
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        return _flat_properties(defs.get(ref.removeprefix("#/$defs/"), {}), defs, depth + 1)
+    properties = dict(schema.get("properties") or {})
+    required = set(schema.get("required") or [])
+    for part in schema.get("allOf") or []:
+        more, more_required = _flat_properties(part, defs, depth + 1)
+        properties = {**more, **properties}
+        required |= more_required
+    return properties, required
 
 
 def _response_type(
     spec: dict[str, Any], schemas: SchemaSet, op: dict[str, Any], op_id: str, at: str, *, source: str
-) -> str:
+) -> tuple[str, str]:
+    """(Python type, format) of the first success response: a JSON body, bytes, or nothing."""
     responses = op.get("responses") or {}
     for code in sorted(responses):
         if not str(code).startswith("2"):
@@ -169,49 +203,52 @@ def _response_type(
         response = _deref(spec, responses[code], source=source, at=f"{at}/responses/{code}")
         content = response.get("content") or {}
         if not content:
-            return "None"
-        if JSON not in content:
-            raise CodegenError.at(source, f"{at}/responses/{code}", f"response content {sorted(content)} unsupported")
-        schema = content[JSON].get("schema") or {}
+            return "None", "none"
+        media = next((m for m in content if m == JSON or m.endswith("+json")), None)
+        if media is None:
+            return "bytes", "binary"  # audio, files, text: the body as sent
+        schema = content[media].get("schema") or {}
         hint = pascal(op_id) + "Response"
-        return type_expr(
-            schemas.add_inline(schema, hint, f"{at}/responses/{code}/content/{escape(JSON)}/schema"), schemas.defs
-        )
-    return "None"
+        converted = schemas.add_inline(schema, hint, f"{at}/responses/{code}/content/{escape(media)}/schema")
+        return type_expr(converted, schemas.defs), "json"
+    return "None", "none"
 
 
-def type_expr(schema: Mapping[str, Any], defs: Mapping[str, Mapping[str, Any]]) -> str:
-    """The Python type a converted schema validates to, for signatures (not for validation)."""
+def type_expr(schema: Mapping[str, Any], defs: Mapping[str, Mapping[str, Any]], *, files: bool = False) -> str:
+    """The Python type a converted schema validates to, for signatures (not for validation).
+    With `files`, a binary string is anything the runtime can upload (`FileTypes`)."""
     ref = schema.get("$ref")
     if isinstance(ref, str):
         name = ref.removeprefix("#/$defs/")
         target = defs.get(name, {})
-        is_class = (
-            "properties" in target
-            or "enum" in target
-            or (target.get("type") == "object" and "additionalProperties" not in target)
-        )
-        return name if is_class else type_expr(target, defs)
+        return name if is_class(target) else type_expr(target, defs, files=files)
     for key in ("anyOf", "oneOf"):
         if key in schema:
             parts: list[str] = []
             for branch in schema[key]:
-                expr = type_expr(branch, defs)
+                expr = type_expr(branch, defs, files=files)
                 if expr not in parts:
                     parts.append(expr)
             if "None" in parts:  # None last, as people write it
                 parts = [p for p in parts if p != "None"] + ["None"]
             return " | ".join(parts)
     if "allOf" in schema:
-        return type_expr(schema["allOf"][0], defs) if len(schema["allOf"]) == 1 else "dict[str, Any]"
+        return type_expr(schema["allOf"][0], defs, files=files) if len(schema["allOf"]) == 1 else "dict[str, Any]"
     if "const" in schema:
         return f"Literal[{schema['const']!r}]"
     kind = schema.get("type")
+    if isinstance(kind, list):  # [X, "null"]
+        parts = [type_expr({**schema, "type": k}, defs, files=files) for k in kind if k != "null"]
+        return " | ".join([*parts, "None"] if "null" in kind else parts)
+    if kind == "string" and schema.get("format") == "binary":
+        return "FileTypes" if files else "bytes"
     if kind == "array":
-        return f"list[{type_expr(schema.get('items', {}), defs)}]"
+        return f"list[{type_expr(schema.get('items', {}), defs, files=files)}]"
     if kind == "object":
         extra = schema.get("additionalProperties")
-        return f"dict[str, {type_expr(extra, defs)}]" if isinstance(extra, Mapping) and extra else "dict[str, Any]"
+        if isinstance(extra, Mapping) and extra:
+            return f"dict[str, {type_expr(extra, defs, files=files)}]"
+        return "dict[str, Any]"
     return {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}.get(
         str(kind), "Any"
     )

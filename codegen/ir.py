@@ -46,9 +46,11 @@ class Operation:
     deprecated: bool
     params: tuple[Param, ...]  # path, then query, then header parameters, in spec order
     body: tuple[Param, ...]  # top-level properties of a JSON body
-    body_model: str | None  # the model that validates the body
+    body_model: str | None  # the model that validates a JSON body before it is sent
     body_required: bool
+    body_encoding: Literal["json", "multipart", "none"]
     response_type: str  # Python type expression of the success body, or "None"
+    response_format: Literal["json", "binary", "none"]
 
     @property
     def const_name(self) -> str:

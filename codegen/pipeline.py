@@ -14,7 +14,8 @@ from .format import format_files
 from .load import load_document
 from .overlay import apply_overlay
 from .render_client import header, render_client, runtime_files
-from .render_models import is_class, render_models
+from .render_models import render_models
+from .schemas import is_class
 from .validate import validate_spec
 
 

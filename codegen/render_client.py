@@ -30,6 +30,7 @@ RUNTIME_EXPORTS = (
 )
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9_]*\b")
 _TYPING_NAMES = ("Any", "Literal")
+_RUNTIME_TYPES = ("FileTypes",)
 
 
 def header(api: Api) -> str:
@@ -71,6 +72,8 @@ def wire_dict(op: Operation, location: str) -> str:
     params = [p for p in (*op.params, *op.body) if p.location == location]
     if not params:
         return "None"
+    if location == "body" and len(params) == 1 and not params[0].wire_name:
+        return params[0].name  # the whole body is one argument
     return "{" + ", ".join(f"{p.wire_name!r}: {p.name}" for p in params) + "}"
 
 
@@ -106,6 +109,11 @@ def model_imports(api: Api) -> list[str]:
     return sorted(used)
 
 
+def runtime_type_imports(api: Api) -> list[str]:
+    exprs = [p.type for op in api.operations for p in (*op.params, *op.body)]
+    return [name for name in _RUNTIME_TYPES if any(re.search(rf"\b{name}\b", e) for e in exprs)]
+
+
 def typing_imports(api: Api) -> list[str]:
     exprs = [e for op in api.operations for e in (op.response_type, *(p.type for p in (*op.params, *op.body)))]
     return [name for name in _TYPING_NAMES if any(re.search(rf"\b{name}\b", e) for e in exprs)]
@@ -124,6 +132,7 @@ def render_client(api: Api, settings: Settings) -> dict[PurePosixPath, str]:
         "base_url": api.base_url,
         "model_imports": model_imports(api),
         "typing_imports": typing_imports(api),
+        "runtime_type_imports": runtime_type_imports(api),
         "exceptions": exceptions,
         "exports": sorted(
             [

@@ -62,11 +62,6 @@ def render_models(defs: Mapping[str, dict[str, Any]], *, classes: set[str], pack
     return _tidy_module(code, package)
 
 
-def is_class(schema: Mapping[str, Any]) -> bool:
-    """Objects with properties and enums become classes; maps, lists and unions stay plain types."""
-    return "properties" in schema or "enum" in schema or schema == {"type": "object"}
-
-
 def _inline_aliases(defs: Mapping[str, dict[str, Any]], classes: set[str]) -> dict[str, Any]:
     """Replace refs to non-class schemas with their content, so fields read `dict[str, str]`, not a RootModel."""
 

@@ -253,6 +253,12 @@ class SchemaSet:
         return out
 
 
+def is_class(schema: Mapping[str, Any]) -> bool:
+    """Objects with properties, enums and `allOf` compositions become classes; maps, lists, unions
+    and plain types stay type expressions (no RootModel to unwrap)."""
+    return "properties" in schema or "enum" in schema or "allOf" in schema or schema == {"type": "object"}
+
+
 def nullable(inner: dict[str, Any]) -> dict[str, Any]:
     """ "`inner` or null". A plain type keeps its constraints at the top (`type: [object, "null"]`),
     where the models stage applies them; a ref or union gets an `anyOf` with null."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import email.utils
 import functools
 import importlib
+import io
 import json
 import logging
 import os
@@ -19,11 +20,12 @@ import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import IO, Any, Generic, Literal, TypeVar
 from urllib.parse import quote
 
 import httpx
 import pydantic
+import pydantic_core
 from typing_extensions import Self
 
 from ._constants import DEFAULT_BASE_URL, ENV_PREFIX, USER_AGENT
@@ -37,7 +39,7 @@ from ._exceptions import (
 from ._lenient import lenient_value
 from ._response import RawResponse
 
-__all__ = ["NOT_GIVEN", "AsyncAPIClient", "Endpoint", "NotGiven", "RawResponse", "RetryEvent", "SyncAPIClient"]
+__all__ = ["FileTypes", "NOT_GIVEN", "AsyncAPIClient", "Endpoint", "NotGiven", "RawResponse", "RetryEvent", "SyncAPIClient"]
 
 _T = TypeVar("_T")
 log = logging.getLogger(__package__ or "sdk")
@@ -51,6 +53,8 @@ _RETRY_STATUSES = frozenset({408, 409, 429})
 Headers = Mapping[str, str]
 Query = Mapping[str, object]
 Body = Mapping[str, object]
+FileContent = bytes | IO[bytes] | os.PathLike[str]
+FileTypes = FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
 TimeoutTypes = float | httpx.Timeout | None
 
 
@@ -101,6 +105,8 @@ class Endpoint(Generic[_T]):
     response: str | None  # a type expression over models.py, e.g. "ChatCompletion"; None: no body
     body_model: str | None = None  # the model that validates the JSON body
     path_params: tuple[str, ...] = ()
+    encoding: Literal["json", "multipart"] = "json"
+    response_format: Literal["json", "binary"] = "json"
     _types: tuple[Any, Any, Callable[[bytes], Any]] | None = field(default=None, init=False, repr=False)
 
     def types(self) -> tuple[Any, type[pydantic.BaseModel] | None, Callable[[bytes], Any]]:
@@ -108,7 +114,8 @@ class Endpoint(Generic[_T]):
         if self._types is None:
             namespace = vars(importlib.import_module(".models", __package__))
             # The expression is text the generator wrote (e.g. "list[Model]"), never input from a server.
-            response: Any = eval(self.response, namespace) if self.response else None  # noqa: S307
+            json_response = self.response if self.response_format == "json" else None
+            response: Any = eval(json_response, namespace) if json_response else None  # noqa: S307
             body = namespace[self.body_model] if self.body_model else None
             if isinstance(response, type) and issubclass(response, pydantic.BaseModel):
                 validate: Callable[[bytes], Any] = response.model_validate_json
@@ -149,6 +156,44 @@ def encode_path(endpoint: Endpoint[Any], values: Mapping[str, object]) -> str:
             raise ValueError(f"`{name}` cannot be {text!r}: it would change the path")
         path = path.replace("{" + name + "}", quote(text, safe=""))
     return path
+
+
+def _json_body(model: type[pydantic.BaseModel] | None, body: object, extra_body: Body | None) -> bytes | None:
+    """The JSON to send: validated by the operation's model when it has one (so nothing the spec
+    forbids leaves the machine), with `extra_body` merged in on top."""
+    if model is not None:
+        validated = model.model_validate(body if body is not None else {})
+        if not extra_body:
+            return validated.model_dump_json(by_alias=True, exclude_unset=True).encode()
+        body = validated.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if extra_body:
+        body = {**(body if isinstance(body, Mapping) else {}), **extra_body}
+    if body is None:
+        return None
+    return pydantic_core.to_json(body, by_alias=True, exclude_none=False)
+
+
+def _multipart(fields: Mapping[str, object]) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    """Split form fields into plain values and files (bytes, file objects, paths, or tuples)."""
+    data: dict[str, Any] = {}
+    files: list[tuple[str, Any]] = []
+    for name, value in fields.items():
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, (bytes, io.IOBase, os.PathLike, tuple)):
+                files.append((name, _file(item)))
+            elif item is not None:
+                text = item if isinstance(item, str) else json.dumps(pydantic_core.to_jsonable_python(item))
+                data.setdefault(name, []).append(text.strip('"') if isinstance(item, (int, float, bool)) else text)
+    return {k: v[0] if len(v) == 1 else v for k, v in data.items()}, files
+
+
+def _file(value: Any) -> Any:
+    if isinstance(value, os.PathLike):
+        path = os.fspath(value)
+        with open(path, "rb") as handle:
+            return (os.path.basename(path), handle.read())
+    return value
 
 
 class BaseClient:
@@ -256,7 +301,7 @@ class BaseClient:
         *,
         path: Mapping[str, object] | None,
         query: Mapping[str, object] | None,
-        body: Mapping[str, object] | None,
+        body: object,
         extra_headers: Headers | None,
         extra_query: Query | None,
         extra_body: Body | None,
@@ -264,26 +309,27 @@ class BaseClient:
     ) -> httpx.Request:
         url = self._url_prefix + encode_path(endpoint, path or {})
         content: bytes | None = None
-        body_model = endpoint.types()[1]
-        if body_model is not None:
-            model = body_model.model_validate({k: v for k, v in (body or {}).items() if v is not NOT_GIVEN})
-            if extra_body:
-                merged = {**model.model_dump(mode="json", by_alias=True, exclude_unset=True), **extra_body}
-                content = json.dumps(merged, separators=(",", ":"), ensure_ascii=False).encode()
-            else:
-                content = model.model_dump_json(by_alias=True, exclude_unset=True).encode()
-        elif extra_body:
-            content = json.dumps(dict(extra_body), separators=(",", ":"), ensure_ascii=False).encode()
+        files: list[tuple[str, Any]] | None = None
+        data: dict[str, Any] | None = None
+        headers = {**self._headers, **extra_headers} if extra_headers else self._headers
+        if isinstance(body, Mapping):
+            body = {k: v for k, v in body.items() if v is not NOT_GIVEN}
+        if endpoint.encoding == "multipart":
+            data, files = _multipart({**(body if isinstance(body, Mapping) else {}), **(extra_body or {})})
+            headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}  # httpx sets the boundary
+        else:
+            content = _json_body(endpoint.types()[1], body, extra_body)
         params = {**self._custom_query, **{k: v for k, v in (query or {}).items() if v is not NOT_GIVEN}}
         if extra_query:
             params.update(extra_query)
-        headers = {**self._headers, **extra_headers} if extra_headers else self._headers
         return http.build_request(
             endpoint.method,
             url,
             params=params or None,  # type: ignore[arg-type]
             headers=headers,
             content=content,
+            data=data,
+            files=files,
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
         )
 
@@ -344,6 +390,8 @@ class BaseClient:
         raise status_error(response)
 
     def _parse(self, endpoint: Endpoint[_T], response: httpx.Response) -> _T:
+        if endpoint.response_format == "binary":
+            return response.content  # type: ignore[return-value]
         if endpoint.response is None:
             return None  # type: ignore[return-value]
         content = response.content
