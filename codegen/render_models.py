@@ -5,7 +5,9 @@ Output: the source of models.py (pydantic v2), before black.
 
 datamodel-code-generator is used as a library with options fixed here, so its output does
 not depend on the caller's config files. Options and why:
-- collapse_root_models: fields use `dict[str, str]`, `list[...]` directly, no `.root` hops;
+- collapse_root_models, use_type_alias: fields use `dict[str, str]`, `list[...]` or a type alias
+  directly: never a RootModel with a `.root` hop;
+- keep_field_defaults_off_branch_roots: a field's default stays on the field, not inside a union branch;
 - use_subclass_enum: enums subclass `str`, so members compare equal to their values;
 - base_class: our runtime `_models.BaseModel` (extra="allow": a field a newer server sends is kept);
 - use_field_description / use_schema_description: descriptions become docstrings;
@@ -23,6 +25,8 @@ from typing import Any
 from .errors import CodegenError
 from .schemas import nullable
 
+# A schema of only `$defs` still yields a root class; it gets this name and is dropped.
+_ROOT = "CodegenDocumentRoot"
 _HEADER = re.compile(r"\A(#[^\n]*\n)+\n*")
 
 
@@ -31,7 +35,7 @@ def render_models(defs: Mapping[str, dict[str, Any]], *, classes: set[str], pack
     from datamodel_code_generator.enums import DataModelType, InputFileType
     from datamodel_code_generator.format import PythonVersion
 
-    document = {"$defs": _inline_aliases(defs, classes)}
+    document = {"title": _ROOT, "$defs": _inline_aliases(defs, classes)}
     try:
         code = generate(
             json.dumps(document),
@@ -52,12 +56,13 @@ def render_models(defs: Mapping[str, dict[str, Any]], *, classes: set[str], pack
             keep_model_order=True,
             capitalise_enum_members=False,
             base_class=f"{package}._models.BaseModel",
+            keep_field_defaults_off_branch_roots=True,
+            use_type_alias=True,
         )
     except Exception as exc:  # the library raises many types; report them as one
         raise CodegenError.at(source, "/components/schemas", f"models stage failed: {exc}") from None
     assert isinstance(code, str)
     code = _HEADER.sub("", code)
-    code = _drop_root_placeholder(code)
     _check_classes(code, classes, source)
     return _tidy_module(code, package)
 
@@ -94,7 +99,7 @@ def _tidy_module(code: str, package: str) -> str:
     tree = ast.parse(code)
     lines = code.splitlines(keepends=True)
     imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
-    rest = [node for node in tree.body if node not in imports]
+    rest = [node for node in tree.body if node not in imports and _defined_name(node) != _ROOT]
     blocks = ["".join(lines[_start(node) - 1 : node.end_lineno]).strip("\n") + "\n" for node in rest]
     first = [b for b, n in zip(blocks, rest, strict=True) if not _is_model_class(n)]
     body = "\n\n".join(first + [b for b, n in zip(blocks, rest, strict=True) if _is_model_class(n)])
@@ -145,6 +150,14 @@ def _deprecated_fields(nodes: list[ast.stmt]) -> list[tuple[str, list[str]]]:
 _STDLIB = frozenset({"enum", "typing", "datetime", "collections", "decimal", "uuid", "ipaddress", "pathlib"})
 
 
+def _defined_name(node: ast.stmt) -> str | None:
+    if isinstance(node, ast.ClassDef):
+        return node.name
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        return node.targets[0].id
+    return None
+
+
 def _start(node: ast.stmt) -> int:
     decorators: list[ast.expr] = getattr(node, "decorator_list", [])
     return min([node.lineno, *(d.lineno for d in decorators)])
@@ -161,11 +174,6 @@ def _module(node: ast.Import | ast.ImportFrom) -> str:
     if isinstance(node, ast.ImportFrom):
         return (node.module or "").split(".")[0]
     return node.names[0].name.split(".")[0]
-
-
-def _drop_root_placeholder(code: str) -> str:
-    """A schema of only `$defs` yields an empty `Model` root class; it is not part of the API."""
-    return re.sub(r"\nclass Model\(RootModel\[Any\]\):\n    root: Any\n", "\n", code)
 
 
 def _check_classes(code: str, expected: set[str], source: str) -> None:

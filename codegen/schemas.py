@@ -105,12 +105,7 @@ class SchemaSet:
             if key in schema:
                 return self._convert_union(schema, key, hint, pointer, root=root)
         if "allOf" in schema:
-            parts = [
-                self.convert(s, f"{hint}Part{i + 1}", f"{pointer}/allOf/{i}") for i, s in enumerate(schema["allOf"])
-            ]
-            if len(parts) == 1:
-                return self._with_annotations(parts[0], schema)
-            return self._with_annotations({"allOf": parts}, schema)
+            return self._convert_all_of(schema, hint, pointer, root=root)
         if "enum" in schema:
             return self._convert_enum(schema, hint, pointer, root=root)
         if "const" in schema:
@@ -151,6 +146,22 @@ class SchemaSet:
         inner = self.convert({**schema, "type": others[0] if len(others) == 1 else others}, hint, pointer, root=root)
         return self._nullable(inner, {})
 
+    def _convert_all_of(self, schema: Mapping[str, Any], hint: str, pointer: str, *, root: bool) -> dict[str, Any]:
+        """`allOf: [Base, {properties}]` is a class extending Base: inline parts stay inline so their
+        fields land in that class, named from it (no `Part1` classes)."""
+        parts = []
+        for index, part in enumerate(schema["allOf"]):
+            inline_object = isinstance(part, Mapping) and "$ref" not in part and "properties" in part
+            parts.append(self.convert(part, hint, f"{pointer}/allOf/{index}", root=inline_object))
+        if len(parts) == 1:
+            return self._with_annotations(parts[0], schema)
+        body = self._with_annotations({"allOf": parts}, schema, defaults=False)
+        if root:
+            return body
+        name = self.claim(hint, schema, pointer)
+        self.defs[name] = body
+        return self._with_annotations(self.ref(name), schema, defaults=False)
+
     def _convert_union(
         self, schema: Mapping[str, Any], key: str, hint: str, pointer: str, *, root: bool
     ) -> dict[str, Any]:
@@ -162,9 +173,15 @@ class SchemaSet:
             inner = self.convert(branch, hint, f"{pointer}/{key}/{index}", root=root)
             return self._nullable(inner, schema, lift_from=branch)
         converted = []
+        named = [b for _, b in non_null if isinstance(b, Mapping) and "$ref" not in b and _needs_name(b)]
         for index, branch in non_null:
             title = branch.get("title") if isinstance(branch, Mapping) else None
-            branch_hint = f"{hint}{pascal(title)}" if isinstance(title, str) else f"{hint}Variant{index + 1}"
+            if isinstance(title, str):
+                branch_hint = f"{hint}{pascal(title)}"
+            elif len(named) == 1:  # one class among plain types (an "open enum": str | Enum): no number
+                branch_hint = hint if not root else hint + ("Enum" if "enum" in named[0] else "Object")
+            else:
+                branch_hint = f"{hint}Variant{index + 1}"
             converted.append(self.convert(branch, branch_hint, f"{pointer}/{key}/{index}"))
         out: dict[str, Any] = {key: converted}
         discriminator = schema.get("discriminator")
@@ -251,6 +268,11 @@ class SchemaSet:
                 if key in schema:
                     out[key] = schema[key]
         return out
+
+
+def _needs_name(schema: Mapping[str, Any]) -> bool:
+    """Would become a class of its own (so it needs a name) rather than a plain type."""
+    return "properties" in schema or ("enum" in schema and len(schema["enum"]) > 1) or "allOf" in schema
 
 
 def is_class(schema: Mapping[str, Any]) -> bool:
