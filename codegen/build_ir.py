@@ -221,7 +221,7 @@ def type_expr(schema: Mapping[str, Any], defs: Mapping[str, Mapping[str, Any]], 
     if isinstance(ref, str):
         name = ref.removeprefix("#/$defs/")
         target = defs.get(name, {})
-        return name if is_class(target) else type_expr(target, defs, files=files)
+        return name if is_class(target, defs) else type_expr(target, defs, files=files)
     for key in ("anyOf", "oneOf"):
         if key in schema:
             parts: list[str] = []

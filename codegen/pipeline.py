@@ -26,9 +26,10 @@ def generate(settings: Settings) -> dict[PurePosixPath, str]:
         spec = apply_overlay(spec, load_document(settings.overlay))
     validate_spec(spec, source=document.source)
     api = build_api(spec, source=document.source, settings=settings)
-    classes = {m.name for m in api.models if is_class(m.schema)}
+    defs = {m.name: m.schema for m in api.models}
+    classes = {name for name, schema in defs.items() if is_class(schema, defs)}
     models = render_models(
-        {m.name: m.schema for m in api.models}, classes=classes, package=settings.package, source=document.source
+        defs, classes=classes, package=settings.package, source=document.source
     )
     files = render_client(api, settings)
     files[PurePosixPath(settings.package) / "models.py"] = f'{header(api)}\n"""Models of {api.title}."""\n\n{models}'

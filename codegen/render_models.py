@@ -58,6 +58,7 @@ def render_models(defs: Mapping[str, dict[str, Any]], *, classes: set[str], pack
             base_class=f"{package}._models.BaseModel",
             keep_field_defaults_off_branch_roots=True,
             use_type_alias=True,
+            parent_scoped_naming=True,
         )
     except Exception as exc:  # the library raises many types; report them as one
         raise CodegenError.at(source, "/components/schemas", f"models stage failed: {exc}") from None

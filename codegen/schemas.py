@@ -275,11 +275,20 @@ def _needs_name(schema: Mapping[str, Any]) -> bool:
     return "properties" in schema or ("enum" in schema and len(schema["enum"]) > 1) or "allOf" in schema
 
 
-def is_class(schema: Mapping[str, Any]) -> bool:
-    """Objects with properties, enums and `allOf` compositions become classes; maps, lists, unions
-    and plain types stay type expressions (no RootModel to unwrap)."""
-    return "properties" in schema or "enum" in schema or "allOf" in schema or schema == {"type": "object"}
-
+def is_class(schema: Mapping[str, Any], defs: Mapping[str, Mapping[str, Any]], depth: int = 0) -> bool:
+    """Objects with properties, enums, and `allOf` compositions of those become classes; maps, lists,
+    unions and plain types stay type expressions (no RootModel to unwrap)."""
+    if "properties" in schema or "enum" in schema or schema == {"type": "object"}:
+        return True
+    parts = schema.get("allOf")
+    if not isinstance(parts, list) or depth > 16:
+        return False
+    for part in parts:
+        ref = part.get("$ref") if isinstance(part, Mapping) else None
+        target = defs.get(ref.removeprefix("#/$defs/"), {}) if isinstance(ref, str) else part
+        if not ("properties" in target or is_class(target, defs, depth + 1)):
+            return False
+    return True
 
 def nullable(inner: dict[str, Any]) -> dict[str, Any]:
     """ "`inner` or null". A plain type keeps its constraints at the top (`type: [object, "null"]`),

@@ -26,11 +26,14 @@ def validate_spec(spec: dict[str, Any], *, source: str) -> None:
     if problems:  # the validator cannot even walk a spec with dangling refs
         raise CodegenError(problems)
     try:
-        for error in validator_cls(spec).iter_errors():
-            where = "".join("/" + escape(str(part)) for part in getattr(error, "absolute_path", ()))
-            problems.append(Problem(source, where or "/", error.message.splitlines()[0][:300]))
+        errors = list(validator_cls(spec).iter_errors())
     except Exception as exc:  # a spec the validator chokes on is still the user's input to fix
+        errors = []
         problems.append(Problem(source, "/", f"OpenAPI validation failed: {type(exc).__name__}: {str(exc)[:200]}"))
+    if errors:
+        index = _container_index(spec)
+        for error in errors:
+            problems.append(Problem(source, _locate(spec, index, error), error.message.splitlines()[0][:300]))
     if problems:
         raise CodegenError(sorted(problems, key=lambda p: p.pointer))
 
@@ -46,3 +49,42 @@ def _dangling_refs(spec: dict[str, Any], *, source: str) -> list[Problem]:
         except (CodegenError, ValueError):
             problems.append(Problem(source, at or "/", f"dangling $ref {ref!r}"))
     return problems
+
+
+def _container_index(spec: Any) -> dict[int, str]:
+    """id() of every dict and list in the spec → its JSON pointer."""
+    index: dict[int, str] = {}
+    stack: list[tuple[Any, str]] = [(spec, "")]
+    while stack:
+        node, at = stack.pop()
+        if isinstance(node, dict):
+            index[id(node)] = at
+            stack.extend((value, f"{at}/{escape(str(key))}") for key, value in node.items())
+        elif isinstance(node, list):
+            index[id(node)] = at
+            stack.extend((value, f"{at}/{i}") for i, value in enumerate(node))
+    return index
+
+
+def _locate(spec: Any, index: dict[int, str], error: Any) -> str:
+    """Where in the whole document an error sits. The validator checks each schema on its own, so
+    its paths start at that schema: find the schema by identity (a container) or by walking the
+    error's path from every candidate container (a scalar), and report the first match."""
+    relative = [str(part) for part in getattr(error, "path", ())]
+    absolute = [str(part) for part in getattr(error, "absolute_path", ())]
+    instance = getattr(error, "instance", None)
+    if isinstance(instance, (dict, list)) and id(instance) in index:
+        return index[id(instance)] or "/"
+    schema = getattr(error, "schema", None)
+    if not relative and isinstance(schema, dict) and id(schema) in index and "default" in schema:
+        return index[id(schema)] + "/default"  # a default value that its own schema rejects
+    if relative:
+        tail = "".join("/" + escape(part) for part in relative)
+        for at in ["", *sorted(index.values())]:
+            try:
+                value = resolve_pointer(spec, at + tail)
+            except (CodegenError, ValueError):
+                continue
+            if value == instance and type(value) is type(instance):
+                return at + tail
+    return "".join("/" + escape(part) for part in absolute) or "/"

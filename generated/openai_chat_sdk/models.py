@@ -57,8 +57,13 @@ class ChatCompletionChoiceFinishReason(str, Enum):
     function_call = "function_call"
 
 
-MetadataAdditionalProperty = TypeAliasType(
-    "MetadataAdditionalProperty", Annotated[str, Field(max_length=512)]
+ChatCompletionMetadataAdditionalProperty = TypeAliasType(
+    "ChatCompletionMetadataAdditionalProperty", Annotated[str, Field(max_length=512)]
+)
+
+
+ChatCompletionUpdateParamsMetadataAdditionalProperty = TypeAliasType(
+    "ChatCompletionUpdateParamsMetadataAdditionalProperty", Annotated[str, Field(max_length=512)]
 )
 
 
@@ -110,7 +115,11 @@ class ChatCompletion(BaseModel):
     The model used for the chat completion.
     """
     metadata: Annotated[
-        dict[Annotated[str, StringConstraints(max_length=64)], MetadataAdditionalProperty] | None,
+        dict[
+            Annotated[str, StringConstraints(max_length=64)],
+            ChatCompletionMetadataAdditionalProperty,
+        ]
+        | None,
         Field(max_length=16),
     ] = None
     """
@@ -486,7 +495,11 @@ class ChatCompletionTokenLogprobTopLogprob(BaseModel):
 
 class ChatCompletionUpdateParams(BaseModel):
     metadata: Annotated[
-        dict[Annotated[str, StringConstraints(max_length=64)], MetadataAdditionalProperty] | None,
+        dict[
+            Annotated[str, StringConstraints(max_length=64)],
+            ChatCompletionUpdateParamsMetadataAdditionalProperty,
+        ]
+        | None,
         Field(max_length=16),
     ]
     """
