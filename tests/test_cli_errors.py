@@ -60,3 +60,22 @@ def test_overlay_target_that_vanished_is_named(tmp_path: Path, out: Path) -> Non
     result = _run("generate", "--config", "pyproject.toml", "--spec", str(spec), "--out", str(out))
     assert result.returncode == 2
     assert "overlay.yaml#/actions/" in result.stderr and "selects nothing" in result.stderr
+
+
+def test_validation_errors_inside_schemas_name_the_exact_node(tmp_path: Path, out: Path) -> None:
+    """The validator checks each schema on its own; the message must still point into the document."""
+    spec = tmp_path / "bad.yaml"
+    spec.write_text(
+        GOOD.replace(
+            "        created:\n          type: integer\n          format: unixtime\n",
+            "        created:\n          type: integer\n          format: unixtime\n          exclusiveMinimum: true\n",
+        )
+    )
+    result = _run("generate", "--config", "pyproject.toml", "--spec", str(spec), "--out", str(out))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert any(
+        "bad.yaml#/components/schemas/CreateChatCompletionResponse/properties/created/exclusiveMinimum:" in line
+        and "is not of type 'number'" in line
+        for line in lines
+    ), result.stderr
