@@ -102,8 +102,14 @@ def _tidy_module(code: str, package: str) -> str:
     imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
     rest = [node for node in tree.body if node not in imports and _defined_name(node) != _ROOT]
     blocks = ["".join(lines[_start(node) - 1 : node.end_lineno]).strip("\n") + "\n" for node in rest]
-    first = [b for b, n in zip(blocks, rest, strict=True) if not _is_model_class(n)]
-    body = "\n\n".join(first + [b for b, n in zip(blocks, rest, strict=True) if _is_model_class(n)])
+    # Enums first (a field default may name a member), then classes, then type aliases: an alias is
+    # evaluated at import and may name any class, while class annotations are only read on first use.
+    ranks: list[int] = []
+    for node in rest:
+        is_docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        ranks.append(ranks[-1] if is_docstring and ranks else _rank(node))
+    ordered = sorted(zip(ranks, range(len(rest)), blocks, strict=True))
+    body = "\n\n".join(block for _, _, block in ordered)
     used = set(re.findall(r"\b\w+\b", body))
     groups: dict[int, list[str]] = {0: [], 1: [], 2: [], 3: []}
     for node in imports:
@@ -162,6 +168,12 @@ def _defined_name(node: ast.stmt) -> str | None:
 def _start(node: ast.stmt) -> int:
     decorators: list[ast.expr] = getattr(node, "decorator_list", [])
     return min([node.lineno, *(d.lineno for d in decorators)])
+
+
+def _rank(node: ast.stmt) -> int:
+    if isinstance(node, ast.ClassDef):
+        return 1 if _is_model_class(node) else 0
+    return 2
 
 
 def _is_model_class(node: ast.stmt) -> bool:

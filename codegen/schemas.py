@@ -203,7 +203,7 @@ class SchemaSet:
         values = [v for v in values if v is not None]
         if len(values) == 1 and not root:
             # A one-value enum is a constant (`object: "chat.completion"`): a Literal, not a class.
-            out = self._with_annotations({"const": values[0]}, schema)
+            out = self._with_annotations({"const": values[0]}, schema, defaults=False)  # its own default
         else:
             body = {"type": schema.get("type", "string"), "enum": values}
             body = self._with_annotations(body, schema, defaults=False)

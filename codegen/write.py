@@ -33,7 +33,8 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 
 def _is_foreign(rel: PurePosixPath) -> bool:
-    return any(part.endswith(_FOREIGN) for part in rel.parts)
+    """Tool caches and build metadata (`.mypy_cache`, `*.egg-info`): never ours, never touched."""
+    return any(part.endswith(_FOREIGN) or part.startswith(".") for part in rel.parts)
 
 
 def read_tree(root: Path) -> FileMap:

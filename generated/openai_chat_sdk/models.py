@@ -57,16 +57,6 @@ class ChatCompletionChoiceFinishReason(str, Enum):
     function_call = "function_call"
 
 
-ChatCompletionMetadataAdditionalProperty = TypeAliasType(
-    "ChatCompletionMetadataAdditionalProperty", Annotated[str, Field(max_length=512)]
-)
-
-
-ChatCompletionUpdateParamsMetadataAdditionalProperty = TypeAliasType(
-    "ChatCompletionUpdateParamsMetadataAdditionalProperty", Annotated[str, Field(max_length=512)]
-)
-
-
 class ModerationInputType(str, Enum):
     text = "text"
     image = "image"
@@ -630,6 +620,16 @@ class ModerationResultBody(BaseModel):
     """
     Which modalities of input are reflected by the score for each category.
     """
+
+
+ChatCompletionMetadataAdditionalProperty = TypeAliasType(
+    "ChatCompletionMetadataAdditionalProperty", Annotated[str, Field(max_length=512)]
+)
+
+
+ChatCompletionUpdateParamsMetadataAdditionalProperty = TypeAliasType(
+    "ChatCompletionUpdateParamsMetadataAdditionalProperty", Annotated[str, Field(max_length=512)]
+)
 
 
 mark_deprecated(ChatCompletion, "system_fingerprint")

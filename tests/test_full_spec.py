@@ -1,0 +1,69 @@
+"""The whole upstream OpenAI API (~290 operations) generates, imports and type-checks.
+
+Slow (about a minute to generate, minutes for mypy): marked `full`, run by `make test-full`,
+not by `make test`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "upstream"
+
+pytestmark = pytest.mark.full
+
+
+@pytest.fixture(scope="module")
+def full_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("full")
+    spec = tmp / "openai.yaml"
+    spec.write_bytes(gzip.decompress((FIXTURES / "openai-2026-08-21-f85dbe2.yaml.gz").read_bytes()))
+    out = tmp / "sdk"
+    command = [
+        sys.executable, "-m", "codegen", "generate", "--spec", str(spec), "--out", str(out), "--package", "openai_full",
+        "--overlay", str(FIXTURES / "openai-2026-08-21.fixes.overlay.yaml"),
+    ]  # fmt: skip
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def test_without_the_fixes_the_upstream_spec_is_refused_with_pointers(tmp_path: Path) -> None:
+    spec = tmp_path / "openai.yaml"
+    spec.write_bytes(gzip.decompress((FIXTURES / "openai-2026-08-21-f85dbe2.yaml.gz").read_bytes()))
+    result = subprocess.run(
+        [sys.executable, "-m", "codegen", "generate", "--spec", str(spec), "--out", str(tmp_path / "sdk")],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert result.returncode == 2 and not (tmp_path / "sdk").exists()
+    lines = result.stderr.splitlines()
+    assert all(line.startswith(f"error: {spec}#/components/schemas/") for line in lines), lines
+    assert any("ContainerResource/required: " in line and "non-unique" in line for line in lines)
+
+
+def test_every_operation_is_a_method_and_the_package_imports(full_sdk: Path) -> None:
+    code = (
+        "import openai_full, openai_full._client as c, openai_full.models as m\n"
+        "client = openai_full.Client(api_key='k')\n"
+        "endpoints = [v for v in vars(c).values() if isinstance(v, c.Endpoint)]\n"
+        "methods = [n for n in dir(client) if not n.startswith('_')]\n"
+        "print(len(endpoints), len(methods), sum(isinstance(v, type) for v in vars(m).values()))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=full_sdk, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    endpoints, methods, classes = map(int, result.stdout.split())
+    assert endpoints >= 280 and methods >= endpoints and classes > 1000
+
+
+def test_the_whole_sdk_passes_mypy_strict(full_sdk: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "openai_full"], cwd=full_sdk, capture_output=True, text=True,
+        timeout=1800,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-5000:]
