@@ -28,9 +28,7 @@ def generate(settings: Settings) -> dict[PurePosixPath, str]:
     api = build_api(spec, source=document.source, settings=settings)
     defs = {m.name: m.schema for m in api.models}
     classes = {name for name, schema in defs.items() if is_class(schema, defs)}
-    models = render_models(
-        defs, classes=classes, package=settings.package, source=document.source
-    )
+    models = render_models(defs, classes=classes, package=settings.package, source=document.source)
     files = render_client(api, settings)
     files[PurePosixPath(settings.package) / "models.py"] = f'{header(api)}\n"""Models of {api.title}."""\n\n{models}'
     files = format_files(files)

@@ -97,6 +97,7 @@ def _inline_aliases(defs: Mapping[str, dict[str, Any]], classes: set[str]) -> di
 
 def _tidy_module(code: str, package: str) -> str:
     """Imports sorted and used, enums and aliases before the classes that use them, an `__all__`."""
+    code = _mark_overrides(code)
     tree = ast.parse(code)
     lines = code.splitlines(keepends=True)
     imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
@@ -155,6 +156,46 @@ def _deprecated_fields(nodes: list[ast.stmt]) -> list[tuple[str, list[str]]]:
 
 
 _STDLIB = frozenset({"enum", "typing", "datetime", "collections", "decimal", "uuid", "ipaddress", "pathlib"})
+
+
+def _mark_overrides(code: str) -> str:
+    """`allOf: [Base, {status: OtherEnum}]` redefines a field of Base with another type: valid for
+    pydantic, an incompatible override for mypy. Say so on that line instead of failing the check."""
+    tree = ast.parse(code)
+    fields = {
+        node.name: {
+            item.target.id
+            for item in node.body
+            if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)
+        }
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+    }
+    bases = {
+        node.name: [b.id for b in node.bases if isinstance(b, ast.Name) and b.id in fields]
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+    }
+
+    def inherited(name: str, depth: int = 0) -> set[str]:
+        found: set[str] = set()
+        for base in bases.get(name, []) if depth < 32 else []:
+            found |= fields[base] | inherited(base, depth + 1)
+        return found
+
+    lines = code.splitlines(keepends=True)
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and bases[node.name]:
+            redefined = inherited(node.name)
+            for item in node.body:
+                if (
+                    isinstance(item, ast.AnnAssign)
+                    and isinstance(item.target, ast.Name)
+                    and item.target.id in redefined
+                ):
+                    index = item.lineno - 1
+                    lines[index] = lines[index].rstrip("\n") + "  # type: ignore[assignment]\n"
+    return "".join(lines)
 
 
 def _defined_name(node: ast.stmt) -> str | None:

@@ -243,14 +243,21 @@ class SchemaSet:
     # -- helpers -------------------------------------------------------------------------
 
     def _nullable(self, inner: dict[str, Any], outer: Mapping[str, Any], *, lift_from: Any = None) -> dict[str, Any]:
-        words = {k: inner.pop(k) for k in _ANNOTATIONS if k in inner and "$ref" in inner}
+        # The words move to the outer schema: on a ref or a const inside `anyOf` the models stage
+        # would drop them (or, for a const, turn it into an enum class of its own).
+        words = {k: inner.pop(k) for k in _ANNOTATIONS if k in inner and ("$ref" in inner or "const" in inner)}
         out = nullable(inner)
         out.update(words)
         if isinstance(lift_from, Mapping):
             for key in _ANNOTATIONS:  # descriptions inside the branch would be lost by the models stage
                 if key in lift_from and key not in out:
                     out[key] = lift_from[key]
-        return self._with_annotations(out, outer)
+        out = self._with_annotations(out, outer)
+        if "const" in inner:
+            # "Always X, or null" with default X: the models stage would make X an enum and type the
+            # default wrongly. Absent reads as None; nothing changes on the wire (unset is not sent).
+            out.pop("default", None)
+        return out
 
     @staticmethod
     def _with_annotations(
@@ -289,6 +296,7 @@ def is_class(schema: Mapping[str, Any], defs: Mapping[str, Mapping[str, Any]], d
         if not ("properties" in target or is_class(target, defs, depth + 1)):
             return False
     return True
+
 
 def nullable(inner: dict[str, Any]) -> dict[str, Any]:
     """ "`inner` or null". A plain type keeps its constraints at the top (`type: [object, "null"]`),
