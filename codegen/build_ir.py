@@ -7,6 +7,7 @@ each operation on the client (`updateChatCompletion` → `client.chat.completion
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping
@@ -21,6 +22,8 @@ from .refs import escape, resolve_ref
 from .schemas import SchemaSet, is_class, model_schemas
 
 JSON = "application/json"
+# Names every generated method already uses: a parameter or property of the same name gets a `_`.
+RESERVED_ARGUMENTS = frozenset({"self", "timeout", "extra_headers", "extra_query", "extra_body"})
 
 
 def build_api(spec: dict[str, Any], *, source: str, settings: Settings) -> Api:
@@ -39,6 +42,7 @@ def build_api(spec: dict[str, Any], *, source: str, settings: Settings) -> Api:
                     problems.extend(exc.problems)
     if problems:
         raise CodegenError(problems)
+    operations = _unique_method_names(operations)
     models = tuple(Model(name, schemas.pointers[name], schemas.defs[name]) for name in sorted(schemas.defs))
     info = spec.get("info") or {}
     return Api(
@@ -72,9 +76,9 @@ def _operation(
         spec, schemas, [*item.get("parameters", []), *op.get("parameters", [])], op_id, at, source=source
     )
     body, body_model, body_required, encoding = _body(
-        spec, schemas, op, op_id, at, source=source, taken={p.name for p in params}
+        spec, schemas, op, op_id, at, source=source, taken={p.name for p in params} | RESERVED_ARGUMENTS
     )
-    response_type, response_format = _response_type(spec, schemas, op, op_id, at, source=source)
+    response_type, response_format, accept, by_status = _response_type(spec, schemas, op, op_id, at, source=source)
     return Operation(
         operation_id=op_id,
         method=method.upper(),
@@ -90,7 +94,36 @@ def _operation(
         body_encoding=encoding,  # type: ignore[arg-type]
         response_type=response_type,
         response_format=response_format,  # type: ignore[arg-type]
+        accept=accept,
+        responses=by_status,
     )
+
+
+def _argument_name(wire: str, taken: set[str] | frozenset[str]) -> str:
+    name = snake(wire)
+    return dedupe(name + "_" if name in RESERVED_ARGUMENTS else name, taken)
+
+
+def _unique_method_names(operations: list[Operation]) -> list[Operation]:
+    """Two operationIds that snake_case alike (`listTags`, `list_tags`) get `list_tags`, `list_tags2`."""
+    taken: set[tuple[tuple[str, ...], str]] = set()
+    constants: set[str] = set()
+    unique = []
+    for op in operations:
+        name = op.name
+        n = 2
+        while (op.resource, name) in taken or ("_" + snake(name).upper() in constants and name != op.name):
+            name = f"{op.name}{n}"
+            n += 1
+        taken.add((op.resource, name))
+        renamed = (
+            op if name == op.name else dataclasses.replace(op, name=name, operation_id=f"{op.operation_id}{n - 1}")
+        )
+        while renamed.const_name in constants:
+            renamed = dataclasses.replace(renamed, operation_id=renamed.operation_id + "_")
+        constants.add(renamed.const_name)
+        unique.append(renamed)
+    return unique
 
 
 def _deref(spec: dict[str, Any], node: Any, *, source: str, at: str) -> Any:
@@ -109,13 +142,13 @@ def _parameters(
         param = _deref(spec, entry, source=source, at=f"{at}/parameters/{index}")
         by_key[(param.get("in", ""), param.get("name", ""))] = param  # operation-level wins
     params: list[Param] = []
-    taken: set[str] = set()
+    taken: set[str] = set(RESERVED_ARGUMENTS)
     order = {"path": 0, "query": 1, "header": 2}
     for (location, wire), param in sorted(by_key.items(), key=lambda kv: order.get(kv[0][0], 9)):
         if location not in order:
             raise CodegenError.at(source, at, f"parameter {wire!r} in {location!r} is not supported")
         schema = schemas.add_inline(param.get("schema", {}), pascal(op_id) + pascal(wire), f"{at}/parameters")
-        name = dedupe(snake(wire), taken)
+        name = _argument_name(wire, taken)
         taken.add(name)
         params.append(
             Param(
@@ -158,7 +191,7 @@ def _body(
         return (whole,), None, bool(request.get("required")), encoding
     fields: list[Param] = []
     for wire, prop in properties.items():
-        name = dedupe(snake(wire), taken | {f.name for f in fields})
+        name = _argument_name(wire, taken | {f.name for f in fields})
         fields.append(
             Param(
                 name=name,
@@ -194,24 +227,46 @@ def _flat_properties(
 
 def _response_type(
     spec: dict[str, Any], schemas: SchemaSet, op: dict[str, Any], op_id: str, at: str, *, source: str
-) -> tuple[str, str]:
-    """(Python type, format) of the first success response: a JSON body, bytes, or nothing."""
+) -> tuple[str, str, str, tuple[tuple[str, str], ...]]:
+    """(Python type, format, media type, per-status JSON types) of the success responses.
+
+    The first 2xx decides the format (JSON, bytes, nothing). When several 2xx statuses carry
+    different JSON bodies (200 `Reservation`, 202 `Ticket`, 204 none), the method returns their
+    union and the runtime parses by status."""
     responses = op.get("responses") or {}
-    for code in sorted(responses):
-        if not str(code).startswith("2"):
+    found: list[tuple[str, str, str, str]] = []  # (status, type, format, media)
+    for code in sorted(str(c) for c in responses):
+        if not code.startswith("2"):
             continue
-        response = _deref(spec, responses[code], source=source, at=f"{at}/responses/{code}")
+        response = _deref(
+            spec,
+            responses[code] if code in responses else responses[int(code)],
+            source=source,
+            at=f"{at}/responses/{code}",
+        )
         content = response.get("content") or {}
-        if not content:
-            return "None", "none"
         media = next((m for m in content if m == JSON or m.endswith("+json")), None)
-        if media is None:
-            return "bytes", "binary"  # audio, files, text: the body as sent
-        schema = content[media].get("schema") or {}
-        hint = pascal(op_id) + "Response"
-        converted = schemas.add_inline(schema, hint, f"{at}/responses/{code}/content/{escape(media)}/schema")
-        return type_expr(converted, schemas.defs), "json"
-    return "None", "none"
+        if not content:
+            found.append((code, "None", "none", JSON))
+        elif media is None:
+            found.append((code, "bytes", "binary", next(iter(content))))  # audio, files, text: as sent
+        else:
+            hint = pascal(op_id) + ("Response" if not found else f"Response{code}")
+            pointer = f"{at}/responses/{code}/content/{escape(media)}/schema"
+            converted = schemas.add_inline(content[media].get("schema") or {}, hint, pointer)
+            found.append((code, type_expr(converted, schemas.defs), "json", media))
+    if not found:
+        return "None", "none", JSON, ()
+    _, first_type, first_format, first_media = found[0]
+    if first_format == "binary" or all(f[1] == first_type for f in found):
+        return first_type, first_format, first_media, ()
+    types: list[str] = []
+    for _, expr, _, _ in found:
+        for part in expr.split(" | "):
+            if part not in types:
+                types.append(part)
+    union = " | ".join([t for t in types if t != "None"] + (["None"] if "None" in types else []))
+    return union, "json", JSON, tuple((code, expr) for code, expr, fmt, _ in found if fmt != "binary")
 
 
 def type_expr(schema: Mapping[str, Any], defs: Mapping[str, Mapping[str, Any]], *, files: bool = False) -> str:
@@ -240,7 +295,7 @@ def type_expr(schema: Mapping[str, Any], defs: Mapping[str, Mapping[str, Any]], 
     if isinstance(kind, list):  # [X, "null"]
         parts = [type_expr({**schema, "type": k}, defs, files=files) for k in kind if k != "null"]
         return " | ".join([*parts, "None"] if "null" in kind else parts)
-    if kind == "string" and schema.get("format") == "binary":
+    if kind == "string" and (schema.get("format") == "binary" or schema.get("contentMediaType")):
         return "FileTypes" if files else "bytes"
     if kind == "array":
         return f"list[{type_expr(schema.get('items', {}), defs, files=files)}]"

@@ -51,6 +51,8 @@ class Operation:
     body_encoding: Literal["json", "multipart", "none"]
     response_type: str  # Python type expression of the success body, or "None"
     response_format: Literal["json", "binary", "none"]
+    accept: str  # the media type asked for: application/json, or the binary one (audio/mpeg, ...)
+    responses: tuple[tuple[str, str], ...]  # (status, type) when 2xx statuses differ; else empty
 
     @property
     def const_name(self) -> str:

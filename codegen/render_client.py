@@ -82,7 +82,7 @@ def header_dict(op: Operation) -> str:
     if not params:
         return "extra_headers"
     entries = ", ".join(f"{p.wire_name!r}: {p.name}" for p in params)
-    return "{**{k: str(v) for k, v in {" + entries + "}.items() if v is not NOT_GIVEN}, **(extra_headers or {})}"
+    return "{**header_values({" + entries + "}), **(extra_headers or {})}"
 
 
 def docstring(op: Operation) -> str:
@@ -109,9 +109,20 @@ def model_imports(api: Api) -> list[str]:
     return sorted(used)
 
 
-def runtime_type_imports(api: Api) -> list[str]:
+_CLIENT_RUNTIME = (
+    "DEFAULT_BACKOFF", "DEFAULT_MAX_RETRIES", "NOT_GIVEN", "AsyncAPIClient", "Body", "Endpoint", "Headers",
+    "NotGiven", "Query", "RawResponse", "RetryEvent", "SyncAPIClient", "TimeoutTypes",
+)  # fmt: skip
+
+
+def runtime_imports(api: Api) -> list[str]:
+    """What _client.py imports from the runtime, in isort's order (constants, classes, functions);
+    names only some specs need are left out when unused."""
     exprs = [p.type for op in api.operations for p in (*op.params, *op.body)]
-    return [name for name in _RUNTIME_TYPES if any(re.search(rf"\b{name}\b", e) for e in exprs)]
+    names = [*_CLIENT_RUNTIME, *(n for n in _RUNTIME_TYPES if any(re.search(rf"\b{n}\b", e) for e in exprs))]
+    if any(p.location == "header" for op in api.operations for p in op.params):
+        names.append("header_values")
+    return sorted(names, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n))
 
 
 def typing_imports(api: Api) -> list[str]:
@@ -132,7 +143,7 @@ def render_client(api: Api, settings: Settings) -> dict[PurePosixPath, str]:
         "base_url": api.base_url,
         "model_imports": model_imports(api),
         "typing_imports": typing_imports(api),
-        "runtime_type_imports": runtime_type_imports(api),
+        "runtime_imports": runtime_imports(api),
         "exceptions": exceptions,
         "exports": sorted(
             [

@@ -21,6 +21,11 @@ from .naming import dedupe, pascal, singular
 from .refs import escape, split_pointer
 
 COMPONENT_PREFIX = "#/components/schemas/"
+# Names models.py imports (or the models stage renames on its own): a schema so named gets `Model`.
+RESERVED_CLASS_NAMES = frozenset(
+    {"Annotated", "Any", "AnyUrl", "BaseModel", "ConfigDict", "Enum", "Field", "Literal", "RootModel"}
+    | {"StringConstraints", "TypeAliasType", "mark_deprecated"}
+)
 # Formats that map to a Python type without losing what the server sent; the rest stay `str`/`int`.
 KEPT_FORMATS = frozenset({"date-time", "binary"})
 # Keywords passed on to datamodel-code-generator; everything else (x-*, examples, xml...) is dropped.
@@ -50,6 +55,8 @@ class SchemaSet:
         wanted = self.renames.get(derived) or schema.get("x-codegen-name") or derived
         if not isinstance(wanted, str) or not wanted.isidentifier():
             raise CodegenError.at(self.source, pointer, f"x-codegen-name {wanted!r} is not a Python identifier")
+        if wanted in RESERVED_CLASS_NAMES:
+            wanted += "Model"
         name = dedupe(wanted, self.taken)
         self.taken.add(name)
         self.pointers[name] = pointer
@@ -119,6 +126,8 @@ class SchemaSet:
             out: dict[str, Any] = {"type": types}
             if schema.get("format") in KEPT_FORMATS:
                 out["format"] = schema["format"]
+            elif types == "string" and schema.get("contentMediaType") and not schema.get("contentEncoding"):
+                out["format"] = "binary"  # OpenAPI 3.1's way of saying "a file"
             return self._with_annotations(out, schema, constraints=True)
         return self._with_annotations({}, schema)
 
@@ -212,8 +221,8 @@ class SchemaSet:
             else:
                 name = self.claim(hint, schema, pointer)
                 self.defs[name] = body
-                out = self._with_annotations(self.ref(name), schema, defaults=False)
-        return self._nullable(out, {}) if nullable else out
+                out = self._with_annotations(self.ref(name), schema)
+        return self._nullable(out, {}) if nullable and not root else out
 
     def _convert_object(self, schema: Mapping[str, Any], hint: str, pointer: str, *, root: bool) -> dict[str, Any]:
         properties = schema.get("properties") or {}
@@ -322,6 +331,11 @@ def _split_nullable(schema: Mapping[str, Any]) -> tuple[Mapping[str, Any], str, 
                     return branch, f"{key}/{index}", {**lifted, **words}
     if schema.get("nullable") is True:
         return {k: v for k, v in schema.items() if k != "nullable"}, "", words
+    if isinstance(schema.get("enum"), list) and None in schema["enum"]:  # `enum: [a, b, null]`
+        inner = {**schema, "enum": [v for v in schema["enum"] if v is not None]}
+        if isinstance(inner.get("type"), list):
+            inner["type"] = next(t for t in inner["type"] if t != "null")
+        return inner, "", words
     types = schema.get("type")
     if isinstance(types, list) and "null" in types and len(types) == 2:
         return {**schema, "type": next(t for t in types if t != "null")}, "", words

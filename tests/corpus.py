@@ -26,13 +26,7 @@ REFRESH = ".venv/bin/python tests/golden/refresh.py  # then review and commit th
 SPECS: tuple[str, ...] = tuple(sorted(path.stem for path in SPECS_DIR.glob("*.yaml")))
 
 # Specs the generator cannot generate today, with what goes wrong (see the golden FAILED_FILE).
-GENERATION_FAILS: dict[str, str] = {
-    "names-schemas-31": (
-        "generator: schemas named Field, BaseModel and Enum (names models.py imports) make "
-        "datamodel-code-generator rename the classes to FieldModel/BaseModelModel/EnumModel, and "
-        "render_models._check_classes fails: 'models stage did not define BaseModel, Enum, Field'"
-    ),
-}
+GENERATION_FAILS: dict[str, str] = {}
 
 
 def package_name(stem: str) -> str:

@@ -35,18 +35,6 @@ RUFF = Path(sys.executable).parent / "ruff"
 # generated/ is linted with the project's rules minus these (pyproject: [tool.ruff.lint.per-file-ignores]).
 GENERATED_RUFF_IGNORES = ("E501", "RUF", "UP")
 
-SELF_PARAMETER = (
-    "generator: a parameter or body property named `self`, `timeout`, `extra_headers`, `extra_query` or "
-    "`extra_body` is printed as a second argument of that name next to the method's own "
-    "(def update_job(self, self: str, *, ..., timeout: int, ..., timeout: TimeoutTypes)): _client.py is a "
-    "SyntaxError; build_ir._parameters/_body should reserve those names (dedupe against them) as they do "
-    "for names already taken"
-)
-OPERATION_NAME_COLLISION = (
-    "generator: operation ids listTags and list_tags both become method `list_tags` and constant `_LIST_TAGS`; "
-    "the second definition replaces the first (ruff F811; mypy no-redef and arg-type), so GET /tags cannot be "
-    "called; build_ir._operation should dedupe method names per resource and constant names per module"
-)
 CLIENT_NAMES = (
     "generator: schemas named Client, Query and Headers are imported into _client.py under TYPE_CHECKING as "
     "they are, shadowing the module's own Client class and the runtime's Query/Headers aliases (mypy: "
@@ -56,8 +44,8 @@ CLIENT_NAMES = (
 )
 
 NOT_GENERATED = {stem: f"{reason} (so there is no package to check)" for stem, reason in GENERATION_FAILS.items()}
-COMPILE_XFAIL = {"names-reserved-31": SELF_PARAMETER, **NOT_GENERATED}
-RUFF_XFAIL = {"names-31": OPERATION_NAME_COLLISION, "names-reserved-31": SELF_PARAMETER, **NOT_GENERATED}
+COMPILE_XFAIL = {**NOT_GENERATED}
+RUFF_XFAIL = {**NOT_GENERATED}
 MYPY_XFAIL = {**RUFF_XFAIL, "names-classes-31": CLIENT_NAMES}
 
 

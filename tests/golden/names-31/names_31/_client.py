@@ -23,6 +23,7 @@ from ._base import (
     RetryEvent,
     SyncAPIClient,
     TimeoutTypes,
+    header_values,
 )
 
 if TYPE_CHECKING:  # models.py loads on the first call (see Endpoint)
@@ -57,7 +58,7 @@ _LIST_TAGS: Endpoint[list[int]] = Endpoint(
     path="/tag-groups",
     response="list[int]",
 )
-_LIST_TAGS: Endpoint[list[str]] = Endpoint(
+_LIST_TAGS_2: Endpoint[list[str]] = Endpoint(
     method="GET",
     path="/tags",
     response="list[str]",
@@ -151,11 +152,7 @@ class ClientWithRawResponse:
             },
             body=None,
             extra_headers={
-                **{
-                    k: str(v)
-                    for k, v in {"X-Request-Class": x_request_class}.items()
-                    if v is not NOT_GIVEN
-                },
+                **header_values({"X-Request-Class": x_request_class}),
                 **(extra_headers or {}),
             },
             extra_query=extra_query,
@@ -183,7 +180,7 @@ class ClientWithRawResponse:
             timeout=timeout,
         )
 
-    def list_tags(
+    def list_tags2(
         self,
         *,
         extra_headers: Headers | None = None,
@@ -193,7 +190,7 @@ class ClientWithRawResponse:
     ) -> RawResponse[list[str]]:
         """GET /tags"""
         return self._client._request_raw(
-            _LIST_TAGS,
+            _LIST_TAGS_2,
             path=None,
             query=None,
             body=None,
@@ -351,11 +348,7 @@ class Client(SyncAPIClient):
             },
             body=None,
             extra_headers={
-                **{
-                    k: str(v)
-                    for k, v in {"X-Request-Class": x_request_class}.items()
-                    if v is not NOT_GIVEN
-                },
+                **header_values({"X-Request-Class": x_request_class}),
                 **(extra_headers or {}),
             },
             extra_query=extra_query,
@@ -383,7 +376,7 @@ class Client(SyncAPIClient):
             timeout=timeout,
         )
 
-    def list_tags(
+    def list_tags2(
         self,
         *,
         extra_headers: Headers | None = None,
@@ -393,7 +386,7 @@ class Client(SyncAPIClient):
     ) -> list[str]:
         """GET /tags"""
         return self._request(
-            _LIST_TAGS,
+            _LIST_TAGS_2,
             path=None,
             query=None,
             body=None,
@@ -515,11 +508,7 @@ class AsyncClientWithRawResponse:
             },
             body=None,
             extra_headers={
-                **{
-                    k: str(v)
-                    for k, v in {"X-Request-Class": x_request_class}.items()
-                    if v is not NOT_GIVEN
-                },
+                **header_values({"X-Request-Class": x_request_class}),
                 **(extra_headers or {}),
             },
             extra_query=extra_query,
@@ -547,7 +536,7 @@ class AsyncClientWithRawResponse:
             timeout=timeout,
         )
 
-    async def list_tags(
+    async def list_tags2(
         self,
         *,
         extra_headers: Headers | None = None,
@@ -557,7 +546,7 @@ class AsyncClientWithRawResponse:
     ) -> RawResponse[list[str]]:
         """GET /tags"""
         return await self._client._request_raw(
-            _LIST_TAGS,
+            _LIST_TAGS_2,
             path=None,
             query=None,
             body=None,
@@ -715,11 +704,7 @@ class AsyncClient(AsyncAPIClient):
             },
             body=None,
             extra_headers={
-                **{
-                    k: str(v)
-                    for k, v in {"X-Request-Class": x_request_class}.items()
-                    if v is not NOT_GIVEN
-                },
+                **header_values({"X-Request-Class": x_request_class}),
                 **(extra_headers or {}),
             },
             extra_query=extra_query,
@@ -747,7 +732,7 @@ class AsyncClient(AsyncAPIClient):
             timeout=timeout,
         )
 
-    async def list_tags(
+    async def list_tags2(
         self,
         *,
         extra_headers: Headers | None = None,
@@ -757,7 +742,7 @@ class AsyncClient(AsyncAPIClient):
     ) -> list[str]:
         """GET /tags"""
         return await self._request(
-            _LIST_TAGS,
+            _LIST_TAGS_2,
             path=None,
             query=None,
             body=None,

@@ -49,12 +49,12 @@ class ClientWithRawResponse:
 
     def update_job(
         self,
-        self: str,
+        self_: str,
         *,
-        extra_query: str | NotGiven = NOT_GIVEN,
-        timeout: int | NotGiven = NOT_GIVEN,
-        extra_headers: dict[str, str] | NotGiven = NOT_GIVEN,
-        extra_body: str | NotGiven = NOT_GIVEN,
+        extra_query_: str | NotGiven = NOT_GIVEN,
+        timeout_: int | NotGiven = NOT_GIVEN,
+        extra_headers_: dict[str, str] | NotGiven = NOT_GIVEN,
+        extra_body_: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -63,9 +63,9 @@ class ClientWithRawResponse:
         """POST /jobs/{self}"""
         return self._client._request_raw(
             _UPDATE_JOB,
-            path={"self": self},
-            query={"extra_query": extra_query},
-            body={"timeout": timeout, "extra_headers": extra_headers, "extra_body": extra_body},
+            path={"self": self_},
+            query={"extra_query": extra_query_},
+            body={"timeout": timeout_, "extra_headers": extra_headers_, "extra_body": extra_body_},
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -117,12 +117,12 @@ class Client(SyncAPIClient):
 
     def update_job(
         self,
-        self: str,
+        self_: str,
         *,
-        extra_query: str | NotGiven = NOT_GIVEN,
-        timeout: int | NotGiven = NOT_GIVEN,
-        extra_headers: dict[str, str] | NotGiven = NOT_GIVEN,
-        extra_body: str | NotGiven = NOT_GIVEN,
+        extra_query_: str | NotGiven = NOT_GIVEN,
+        timeout_: int | NotGiven = NOT_GIVEN,
+        extra_headers_: dict[str, str] | NotGiven = NOT_GIVEN,
+        extra_body_: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -131,9 +131,9 @@ class Client(SyncAPIClient):
         """POST /jobs/{self}"""
         return self._request(
             _UPDATE_JOB,
-            path={"self": self},
-            query={"extra_query": extra_query},
-            body={"timeout": timeout, "extra_headers": extra_headers, "extra_body": extra_body},
+            path={"self": self_},
+            query={"extra_query": extra_query_},
+            body={"timeout": timeout_, "extra_headers": extra_headers_, "extra_body": extra_body_},
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -149,12 +149,12 @@ class AsyncClientWithRawResponse:
 
     async def update_job(
         self,
-        self: str,
+        self_: str,
         *,
-        extra_query: str | NotGiven = NOT_GIVEN,
-        timeout: int | NotGiven = NOT_GIVEN,
-        extra_headers: dict[str, str] | NotGiven = NOT_GIVEN,
-        extra_body: str | NotGiven = NOT_GIVEN,
+        extra_query_: str | NotGiven = NOT_GIVEN,
+        timeout_: int | NotGiven = NOT_GIVEN,
+        extra_headers_: dict[str, str] | NotGiven = NOT_GIVEN,
+        extra_body_: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -163,9 +163,9 @@ class AsyncClientWithRawResponse:
         """POST /jobs/{self}"""
         return await self._client._request_raw(
             _UPDATE_JOB,
-            path={"self": self},
-            query={"extra_query": extra_query},
-            body={"timeout": timeout, "extra_headers": extra_headers, "extra_body": extra_body},
+            path={"self": self_},
+            query={"extra_query": extra_query_},
+            body={"timeout": timeout_, "extra_headers": extra_headers_, "extra_body": extra_body_},
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,
@@ -217,12 +217,12 @@ class AsyncClient(AsyncAPIClient):
 
     async def update_job(
         self,
-        self: str,
+        self_: str,
         *,
-        extra_query: str | NotGiven = NOT_GIVEN,
-        timeout: int | NotGiven = NOT_GIVEN,
-        extra_headers: dict[str, str] | NotGiven = NOT_GIVEN,
-        extra_body: str | NotGiven = NOT_GIVEN,
+        extra_query_: str | NotGiven = NOT_GIVEN,
+        timeout_: int | NotGiven = NOT_GIVEN,
+        extra_headers_: dict[str, str] | NotGiven = NOT_GIVEN,
+        extra_body_: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -231,9 +231,9 @@ class AsyncClient(AsyncAPIClient):
         """POST /jobs/{self}"""
         return await self._request(
             _UPDATE_JOB,
-            path={"self": self},
-            query={"extra_query": extra_query},
-            body={"timeout": timeout, "extra_headers": extra_headers, "extra_body": extra_body},
+            path={"self": self_},
+            query={"extra_query": extra_query_},
+            body={"timeout": timeout_, "extra_headers": extra_headers_, "extra_body": extra_body_},
             extra_headers=extra_headers,
             extra_query=extra_query,
             extra_body=extra_body,

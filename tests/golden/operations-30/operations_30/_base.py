@@ -9,6 +9,7 @@ deciding on retries, turning a response into a model or an error. `SyncAPIClient
 from __future__ import annotations
 
 import email.utils
+import enum
 import functools
 import importlib
 import io
@@ -39,7 +40,17 @@ from ._exceptions import (
 from ._lenient import lenient_value
 from ._response import RawResponse
 
-__all__ = ["FileTypes", "NOT_GIVEN", "AsyncAPIClient", "Endpoint", "NotGiven", "RawResponse", "RetryEvent", "SyncAPIClient"]
+__all__ = [
+    "FileTypes",
+    "NOT_GIVEN",
+    "header_values",
+    "AsyncAPIClient",
+    "Endpoint",
+    "NotGiven",
+    "RawResponse",
+    "RetryEvent",
+    "SyncAPIClient",
+]
 
 _T = TypeVar("_T")
 log = logging.getLogger(__package__ or "sdk")
@@ -107,7 +118,11 @@ class Endpoint(Generic[_T]):
     path_params: tuple[str, ...] = ()
     encoding: Literal["json", "multipart"] = "json"
     response_format: Literal["json", "binary"] = "json"
+    accept: str = "application/json"
+    # When 2xx statuses carry different bodies: status → type expression (None: no body).
+    responses: Mapping[str, str | None] = field(default_factory=dict)
     _types: tuple[Any, Any, Callable[[bytes], Any]] | None = field(default=None, init=False, repr=False)
+    _status_adapters: dict[str, pydantic.TypeAdapter[Any]] = field(default_factory=dict, init=False, repr=False)
 
     def types(self) -> tuple[Any, type[pydantic.BaseModel] | None, Callable[[bytes], Any]]:
         """(response type, body model, JSON validator), resolved on first use."""
@@ -124,8 +139,21 @@ class Endpoint(Generic[_T]):
             self._types = (response, body, validate)
         return self._types
 
-    def parse_json(self, content: bytes) -> _T:
+    def parse_json(self, content: bytes, status: int = 200) -> _T:
+        if self.responses and str(status) in self.responses:
+            return self._parse_status(str(status), content)  # type: ignore[no-any-return]
         return self.types()[2](content)  # type: ignore[no-any-return]
+
+    def _parse_status(self, status: str, content: bytes) -> Any:
+        expr = self.responses[status]
+        if expr is None:
+            return None
+        adapter = self._status_adapters.get(status)
+        if adapter is None:
+            namespace = vars(importlib.import_module(".models", __package__))
+            # As in types(): generator-written text, never server input.
+            adapter = self._status_adapters[status] = pydantic.TypeAdapter(eval(expr, namespace))  # noqa: S307
+        return adapter.validate_json(content)
 
 
 def _env(name: str) -> str | None:
@@ -142,6 +170,23 @@ def _configure_logging() -> None:
 
 
 _configure_logging()
+
+
+def wire_value(value: object) -> object:
+    """A query or header value as text: enum members by value, booleans as `true`/`false`."""
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return [wire_value(item) for item in value]
+    return value
+
+
+def header_values(values: Mapping[str, object]) -> dict[str, str]:
+    """Header parameters that were given, as strings."""
+    given = {name: value for name, value in values.items() if value is not NOT_GIVEN and value is not None}
+    return {name: str(wire_value(value)) for name, value in given.items()}
 
 
 def encode_path(endpoint: Endpoint[Any], values: Mapping[str, object]) -> str:
@@ -311,7 +356,9 @@ class BaseClient:
         content: bytes | None = None
         files: list[tuple[str, Any]] | None = None
         data: dict[str, Any] | None = None
-        headers = {**self._headers, **extra_headers} if extra_headers else self._headers
+        headers = self._headers
+        if endpoint.accept != "application/json" or extra_headers:
+            headers = {**headers, "Accept": endpoint.accept, **(extra_headers or {})}
         if isinstance(body, Mapping):
             body = {k: v for k, v in body.items() if v is not NOT_GIVEN}
         if endpoint.encoding == "multipart":
@@ -319,7 +366,8 @@ class BaseClient:
             headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}  # httpx sets the boundary
         else:
             content = _json_body(endpoint.types()[1], body, extra_body)
-        params = {**self._custom_query, **{k: v for k, v in (query or {}).items() if v is not NOT_GIVEN}}
+        given = {k: wire_value(v) for k, v in (query or {}).items() if v is not NOT_GIVEN and v is not None}
+        params = {**self._custom_query, **given}
         if extra_query:
             params.update(extra_query)
         return http.build_request(
@@ -396,7 +444,7 @@ class BaseClient:
             return None  # type: ignore[return-value]
         content = response.content
         try:
-            parsed = endpoint.parse_json(content)
+            parsed = endpoint.parse_json(content, response.status_code)
         except pydantic.ValidationError as exc:
             error, is_json = _validation_error(response, exc)
             if self.strict_response_validation or not is_json:
@@ -409,7 +457,9 @@ class BaseClient:
         return parsed
 
 
-def _validation_error(response: httpx.Response, exc: pydantic.ValidationError) -> tuple[APIResponseValidationError, bool]:
+def _validation_error(
+    response: httpx.Response, exc: pydantic.ValidationError
+) -> tuple[APIResponseValidationError, bool]:
     """The error to raise, and whether the body was JSON at all (only then can it be kept as sent)."""
     first = exc.errors()[0] if exc.error_count() else None
     if first is not None and first["type"].startswith("json_"):

@@ -24,6 +24,7 @@ from ._base import (
     RetryEvent,
     SyncAPIClient,
     TimeoutTypes,
+    header_values,
 )
 
 if TYPE_CHECKING:  # models.py loads on the first call (see Endpoint)
@@ -35,6 +36,7 @@ if TYPE_CHECKING:  # models.py loads on the first call (see Endpoint)
         ListItemsStatus,
         Reservation,
         StoredFile,
+        Ticket,
     )
 
 __all__ = ["AsyncClient", "Client"]
@@ -59,6 +61,7 @@ _DOWNLOAD_FILE: Endpoint[bytes] = Endpoint(
     path="/files/{file_id}/content",
     response=None,
     response_format="binary",
+    accept="application/octet-stream",
     path_params=("file_id",),
 )
 _GET_HEALTH: Endpoint[GetHealthResponse] = Endpoint(
@@ -96,11 +99,16 @@ _DELETE_ITEM: Endpoint[None] = Endpoint(
     response=None,
     path_params=("item_id",),
 )
-_RESERVE_ITEM: Endpoint[Reservation] = Endpoint(
+_RESERVE_ITEM: Endpoint[Reservation | Ticket | None] = Endpoint(
     method="POST",
     path="/items/{item_id}/reserve",
-    response="Reservation",
+    response="Reservation | Ticket | None",
     body_model="ReserveItemRequest",
+    responses={
+        "200": "Reservation",
+        "202": "Ticket",
+        "204": None,
+    },
     path_params=("item_id",),
 )
 _GET_STATS_DAY: Endpoint[dict[str, int]] = Endpoint(
@@ -302,15 +310,9 @@ class ClientWithRawResponse:
             },
             body=None,
             extra_headers={
-                **{
-                    k: str(v)
-                    for k, v in {
-                        "X-Tenant": x_tenant,
-                        "X-Dry-Run": x_dry_run,
-                        "X-Max-Age": x_max_age,
-                    }.items()
-                    if v is not NOT_GIVEN
-                },
+                **header_values(
+                    {"X-Tenant": x_tenant, "X-Dry-Run": x_dry_run, "X-Max-Age": x_max_age}
+                ),
                 **(extra_headers or {}),
             },
             extra_query=extra_query,
@@ -354,7 +356,7 @@ class ClientWithRawResponse:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Reservation]:
+    ) -> RawResponse[Reservation | Ticket | None]:
         """POST /items/{item_id}/reserve"""
         return self._client._request_raw(
             _RESERVE_ITEM,
@@ -617,15 +619,9 @@ class Client(SyncAPIClient):
             },
             body=None,
             extra_headers={
-                **{
-                    k: str(v)
-                    for k, v in {
-                        "X-Tenant": x_tenant,
-                        "X-Dry-Run": x_dry_run,
-                        "X-Max-Age": x_max_age,
-                    }.items()
-                    if v is not NOT_GIVEN
-                },
+                **header_values(
+                    {"X-Tenant": x_tenant, "X-Dry-Run": x_dry_run, "X-Max-Age": x_max_age}
+                ),
                 **(extra_headers or {}),
             },
             extra_query=extra_query,
@@ -669,7 +665,7 @@ class Client(SyncAPIClient):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Reservation:
+    ) -> Reservation | Ticket | None:
         """POST /items/{item_id}/reserve"""
         return self._request(
             _RESERVE_ITEM,
@@ -896,15 +892,9 @@ class AsyncClientWithRawResponse:
             },
             body=None,
             extra_headers={
-                **{
-                    k: str(v)
-                    for k, v in {
-                        "X-Tenant": x_tenant,
-                        "X-Dry-Run": x_dry_run,
-                        "X-Max-Age": x_max_age,
-                    }.items()
-                    if v is not NOT_GIVEN
-                },
+                **header_values(
+                    {"X-Tenant": x_tenant, "X-Dry-Run": x_dry_run, "X-Max-Age": x_max_age}
+                ),
                 **(extra_headers or {}),
             },
             extra_query=extra_query,
@@ -948,7 +938,7 @@ class AsyncClientWithRawResponse:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Reservation]:
+    ) -> RawResponse[Reservation | Ticket | None]:
         """POST /items/{item_id}/reserve"""
         return await self._client._request_raw(
             _RESERVE_ITEM,
@@ -1211,15 +1201,9 @@ class AsyncClient(AsyncAPIClient):
             },
             body=None,
             extra_headers={
-                **{
-                    k: str(v)
-                    for k, v in {
-                        "X-Tenant": x_tenant,
-                        "X-Dry-Run": x_dry_run,
-                        "X-Max-Age": x_max_age,
-                    }.items()
-                    if v is not NOT_GIVEN
-                },
+                **header_values(
+                    {"X-Tenant": x_tenant, "X-Dry-Run": x_dry_run, "X-Max-Age": x_max_age}
+                ),
                 **(extra_headers or {}),
             },
             extra_query=extra_query,
@@ -1263,7 +1247,7 @@ class AsyncClient(AsyncAPIClient):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Reservation:
+    ) -> Reservation | Ticket | None:
         """POST /items/{item_id}/reserve"""
         return await self._request(
             _RESERVE_ITEM,

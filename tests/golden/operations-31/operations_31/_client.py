@@ -16,6 +16,7 @@ from ._base import (
     AsyncAPIClient,
     Body,
     Endpoint,
+    FileTypes,
     Headers,
     NotGiven,
     Query,
@@ -23,6 +24,7 @@ from ._base import (
     RetryEvent,
     SyncAPIClient,
     TimeoutTypes,
+    header_values,
 )
 
 if TYPE_CHECKING:  # models.py loads on the first call (see Endpoint)
@@ -34,6 +36,7 @@ if TYPE_CHECKING:  # models.py loads on the first call (see Endpoint)
         ListItemsStatus,
         Reservation,
         StoredFile,
+        Ticket,
     )
 
 __all__ = ["AsyncClient", "Client"]
@@ -58,6 +61,7 @@ _DOWNLOAD_FILE: Endpoint[bytes] = Endpoint(
     path="/files/{file_id}/content",
     response=None,
     response_format="binary",
+    accept="application/octet-stream",
     path_params=("file_id",),
 )
 _GET_HEALTH: Endpoint[GetHealthResponse] = Endpoint(
@@ -95,11 +99,16 @@ _DELETE_ITEM: Endpoint[None] = Endpoint(
     response=None,
     path_params=("item_id",),
 )
-_RESERVE_ITEM: Endpoint[Reservation] = Endpoint(
+_RESERVE_ITEM: Endpoint[Reservation | Ticket | None] = Endpoint(
     method="POST",
     path="/items/{item_id}/reserve",
-    response="Reservation",
+    response="Reservation | Ticket | None",
     body_model="ReserveItemRequest",
+    responses={
+        "200": "Reservation",
+        "202": "Ticket",
+        "204": None,
+    },
     path_params=("item_id",),
 )
 _GET_STATS_DAY: Endpoint[dict[str, int]] = Endpoint(
@@ -301,15 +310,9 @@ class ClientWithRawResponse:
             },
             body=None,
             extra_headers={
-                **{
-                    k: str(v)
-                    for k, v in {
-                        "X-Tenant": x_tenant,
-                        "X-Dry-Run": x_dry_run,
-                        "X-Max-Age": x_max_age,
-                    }.items()
-                    if v is not NOT_GIVEN
-                },
+                **header_values(
+                    {"X-Tenant": x_tenant, "X-Dry-Run": x_dry_run, "X-Max-Age": x_max_age}
+                ),
                 **(extra_headers or {}),
             },
             extra_query=extra_query,
@@ -353,7 +356,7 @@ class ClientWithRawResponse:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Reservation]:
+    ) -> RawResponse[Reservation | Ticket | None]:
         """POST /items/{item_id}/reserve"""
         return self._client._request_raw(
             _RESERVE_ITEM,
@@ -369,7 +372,7 @@ class ClientWithRawResponse:
     def upload_file(
         self,
         *,
-        file: str,
+        file: FileTypes,
         purpose: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -616,15 +619,9 @@ class Client(SyncAPIClient):
             },
             body=None,
             extra_headers={
-                **{
-                    k: str(v)
-                    for k, v in {
-                        "X-Tenant": x_tenant,
-                        "X-Dry-Run": x_dry_run,
-                        "X-Max-Age": x_max_age,
-                    }.items()
-                    if v is not NOT_GIVEN
-                },
+                **header_values(
+                    {"X-Tenant": x_tenant, "X-Dry-Run": x_dry_run, "X-Max-Age": x_max_age}
+                ),
                 **(extra_headers or {}),
             },
             extra_query=extra_query,
@@ -668,7 +665,7 @@ class Client(SyncAPIClient):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Reservation:
+    ) -> Reservation | Ticket | None:
         """POST /items/{item_id}/reserve"""
         return self._request(
             _RESERVE_ITEM,
@@ -684,7 +681,7 @@ class Client(SyncAPIClient):
     def upload_file(
         self,
         *,
-        file: str,
+        file: FileTypes,
         purpose: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -895,15 +892,9 @@ class AsyncClientWithRawResponse:
             },
             body=None,
             extra_headers={
-                **{
-                    k: str(v)
-                    for k, v in {
-                        "X-Tenant": x_tenant,
-                        "X-Dry-Run": x_dry_run,
-                        "X-Max-Age": x_max_age,
-                    }.items()
-                    if v is not NOT_GIVEN
-                },
+                **header_values(
+                    {"X-Tenant": x_tenant, "X-Dry-Run": x_dry_run, "X-Max-Age": x_max_age}
+                ),
                 **(extra_headers or {}),
             },
             extra_query=extra_query,
@@ -947,7 +938,7 @@ class AsyncClientWithRawResponse:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Reservation]:
+    ) -> RawResponse[Reservation | Ticket | None]:
         """POST /items/{item_id}/reserve"""
         return await self._client._request_raw(
             _RESERVE_ITEM,
@@ -963,7 +954,7 @@ class AsyncClientWithRawResponse:
     async def upload_file(
         self,
         *,
-        file: str,
+        file: FileTypes,
         purpose: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -1210,15 +1201,9 @@ class AsyncClient(AsyncAPIClient):
             },
             body=None,
             extra_headers={
-                **{
-                    k: str(v)
-                    for k, v in {
-                        "X-Tenant": x_tenant,
-                        "X-Dry-Run": x_dry_run,
-                        "X-Max-Age": x_max_age,
-                    }.items()
-                    if v is not NOT_GIVEN
-                },
+                **header_values(
+                    {"X-Tenant": x_tenant, "X-Dry-Run": x_dry_run, "X-Max-Age": x_max_age}
+                ),
                 **(extra_headers or {}),
             },
             extra_query=extra_query,
@@ -1262,7 +1247,7 @@ class AsyncClient(AsyncAPIClient):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Reservation:
+    ) -> Reservation | Ticket | None:
         """POST /items/{item_id}/reserve"""
         return await self._request(
             _RESERVE_ITEM,
@@ -1278,7 +1263,7 @@ class AsyncClient(AsyncAPIClient):
     async def upload_file(
         self,
         *,
-        file: str,
+        file: FileTypes,
         purpose: str,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,

@@ -97,7 +97,7 @@ class Ticket(BaseModel):
 
 
 class UploadFileRequest(BaseModel):
-    file: str
+    file: bytes
     purpose: str
 
 

@@ -179,7 +179,8 @@ def status_error(response: httpx.Response) -> APIStatusError:
         data: object = response.json()
     except ValueError:
         data = response.text or None
-    body = data.get("error", data) if isinstance(data, dict) else data
+    # OpenAI wraps errors as {"error": {...}}; any other shape is kept whole.
+    body = data["error"] if isinstance(data, dict) and isinstance(data.get("error"), dict) else data
     detail = body.get("message") if isinstance(body, dict) else None
     message = f"Error code: {response.status_code} - {detail if isinstance(detail, str) else data}"
     cls = InternalServerError if response.status_code >= 500 else _BY_STATUS.get(response.status_code, APIStatusError)

@@ -42,7 +42,7 @@ class Season(str, Enum):
     winter = "winter"
 
 
-class Soil(Enum):
+class Soil(str, Enum):
     clay = "clay"
     loam = "loam"
     sand = "sand"
@@ -168,7 +168,7 @@ class Specimen(BaseModel):
     homepage: str | None = None
     height_cm: Annotated[float | None, Field(gt=0.0, lt=1000.0)] = None
     water_per_week: int | None = 3
-    climate: SpecimenClimate | None = None
+    climate: SpecimenClimate | None = SpecimenClimate.dry
     tags: list[str] | None = []
     latin_name: Annotated[str | None, Field(deprecated=True)] = None
     location: SpecimenLocation | None = None
