@@ -15,7 +15,6 @@ from __future__ import annotations
 import ast
 import itertools
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import PurePosixPath
 
 import black
@@ -55,6 +54,8 @@ def format_files(files: dict[PurePosixPath, str]) -> dict[PurePosixPath, str]:
         jobs.extend((path, index, piece) for index, piece in enumerate(pieces))
     try:
         if len(jobs) > len(files) and (os.cpu_count() or 1) > 1:
+            from concurrent.futures import ProcessPoolExecutor  # only large outputs pay for the import
+
             with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 8)) as pool:
                 formatted = list(pool.map(format_source, [text for _, _, text in jobs]))
         else:
