@@ -145,19 +145,7 @@ def render_client(api: Api, settings: Settings) -> dict[PurePosixPath, str]:
         "typing_imports": typing_imports(api),
         "runtime_imports": runtime_imports(api),
         "exceptions": exceptions,
-        "exports": sorted(
-            [
-                "AsyncClient",
-                "BaseModel",
-                "Client",
-                "NOT_GIVEN",
-                "NotGiven",
-                "RawResponse",
-                "RetryEvent",
-                "__version__",
-                *exceptions,
-            ]
-        ),
+        "exports": sorted([*RUNTIME_EXPORTS, *exceptions]),
     }
     files: dict[PurePosixPath, str] = {
         PurePosixPath("pyproject.toml"): env.get_template("pyproject.toml.jinja").render(context),
