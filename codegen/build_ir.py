@@ -72,7 +72,7 @@ def _operation(
     op_id = str(op.get("operationId") or snake(f"{method}_{path}"))
     placement = settings.resources.get(op_id, snake(op_id))
     *resource, name = placement.split(".")
-    params = _parameters(
+    params, params_model = _parameters(
         spec, schemas, [*item.get("parameters", []), *op.get("parameters", [])], op_id, at, source=source
     )
     body, body_model, body_required, encoding = _body(
@@ -96,6 +96,7 @@ def _operation(
         response_format=response_format,  # type: ignore[arg-type]
         accept=accept,
         responses=by_status,
+        params_model=params_model,
     )
 
 
@@ -136,12 +137,16 @@ def _deref(spec: dict[str, Any], node: Any, *, source: str, at: str) -> Any:
 
 def _parameters(
     spec: dict[str, Any], schemas: SchemaSet, raw: list[Any], op_id: str, at: str, *, source: str
-) -> tuple[Param, ...]:
+) -> tuple[tuple[Param, ...], str | None]:
+    """The parameters, and the model that checks query and header values before a request is sent
+    (made only when some of them carry constraints or enums: limits, patterns, allowed values)."""
     by_key: dict[tuple[str, str], dict[str, Any]] = {}
     for index, entry in enumerate(raw):
         param = _deref(spec, entry, source=source, at=f"{at}/parameters/{index}")
         by_key[(param.get("in", ""), param.get("name", ""))] = param  # operation-level wins
     params: list[Param] = []
+    checked: dict[str, Any] = {}  # wire name → schema, for query and header parameters
+    required: list[str] = []
     taken: set[str] = set(RESERVED_ARGUMENTS)
     order = {"path": 0, "query": 1, "header": 2}
     for (location, wire), param in sorted(by_key.items(), key=lambda kv: order.get(kv[0][0], 9)):
@@ -150,6 +155,10 @@ def _parameters(
         schema = schemas.add_inline(param.get("schema", {}), pascal(op_id) + pascal(wire), f"{at}/parameters")
         name = _argument_name(wire, taken)
         taken.add(name)
+        if location != "path":
+            checked[wire] = schema
+            if param.get("required"):
+                required.append(wire)
         params.append(
             Param(
                 name=name,
@@ -160,7 +169,31 @@ def _parameters(
                 description=str(param.get("description", "")).strip(),
             )
         )
-    return tuple(params)
+    model = None
+    if any(_constrained(s, schemas.defs) for s in checked.values()):
+        definition = {"type": "object", "properties": checked, "required": required}
+        model = schemas.claim(pascal(op_id) + "Params", definition, f"{at}/parameters")
+        schemas.defs[model] = definition
+    return tuple(params), model
+
+
+_CONSTRAINT_KEYS = frozenset(
+    {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern"}
+    | {"minItems", "maxItems", "const", "enum", "multipleOf"}
+)
+
+
+def _constrained(schema: Any, defs: Mapping[str, Mapping[str, Any]], depth: int = 0) -> bool:
+    if depth > 8:
+        return False
+    if isinstance(schema, Mapping):
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            return _constrained(defs.get(ref.removeprefix("#/$defs/"), {}), defs, depth + 1)
+        return bool(_CONSTRAINT_KEYS & schema.keys()) or any(_constrained(v, defs, depth + 1) for v in schema.values())
+    if isinstance(schema, list):
+        return any(_constrained(v, defs, depth + 1) for v in schema)
+    return False
 
 
 MULTIPART = "multipart/form-data"

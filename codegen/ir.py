@@ -53,6 +53,7 @@ class Operation:
     response_format: Literal["json", "binary", "none"]
     accept: str  # the media type asked for: application/json, or the binary one (audio/mpeg, ...)
     responses: tuple[tuple[str, str], ...]  # (status, type) when 2xx statuses differ; else empty
+    params_model: str | None  # checks query and header values before sending, when they have limits
 
     @property
     def const_name(self) -> str:

@@ -52,7 +52,6 @@ def _environment() -> jinja2.Environment:
         keyword=keyword,
         path_params=lambda op: [p for p in op.params if p.location == "path"],
         wire_dict=wire_dict,
-        header_dict=header_dict,
         docstring=docstring,
     )
     return env
@@ -75,14 +74,6 @@ def wire_dict(op: Operation, location: str) -> str:
     if location == "body" and len(params) == 1 and not params[0].wire_name:
         return params[0].name  # the whole body is one argument
     return "{" + ", ".join(f"{p.wire_name!r}: {p.name}" for p in params) + "}"
-
-
-def header_dict(op: Operation) -> str:
-    params = [p for p in op.params if p.location == "header"]
-    if not params:
-        return "extra_headers"
-    entries = ", ".join(f"{p.wire_name!r}: {p.name}" for p in params)
-    return "{**header_values({" + entries + "}), **(extra_headers or {})}"
 
 
 def docstring(op: Operation) -> str:
@@ -120,8 +111,6 @@ def runtime_imports(api: Api) -> list[str]:
     names only some specs need are left out when unused."""
     exprs = [p.type for op in api.operations for p in (*op.params, *op.body)]
     names = [*_CLIENT_RUNTIME, *(n for n in _RUNTIME_TYPES if any(re.search(rf"\b{n}\b", e) for e in exprs))]
-    if any(p.location == "header" for op in api.operations for p in op.params):
-        names.append("header_values")
     return sorted(names, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n))
 
 

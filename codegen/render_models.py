@@ -160,7 +160,8 @@ _STDLIB = frozenset({"enum", "typing", "datetime", "collections", "decimal", "uu
 
 def _mark_overrides(code: str) -> str:
     """`allOf: [Base, {status: OtherEnum}]` redefines a field of Base with another type: valid for
-    pydantic, an incompatible override for mypy. Say so on that line instead of failing the check."""
+    pydantic, an incompatible override for mypy. Say so on that line instead of failing the check
+    (`unused-ignore` too: where the new default happens to fit the base type, there is nothing to ignore)."""
     tree = ast.parse(code)
     fields = {
         node.name: {
@@ -194,7 +195,7 @@ def _mark_overrides(code: str) -> str:
                     and item.target.id in redefined
                 ):
                     index = item.lineno - 1
-                    lines[index] = lines[index].rstrip("\n") + "  # type: ignore[assignment]\n"
+                    lines[index] = lines[index].rstrip("\n") + "  # type: ignore[assignment, unused-ignore]\n"
     return "".join(lines)
 
 

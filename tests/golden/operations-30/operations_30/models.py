@@ -15,6 +15,7 @@ __all__ = [
     "GetHealthResponse",
     "Item",
     "ItemStatus",
+    "ListItemsParams",
     "ListItemsResponse",
     "ListItemsStatus",
     "NewItem",
@@ -47,6 +48,17 @@ class Conflict(BaseModel):
 
 class GetHealthResponse(BaseModel):
     ok: bool
+
+
+class ListItemsParams(BaseModel):
+    tag: list[str] | None = None
+    status: ListItemsStatus | None = None
+    limit: Annotated[int | None, Field(gt=0, le=100)] = 20
+    ids: list[int] | None = None
+    include_archived: bool | None = None
+    X_Tenant: Annotated[str, Field(alias="X-Tenant")]
+    X_Dry_Run: Annotated[bool | None, Field(alias="X-Dry-Run")] = None
+    X_Max_Age: Annotated[int | None, Field(alias="X-Max-Age")] = None
 
 
 class ListItemsResponse(BaseModel):

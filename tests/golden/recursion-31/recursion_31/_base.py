@@ -115,17 +115,20 @@ class Endpoint(Generic[_T]):
     path: str
     response: str | None  # a type expression over models.py, e.g. "ChatCompletion"; None: no body
     body_model: str | None = None  # the model that validates the JSON body
+    params_model: str | None = None  # the model that checks query and header values
     path_params: tuple[str, ...] = ()
     encoding: Literal["json", "multipart"] = "json"
     response_format: Literal["json", "binary"] = "json"
     accept: str = "application/json"
     # When 2xx statuses carry different bodies: status → type expression (None: no body).
     responses: Mapping[str, str | None] = field(default_factory=dict)
-    _types: tuple[Any, Any, Callable[[bytes], Any]] | None = field(default=None, init=False, repr=False)
+    _types: tuple[Any, Any, Callable[[bytes], Any], Any] | None = field(default=None, init=False, repr=False)
     _status_adapters: dict[str, pydantic.TypeAdapter[Any]] = field(default_factory=dict, init=False, repr=False)
 
-    def types(self) -> tuple[Any, type[pydantic.BaseModel] | None, Callable[[bytes], Any]]:
-        """(response type, body model, JSON validator), resolved on first use."""
+    def types(
+        self,
+    ) -> tuple[Any, type[pydantic.BaseModel] | None, Callable[[bytes], Any], type[pydantic.BaseModel] | None]:
+        """(response type, body model, JSON validator, parameters model), resolved on first use."""
         if self._types is None:
             namespace = vars(importlib.import_module(".models", __package__))
             # The expression is text the generator wrote (e.g. "list[Model]"), never input from a server.
@@ -136,7 +139,8 @@ class Endpoint(Generic[_T]):
                 validate: Callable[[bytes], Any] = response.model_validate_json
             else:
                 validate = pydantic.TypeAdapter(response).validate_json
-            self._types = (response, body, validate)
+            params = namespace[self.params_model] if self.params_model else None
+            self._types = (response, body, validate, params)
         return self._types
 
     def parse_json(self, content: bytes, status: int = 200) -> _T:
@@ -346,6 +350,7 @@ class BaseClient:
         *,
         path: Mapping[str, object] | None,
         query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None = None,
         body: object,
         extra_headers: Headers | None,
         extra_query: Query | None,
@@ -356,14 +361,19 @@ class BaseClient:
         content: bytes | None = None
         files: list[tuple[str, Any]] | None = None
         data: dict[str, Any] | None = None
-        headers = self._headers
-        if endpoint.accept != "application/json" or extra_headers:
-            headers = {**headers, "Accept": endpoint.accept, **(extra_headers or {})}
+        params_model = endpoint.types()[3]
+        if params_model is not None:  # limits and allowed values of query and header parameters
+            values = {**(query or {}), **(headers or {})}
+            params_model.model_validate({k: v for k, v in values.items() if v is not NOT_GIVEN and v is not None})
+        sent_headers = self._headers
+        if endpoint.accept != "application/json" or extra_headers or headers:
+            sent_headers = {**sent_headers, "Accept": endpoint.accept, **header_values(headers or {})}
+            sent_headers.update(extra_headers or {})
         if isinstance(body, Mapping):
             body = {k: v for k, v in body.items() if v is not NOT_GIVEN}
         if endpoint.encoding == "multipart":
             data, files = _multipart({**(body if isinstance(body, Mapping) else {}), **(extra_body or {})})
-            headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}  # httpx sets the boundary
+            sent_headers = {k: v for k, v in sent_headers.items() if k.lower() != "content-type"}  # httpx: boundary
         else:
             content = _json_body(endpoint.types()[1], body, extra_body)
         given = {k: wire_value(v) for k, v in (query or {}).items() if v is not NOT_GIVEN and v is not None}
@@ -374,7 +384,7 @@ class BaseClient:
             endpoint.method,
             url,
             params=params or None,  # type: ignore[arg-type]
-            headers=headers,
+            headers=sent_headers,
             content=content,
             data=data,
             files=files,
