@@ -224,6 +224,8 @@ def _body(
         return (whole,), None, bool(request.get("required")), encoding
     fields: list[Param] = []
     for wire, prop in properties.items():
+        if isinstance(prop, Mapping) and prop.get("readOnly"):
+            continue  # set by the server: not an argument (the model no longer requires it)
         name = _argument_name(wire, taken | {f.name for f in fields})
         fields.append(
             Param(

@@ -246,7 +246,15 @@ class SchemaSet:
             prop_hint = hint + pascal(prop)
             body["properties"][prop] = self.convert(prop_schema, prop_hint, f"{pointer}/properties/{escape(prop)}")
         if schema.get("required"):
-            body["required"] = [p for p in schema["required"] if p in properties]
+            # One model serves requests and responses: a readOnly field is never sent and a writeOnly
+            # one never comes back, so neither can be required of both.
+            one_way = {
+                p for p, s in properties.items() if isinstance(s, Mapping) and (s.get("readOnly") or s.get("writeOnly"))
+            }
+            body["required"] = [p for p in schema["required"] if p in properties and p not in one_way]
+        for prop, prop_schema in properties.items():
+            if isinstance(prop_schema, Mapping) and prop_schema.get("readOnly"):
+                body["properties"][prop]["readOnly"] = True  # kept so the request side can leave it out
         return self._with_annotations(body, schema, defaults=False)
 
     # -- helpers -------------------------------------------------------------------------

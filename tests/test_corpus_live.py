@@ -38,16 +38,6 @@ API_KEY = "sk-corpus"
 
 # -- the bugs these tests found (each is a strict xfail below) -----------------------------------
 
-READ_ONLY_REQUIRED = (
-    "generator: readOnly properties are treated as request fields: create_gardener() requires `id` "
-    "(readOnly, server-assigned) as a keyword argument and validates the body with Gardener, which "
-    "requires it too; build_ir._body (and the body model) should leave readOnly properties out of requests"
-)
-WRITE_ONLY_REQUIRED = (
-    "generator: writeOnly properties stay required in responses: Gardener.password (required, writeOnly) "
-    "makes a response without it fail with strict_response_validation=True; the response model should "
-    "not require writeOnly properties (schemas.py drops readOnly/writeOnly entirely)"
-)
 ATTRIBUTES_NOT_SNAKE = (
     "generator: model attributes keep the wire spelling when it is a valid identifier (Keywords.camelCaseName, "
     "Keywords.UPPER_CASE, Collisions.fooBar/FooBar) instead of snake_case like every other Python name the "
@@ -454,7 +444,6 @@ def test_plain_string_discriminator_picks_the_class(
     assert type(value) is getattr(schemas.models, cls) and value.to_dict() == payload
 
 
-@xfail(READ_ONLY_REQUIRED)
 def test_read_only_property_is_not_a_request_argument(schemas: Sdk, httpserver: HTTPServer) -> None:
     seen = serve(httpserver, "POST", "/api/gardeners", {"id": "g-1", "name": "Ada", "experience_years": 12}, status=201)
     gardener = schemas.call("create_gardener", name="Ada", password="s3cret", experience_years=12)
@@ -462,7 +451,6 @@ def test_read_only_property_is_not_a_request_argument(schemas: Sdk, httpserver: 
     assert gardener.id == "g-1"
 
 
-@xfail(WRITE_ONLY_REQUIRED)
 def test_write_only_property_may_be_absent_from_a_response(schemas: Sdk, httpserver: HTTPServer) -> None:
     serve(httpserver, "GET", "/api/gardeners/g-1", {"id": "g-1", "name": "Ada"})
     gardener = schemas.call("get_gardener", "g-1", client_options={"strict_response_validation": True})

@@ -91,9 +91,9 @@ class EmailContact(BaseModel):
 
 
 class Gardener(BaseModel):
-    id: str
+    id: str | None = None
     name: str
-    password: str
+    password: str | None = None
     experience_years: Annotated[int | None, Field(ge=0, lt=100)] = None
 
 
