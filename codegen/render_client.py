@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 
 from .config import Settings
-from .ir import Api, Operation, Param
+from .ir import Api, Operation, Param, Resource
 
 RUNTIME_MODULES = ("_base.py", "_exceptions.py", "_lenient.py", "_models.py", "_response.py")
 RUNTIME_EXPORTS = (
@@ -106,6 +106,24 @@ _CLIENT_RUNTIME = (
 )  # fmt: skip
 
 
+def model_aliases(api: Api) -> dict[str, str]:
+    """Models named like something _client.py defines or imports (`Client`, `Query`) are imported
+    under another name there; models.py keeps the spec's name."""
+    local = {*runtime_imports(api), "Client", "AsyncClient", "ClientWithRawResponse", "AsyncClientWithRawResponse"}
+    local |= {"TYPE_CHECKING", "Any", "Literal", "Callable", "cached_property", "httpx"}
+
+    def classes(resource: Resource) -> set[str]:
+        names = {p + resource.class_name + s for p in ("", "Async") for s in ("", "WithRawResponse")}
+        return (
+            names.union(*(classes(child) for child in resource.children))
+            if resource.attribute
+            else set().union(*(classes(child) for child in resource.children))
+        )
+
+    local |= classes(api.root)
+    return {name: f"_{name}Model" for name in model_imports(api) if name in local}
+
+
 def runtime_imports(api: Api) -> list[str]:
     """What _client.py imports from the runtime, in isort's order (constants, classes, functions);
     names only some specs need are left out when unused."""
@@ -124,7 +142,10 @@ def render_client(api: Api, settings: Settings) -> dict[PurePosixPath, str]:
 
     pkg = PurePosixPath(settings.package)
     exceptions = _exception_names()
+    aliased = model_aliases(api)
+    env.filters["local"] = lambda expr: _NAME.sub(lambda m: aliased.get(m.group(0), m.group(0)), expr)
     context: dict[str, Any] = {
+        "aliased": aliased,
         "api": api,
         "settings": settings,
         "header": header(api),

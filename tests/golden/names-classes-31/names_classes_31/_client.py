@@ -26,21 +26,19 @@ from ._base import (
 )
 
 if TYPE_CHECKING:  # models.py loads on the first call (see Endpoint)
-    from .models import (
-        Client,
-        Headers,
-        Query,
-    )
+    from .models import Client as _ClientModel
+    from .models import Headers as _HeadersModel
+    from .models import Query as _QueryModel
 
 __all__ = ["AsyncClient", "Client"]
 
-_GET_CLIENT: Endpoint[Client] = Endpoint(
+_GET_CLIENT: Endpoint[_ClientModel] = Endpoint(
     method="GET",
     path="/clients/{client_id}",
     response="Client",
     path_params=("client_id",),
 )
-_RUN_QUERY: Endpoint[Query] = Endpoint(
+_RUN_QUERY: Endpoint[_QueryModel] = Endpoint(
     method="POST",
     path="/queries",
     response="Query",
@@ -62,7 +60,7 @@ class ClientWithRawResponse:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Client]:
+    ) -> RawResponse[_ClientModel]:
         """GET /clients/{client_id}"""
         return self._client._request_raw(
             _GET_CLIENT,
@@ -80,12 +78,12 @@ class ClientWithRawResponse:
         self,
         *,
         text: str,
-        headers: Headers | NotGiven = NOT_GIVEN,
+        headers: _HeadersModel | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Query]:
+    ) -> RawResponse[_QueryModel]:
         """POST /queries"""
         return self._client._request_raw(
             _RUN_QUERY,
@@ -150,7 +148,7 @@ class Client(SyncAPIClient):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Client:
+    ) -> _ClientModel:
         """GET /clients/{client_id}"""
         return self._request(
             _GET_CLIENT,
@@ -168,12 +166,12 @@ class Client(SyncAPIClient):
         self,
         *,
         text: str,
-        headers: Headers | NotGiven = NOT_GIVEN,
+        headers: _HeadersModel | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Query:
+    ) -> _QueryModel:
         """POST /queries"""
         return self._request(
             _RUN_QUERY,
@@ -202,7 +200,7 @@ class AsyncClientWithRawResponse:
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Client]:
+    ) -> RawResponse[_ClientModel]:
         """GET /clients/{client_id}"""
         return await self._client._request_raw(
             _GET_CLIENT,
@@ -220,12 +218,12 @@ class AsyncClientWithRawResponse:
         self,
         *,
         text: str,
-        headers: Headers | NotGiven = NOT_GIVEN,
+        headers: _HeadersModel | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Query]:
+    ) -> RawResponse[_QueryModel]:
         """POST /queries"""
         return await self._client._request_raw(
             _RUN_QUERY,
@@ -290,7 +288,7 @@ class AsyncClient(AsyncAPIClient):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Client:
+    ) -> _ClientModel:
         """GET /clients/{client_id}"""
         return await self._request(
             _GET_CLIENT,
@@ -308,12 +306,12 @@ class AsyncClient(AsyncAPIClient):
         self,
         *,
         text: str,
-        headers: Headers | NotGiven = NOT_GIVEN,
+        headers: _HeadersModel | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Query:
+    ) -> _QueryModel:
         """POST /queries"""
         return await self._request(
             _RUN_QUERY,
