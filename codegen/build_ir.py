@@ -79,6 +79,7 @@ def _operation(
         spec, schemas, op, op_id, at, source=source, taken={p.name for p in params} | RESERVED_ARGUMENTS
     )
     response_type, response_format, accept, by_status = _response_type(spec, schemas, op, op_id, at, source=source)
+    stream_type = _stream_type(spec, schemas, op, op_id, at, source=source)
     return Operation(
         operation_id=op_id,
         method=method.upper(),
@@ -97,6 +98,8 @@ def _operation(
         accept=accept,
         responses=by_status,
         params_model=params_model,
+        stream_type=stream_type,
+        stream_flag=stream_type is not None and any(p.wire_name == "stream" for p in body),
     )
 
 
@@ -302,6 +305,23 @@ def _response_type(
                 types.append(part)
     union = " | ".join([t for t in types if t != "None"] + (["None"] if "None" in types else []))
     return union, "json", JSON, tuple((code, expr) for code, expr, fmt, _ in found if fmt != "binary")
+
+
+SSE = "text/event-stream"
+
+
+def _stream_type(
+    spec: dict[str, Any], schemas: SchemaSet, op: dict[str, Any], op_id: str, at: str, *, source: str
+) -> str | None:
+    """The event type of the first success response that can be a server-sent event stream."""
+    for code, raw in sorted((str(c), r) for c, r in (op.get("responses") or {}).items()):
+        if code.startswith("2"):
+            content = (_deref(spec, raw, source=source, at=f"{at}/responses/{code}").get("content")) or {}
+            if SSE in content:
+                pointer = f"{at}/responses/{code}/content/{escape(SSE)}/schema"
+                converted = schemas.add_inline(content[SSE].get("schema") or {}, pascal(op_id) + "Event", pointer)
+                return type_expr(converted, schemas.defs)
+    return None
 
 
 def type_expr(schema: Mapping[str, Any], defs: Mapping[str, Mapping[str, Any]], *, files: bool = False) -> str:

@@ -17,7 +17,7 @@ import jinja2
 from .config import Settings
 from .ir import Api, Operation, Param, Resource
 
-RUNTIME_MODULES = ("_base.py", "_exceptions.py", "_lenient.py", "_models.py", "_response.py")
+RUNTIME_MODULES = ("_base.py", "_exceptions.py", "_lenient.py", "_models.py", "_response.py", "_stream.py")
 RUNTIME_EXPORTS = (
     "AsyncClient",
     "BaseModel",
@@ -63,22 +63,31 @@ def positional(op: Operation) -> list[Param]:
 
 
 def keyword(op: Operation) -> list[Param]:
-    rest = [p for p in op.params if p.location != "path"] + list(op.body)
+    """Query, header and body arguments, required first. A body's `stream` flag is not one: the
+    `<name>_stream` method sets it (see `stream_flag`)."""
+    rest = [p for p in op.params if p.location != "path"] + [
+        p for p in op.body if not (op.stream_flag and p.wire_name == "stream")
+    ]
     return [p for p in rest if p.required] + [p for p in rest if not p.required]
 
 
-def wire_dict(op: Operation, location: str) -> str:
+def wire_dict(op: Operation, location: str, *, streaming: bool = False) -> str:
     params = [p for p in (*op.params, *op.body) if p.location == location]
-    if not params:
-        return "None"
+    if location == "body" and op.stream_flag:
+        params = [p for p in params if p.wire_name != "stream"]
     if location == "body" and len(params) == 1 and not params[0].wire_name:
         return params[0].name  # the whole body is one argument
-    return "{" + ", ".join(f"{p.wire_name!r}: {p.name}" for p in params) + "}"
+    entries = [f"{p.wire_name!r}: {p.name}" for p in params]
+    if streaming and op.stream_flag:
+        entries.append("'stream': True")
+    return "{" + ", ".join(entries) + "}" if entries else "None"
 
 
-def docstring(op: Operation) -> str:
+def docstring(op: Operation, *, streaming: bool = False) -> str:
     lines = [line.rstrip() for line in (op.summary or f"{op.method} {op.path}").strip().splitlines()]
     text = "\n".join(lines)
+    if streaming:
+        text += "\n\nStreams the response as server-sent events: iterate the result, one model per event."
     documented = [p for p in (*positional(op), *keyword(op)) if p.description]
     if documented:
         text += "\n\nArgs:\n"
@@ -95,7 +104,7 @@ def model_imports(api: Api) -> list[str]:
     models = {m.name for m in api.models}
     used: set[str] = set()
     for op in api.operations:
-        for expr in (op.response_type, *(p.type for p in (*op.params, *op.body))):
+        for expr in (op.response_type, op.stream_type or "", *(p.type for p in (*op.params, *op.body))):
             used.update(n for n in _NAME.findall(expr) if n in models)
     return sorted(used)
 
@@ -129,6 +138,8 @@ def runtime_imports(api: Api) -> list[str]:
     names only some specs need are left out when unused."""
     exprs = [p.type for op in api.operations for p in (*op.params, *op.body)]
     names = [*_CLIENT_RUNTIME, *(n for n in _RUNTIME_TYPES if any(re.search(rf"\b{n}\b", e) for e in exprs))]
+    if any(op.stream_type for op in api.operations):
+        names += ["AsyncStream", "Stream"]
     return sorted(names, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n))
 
 

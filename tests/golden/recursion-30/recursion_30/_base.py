@@ -39,6 +39,7 @@ from ._exceptions import (
 )
 from ._lenient import lenient_value
 from ._response import RawResponse
+from ._stream import AsyncStream, Stream
 
 __all__ = [
     "FileTypes",
@@ -49,6 +50,8 @@ __all__ = [
     "NotGiven",
     "RawResponse",
     "RetryEvent",
+    "Stream",
+    "AsyncStream",
     "SyncAPIClient",
 ]
 
@@ -116,6 +119,7 @@ class Endpoint(Generic[_T]):
     response: str | None  # a type expression over models.py, e.g. "ChatCompletion"; None: no body
     body_model: str | None = None  # the model that validates the JSON body
     params_model: str | None = None  # the model that checks query and header values
+    stream: str | None = None  # the event type of a `text/event-stream` response, when there is one
     path_params: tuple[str, ...] = ()
     encoding: Literal["json", "multipart"] = "json"
     response_format: Literal["json", "binary"] = "json"
@@ -142,6 +146,16 @@ class Endpoint(Generic[_T]):
             params = namespace[self.params_model] if self.params_model else None
             self._types = (response, body, validate, params)
         return self._types
+
+    def event_validator(self) -> Callable[[bytes], Any]:
+        if self.stream is None:
+            raise TypeError(f"{self.method} {self.path} has no event stream")
+        adapter = self._status_adapters.get("stream")
+        if adapter is None:
+            namespace = vars(importlib.import_module(".models", __package__))
+            # As in types(): generator-written text, never server input.
+            adapter = self._status_adapters["stream"] = pydantic.TypeAdapter(eval(self.stream, namespace))  # noqa: S307
+        return adapter.validate_json
 
     def parse_json(self, content: bytes, status: int = 200) -> _T:
         if self.responses and str(status) in self.responses:
@@ -356,6 +370,7 @@ class BaseClient:
         extra_query: Query | None,
         extra_body: Body | None,
         timeout: TimeoutTypes | NotGiven,
+        stream: bool = False,
     ) -> httpx.Request:
         url = self._url_prefix + encode_path(endpoint, path or {})
         content: bytes | None = None
@@ -366,8 +381,9 @@ class BaseClient:
             values = {**(query or {}), **(headers or {})}
             params_model.model_validate({k: v for k, v in values.items() if v is not NOT_GIVEN and v is not None})
         sent_headers = self._headers
-        if endpoint.accept != "application/json" or extra_headers or headers:
-            sent_headers = {**sent_headers, "Accept": endpoint.accept, **header_values(headers or {})}
+        accept = "text/event-stream" if stream else endpoint.accept
+        if accept != "application/json" or extra_headers or headers:
+            sent_headers = {**sent_headers, "Accept": accept, **header_values(headers or {})}
             sent_headers.update(extra_headers or {})
         if isinstance(body, Mapping):
             body = {k: v for k, v in body.items() if v is not NOT_GIVEN}
@@ -556,12 +572,20 @@ class SyncAPIClient(BaseClient):
         response, retries = self._send(request)
         return RawResponse(response, lambda: self._parse(endpoint, response), retries_taken=retries)
 
-    def _send(self, request: httpx.Request) -> tuple[httpx.Response, int]:
-        """Send with retries; returns a successful response and the retries it took, or raises."""
+    def _request_stream(self, endpoint: Endpoint[Any], **kwargs: Any) -> Stream[Any]:
+        request = self._build_request(self._http, endpoint, stream=True, **kwargs)
+        response, _ = self._send(request, stream=True)
+        return Stream(response, endpoint.event_validator())
+
+    def _send(self, request: httpx.Request, *, stream: bool = False) -> tuple[httpx.Response, int]:
+        """Send with retries; returns a successful response and the retries it took, or raises.
+        With `stream`, a successful body is left unread for the caller to iterate."""
         attempt = 0
         while True:
             try:
-                response = self._http.send(request)
+                response = self._http.send(request, stream=stream)
+                if stream and response.status_code >= 400:
+                    response.read()
             except httpx.RequestError as exc:  # transport, protocol, decoding, too many redirects
                 if attempt >= self.max_retries:
                     raise _connection_error(request, exc) from exc
@@ -608,11 +632,18 @@ class AsyncAPIClient(BaseClient):
         response, retries = await self._send(request)
         return RawResponse(response, lambda: self._parse(endpoint, response), retries_taken=retries)
 
-    async def _send(self, request: httpx.Request) -> tuple[httpx.Response, int]:
+    async def _request_stream(self, endpoint: Endpoint[Any], **kwargs: Any) -> AsyncStream[Any]:
+        request = self._build_request(self._http, endpoint, stream=True, **kwargs)
+        response, _ = await self._send(request, stream=True)
+        return AsyncStream(response, endpoint.event_validator())
+
+    async def _send(self, request: httpx.Request, *, stream: bool = False) -> tuple[httpx.Response, int]:
         attempt = 0
         while True:
             try:
-                response = await self._http.send(request)
+                response = await self._http.send(request, stream=stream)
+                if stream and response.status_code >= 400:
+                    await response.aread()
             except httpx.RequestError as exc:  # transport, protocol, decoding, too many redirects
                 if attempt >= self.max_retries:
                     raise _connection_error(request, exc) from exc
