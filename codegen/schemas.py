@@ -50,6 +50,28 @@ class SchemaSet:
     taken: set[str] = field(default_factory=set)
     # Components that are "X or null": the model is X; each reference adds the null.
     nullable_components: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # (property, {value: $ref}) of every discriminated union seen, narrowed by `narrow_discriminators`.
+    discriminated: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+
+    def narrow_discriminators(self) -> None:
+        """A discriminator over a plain string property says which value each branch has: make that
+        property a constant in the branch, so the models stage can pick the class by it (otherwise
+        the union is tried left to right and `{"pet_type": "Dog"}` may parse as a Cat)."""
+        for prop, mapping in self.discriminated:
+            for value, ref in sorted(mapping.items()):
+                key = ref.removeprefix(COMPONENT_PREFIX)
+                name = self.component_names.get(key) if ref.startswith(COMPONENT_PREFIX) else None
+                body = self.defs.get(name or ref.removeprefix("#/$defs/"), {})
+                current = (body.get("properties") or {}).get(prop)
+                if (
+                    isinstance(current, dict)
+                    and current.get("type") == "string"
+                    and not {"enum", "const"} & current.keys()
+                ):
+                    body["properties"][prop] = {
+                        "const": value,
+                        **{k: current[k] for k in ("description",) if k in current},
+                    }
 
     def claim(self, derived: str, schema: Mapping[str, Any], pointer: str) -> str:
         wanted = self.renames.get(derived) or schema.get("x-codegen-name") or derived
@@ -202,6 +224,13 @@ class SchemaSet:
                     value: self._convert_ref({"$ref": target}, f"{pointer}/discriminator/mapping")["$ref"]
                     for value, target in mapping.items()
                 }
+            else:  # implicit: each branch's value is its schema's name
+                mapping = {
+                    b["$ref"].removeprefix(COMPONENT_PREFIX): b["$ref"]
+                    for _, b in non_null
+                    if isinstance(b, Mapping) and str(b.get("$ref", "")).startswith(COMPONENT_PREFIX)
+                }
+            self.discriminated.append((str(discriminator["propertyName"]), dict(mapping)))
         if len(non_null) < len(branches):
             return self._nullable(self._with_annotations(out, schema), {})
         return self._with_annotations(out, schema)
@@ -353,4 +382,5 @@ def _split_nullable(schema: Mapping[str, Any]) -> tuple[Mapping[str, Any], str, 
 def model_schemas(spec: dict[str, Any], *, source: str, renames: Mapping[str, str]) -> SchemaSet:
     schemas = SchemaSet(spec=spec, source=source, renames=renames)
     schemas.add_components()
+    schemas.narrow_discriminators()
     return schemas

@@ -50,15 +50,6 @@ ATTRIBUTE_VS_KEYWORD = (
     "camelCaseName vs camel_case_name, foo_bar_1 vs foo_bar3): models come from datamodel-code-generator's "
     "naming, arguments from naming.snake + dedupe in build_ir; one naming should serve both"
 )
-DISCRIMINATOR_PLAIN_STRING = (
-    "generator: a discriminator over a plain string property is ignored: Pet (oneOf Cat/Dog, "
-    "discriminator pet_type, no mapping: the values are the schema names) and Vehicle (oneOf Car/Bike, "
-    "mapping car/bike) become bare unions `Cat | Dog`, `Car | Bike` with `pet_type: str`/`type: str` in "
-    "every branch, so pydantic's smart union takes the first branch that validates: "
-    "{'pet_type': 'Dog', 'name': 'Rex'} parses as Cat and {'type': 'bike', 'wheels': 2} as Car. "
-    "schemas._convert_union keeps the discriminator, but nothing narrows each branch's property to its "
-    "mapping value (Literal['Dog']) or gives the models stage a callable discriminator"
-)
 QUERY_NOT_EXPLODED = (
     "generator: `style: form, explode: false` on an array query parameter is ignored: ids=[1, 2, 3] goes "
     "out as ids=1&ids=2&ids=3 instead of ids=1,2,3; ir.Param has no style/explode and the runtime hands "
@@ -431,7 +422,6 @@ def test_plain_string_discriminator_first_branch(
     assert type(value) is getattr(schemas.models, cls) and value.to_dict() == payload
 
 
-@xfail(DISCRIMINATOR_PLAIN_STRING)
 @pytest.mark.parametrize(
     ("method", "payload", "cls"),
     [("get_pet", {"pet_type": "Dog", "name": "Rex"}, "Dog"), ("get_vehicle", {"type": "bike", "wheels": 2}, "Bike")],

@@ -54,13 +54,13 @@ class SpecimenClimate(str, Enum):
 
 
 class Bike(BaseModel):
-    type: str
+    type: Literal["bike"]
     wheels: int
     electric: bool | None = None
 
 
 class Car(BaseModel):
-    type: str
+    type: Literal["car"]
     wheels: int
 
 
@@ -70,7 +70,7 @@ class CardPayment(BaseModel):
 
 
 class Cat(BaseModel):
-    pet_type: str
+    pet_type: Literal["Cat"]
     name: str
     indoor: bool | None = None
 
@@ -81,7 +81,7 @@ class Circle(BaseModel):
 
 
 class Dog(BaseModel):
-    pet_type: str
+    pet_type: Literal["Dog"]
     name: str
     good: bool | None = None
 
