@@ -72,7 +72,7 @@ def _operation(
     op_id = str(op.get("operationId") or snake(f"{method}_{path}"))
     placement = settings.resources.get(op_id, snake(op_id))
     *resource, name = placement.split(".")
-    params, params_model = _parameters(
+    params, params_model, comma_joined = _parameters(
         spec, schemas, [*item.get("parameters", []), *op.get("parameters", [])], op_id, at, source=source
     )
     body, body_model, body_required, encoding = _body(
@@ -98,6 +98,7 @@ def _operation(
         accept=accept,
         responses=by_status,
         params_model=params_model,
+        comma_joined=comma_joined,
         stream_type=stream_type,
         stream_flag=stream_type is not None and any(p.wire_name == "stream" for p in body),
     )
@@ -140,14 +141,15 @@ def _deref(spec: dict[str, Any], node: Any, *, source: str, at: str) -> Any:
 
 def _parameters(
     spec: dict[str, Any], schemas: SchemaSet, raw: list[Any], op_id: str, at: str, *, source: str
-) -> tuple[tuple[Param, ...], str | None]:
-    """The parameters, and the model that checks query and header values before a request is sent
-    (made only when some of them carry constraints or enums: limits, patterns, allowed values)."""
+) -> tuple[tuple[Param, ...], str | None, tuple[str, ...]]:
+    """The parameters; the model that checks query and header values before a request is sent (made
+    only when some carry constraints or enums); the query arrays sent comma-joined (`explode: false`)."""
     by_key: dict[tuple[str, str], dict[str, Any]] = {}
     for index, entry in enumerate(raw):
         param = _deref(spec, entry, source=source, at=f"{at}/parameters/{index}")
         by_key[(param.get("in", ""), param.get("name", ""))] = param  # operation-level wins
     params: list[Param] = []
+    joined: list[str] = []  # query arrays sent as one comma-joined value (`explode: false`)
     checked: dict[str, Any] = {}  # wire name → schema, for query and header parameters
     required: list[str] = []
     taken: set[str] = set(RESERVED_ARGUMENTS)
@@ -162,6 +164,8 @@ def _parameters(
             checked[wire] = schema
             if param.get("required"):
                 required.append(wire)
+        if location == "query" and param.get("explode", param.get("style", "form") == "form") is False:
+            joined.append(wire)
         params.append(
             Param(
                 name=name,
@@ -177,7 +181,7 @@ def _parameters(
         definition = {"type": "object", "properties": checked, "required": required}
         model = schemas.claim(pascal(op_id) + "Params", definition, f"{at}/parameters")
         schemas.defs[model] = definition
-    return tuple(params), model
+    return tuple(params), model, tuple(joined)
 
 
 _CONSTRAINT_KEYS = frozenset(

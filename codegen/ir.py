@@ -54,6 +54,7 @@ class Operation:
     accept: str  # the media type asked for: application/json, or the binary one (audio/mpeg, ...)
     responses: tuple[tuple[str, str], ...]  # (status, type) when 2xx statuses differ; else empty
     params_model: str | None  # checks query and header values before sending, when they have limits
+    comma_joined: tuple[str, ...]  # query arrays sent as `a,b,c` (`explode: false`)
     stream_type: str | None  # the event type when a success response can also be `text/event-stream`
     stream_flag: bool  # the body has a `stream` property (the `_stream` method sets it to true)
 

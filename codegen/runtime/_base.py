@@ -119,6 +119,7 @@ class Endpoint(Generic[_T]):
     body_model: str | None = None  # the model that validates the JSON body
     params_model: str | None = None  # the model that checks query and header values
     stream: str | None = None  # the event type of a `text/event-stream` response, when there is one
+    comma_joined: tuple[str, ...] = ()  # query arrays sent as `a,b,c` (`explode: false`), not `a&a&a`
     path_params: tuple[str, ...] = ()
     encoding: Literal["json", "multipart"] = "json"
     response_format: Literal["json", "binary"] = "json"
@@ -392,6 +393,10 @@ class BaseClient:
         else:
             content = _json_body(endpoint.types()[1], body, extra_body)
         given = {k: wire_value(v) for k, v in (query or {}).items() if v is not NOT_GIVEN and v is not None}
+        for name in endpoint.comma_joined:
+            value = given.get(name)
+            if isinstance(value, list):
+                given[name] = ",".join(str(item) for item in value)
         params = {**self._custom_query, **given}
         if extra_query:
             params.update(extra_query)

@@ -73,6 +73,7 @@ _LIST_ITEMS: Endpoint[ListItemsResponse] = Endpoint(
     path="/items",
     response="ListItemsResponse",
     params_model="ListItemsParams",
+    comma_joined=("ids",),
 )
 _CREATE_ITEM: Endpoint[Item] = Endpoint(
     method="POST",
