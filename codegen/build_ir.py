@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import keyword
 from collections.abc import Mapping
 from typing import Any
 
@@ -102,6 +103,25 @@ def _operation(
         stream_type=stream_type,
         stream_flag=stream_type is not None and any(p.wire_name == "stream" for p in body),
     )
+
+
+def with_model_field_names(api: Api, fields: Mapping[str, Mapping[str, str]]) -> Api:
+    """Body arguments take the attribute names of the body model (one name per wire name, whether
+    you pass it to a method or read it off a model); names a method already uses keep ours."""
+
+    def align(op: Operation) -> Operation:
+        names = fields.get(op.body_model or "", {})
+        taken = {p.name for p in op.params} | RESERVED_ARGUMENTS
+        body = []
+        for param in op.body:
+            wanted = names.get(param.wire_name, param.name)
+            ok = wanted not in taken and wanted.isidentifier() and not keyword.iskeyword(wanted)
+            body.append(dataclasses.replace(param, name=wanted) if ok else param)
+            taken.add(body[-1].name)
+        return dataclasses.replace(op, body=tuple(body)) if names else op
+
+    operations = tuple(align(op) for op in api.operations)
+    return dataclasses.replace(api, operations=operations, root=_resource_tree(list(operations)))
 
 
 def _argument_name(wire: str, taken: set[str] | frozenset[str]) -> str:

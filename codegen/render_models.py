@@ -59,6 +59,7 @@ def render_models(defs: Mapping[str, dict[str, Any]], *, classes: set[str], pack
             keep_field_defaults_off_branch_roots=True,
             use_type_alias=True,
             parent_scoped_naming=True,
+            snake_case_field=True,
         )
     except Exception as exc:  # the library raises many types; report them as one
         raise CodegenError.at(source, "/components/schemas", f"models stage failed: {exc}") from None
@@ -229,6 +230,28 @@ def _module(node: ast.Import | ast.ImportFrom) -> str:
     if isinstance(node, ast.ImportFrom):
         return (node.module or "").split(".")[0]
     return node.names[0].name.split(".")[0]
+
+
+def field_names(code: str) -> dict[str, dict[str, str]]:
+    """{class: {wire name: attribute}} of the rendered models, read back from the code, so the
+    client's keyword arguments can use the very names the models stage chose."""
+    found: dict[str, dict[str, str]] = {}
+    for node in ast.parse(code).body:
+        if isinstance(node, ast.ClassDef):
+            fields: dict[str, str] = {}
+            for item in node.body:
+                if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                    alias = next(
+                        (
+                            k.value.value
+                            for k in ast.walk(item)
+                            if isinstance(k, ast.keyword) and k.arg == "alias" and isinstance(k.value, ast.Constant)
+                        ),
+                        item.target.id,
+                    )
+                    fields[str(alias)] = item.target.id
+            found[node.name] = fields
+    return found
 
 
 def _check_classes(code: str, expected: set[str], source: str) -> None:

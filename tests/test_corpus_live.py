@@ -36,20 +36,8 @@ from tests.corpus import Generation, session_corpus
 
 API_KEY = "sk-corpus"
 
-# -- the bugs these tests found (each is a strict xfail below) -----------------------------------
-
-ATTRIBUTES_NOT_SNAKE = (
-    "generator: model attributes keep the wire spelling when it is a valid identifier (Keywords.camelCaseName, "
-    "Keywords.UPPER_CASE, Collisions.fooBar/FooBar) instead of snake_case like every other Python name the "
-    "SDK has; render_models runs datamodel-code-generator without snake_case_field (and should give it the "
-    "names naming.snake gives, with aliases)"
-)
-ATTRIBUTE_VS_KEYWORD = (
-    "generator: the same wire name gets one Python name as a model attribute and another as a keyword "
-    "argument of the client (list_ vs list, field_2fa_enabled vs n2_fa_enabled, field_context vs context, "
-    "camelCaseName vs camel_case_name, foo_bar_1 vs foo_bar3): models come from datamodel-code-generator's "
-    "naming, arguments from naming.snake + dedupe in build_ir; one naming should serve both"
-)
+# -- known generator bugs: none open. A new one gets a reason constant here and `@xfail(REASON)`
+# on its test, which then fails (strict) the day the bug is fixed. ------------------------------
 
 
 def xfail(reason: str) -> pytest.MarkDecorator:
@@ -626,7 +614,6 @@ def test_names_that_collide_after_conversion_stay_apart(names: Sdk, httpserver: 
     assert collisions.to_dict() == COLLISIONS
 
 
-@xfail(ATTRIBUTES_NOT_SNAKE)
 def test_model_attributes_are_snake_case(names: Sdk) -> None:
     keywords = names.models.Keywords.model_validate(KEYWORDS)
     assert (keywords.camel_case_name, keywords.upper_case) == ("camel", "up")
@@ -634,7 +621,6 @@ def test_model_attributes_are_snake_case(names: Sdk) -> None:
         assert all(name == name.lower() for name in model.model_fields), list(model.model_fields)
 
 
-@xfail(ATTRIBUTE_VS_KEYWORD)
 @pytest.mark.parametrize(
     ("method", "model", "wires"),
     [("create_class", "Keywords", KEYWORDS), ("send_collisions", "Collisions", COLLISIONS)],

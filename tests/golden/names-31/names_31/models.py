@@ -23,14 +23,14 @@ class KeywordsState(str, Enum):
     field_3d = "3d"
     class_ = "class"
     none = "none"
-    None_ = "None"
+    none_1 = "None"
 
 
 class Collisions(BaseModel):
-    fooBar: str | None = None
-    foo_bar: str | None = None
-    foo_bar_1: Annotated[str | None, Field(alias="foo-bar")] = None
-    FooBar: str | None = None
+    foo_bar: Annotated[str | None, Field(alias="fooBar")] = None
+    foo_bar_1: Annotated[str | None, Field(alias="foo_bar")] = None
+    foo_bar_2: Annotated[str | None, Field(alias="foo-bar")] = None
+    foo_bar_3: Annotated[str | None, Field(alias="FooBar")] = None
 
 
 class Keywords(BaseModel):
@@ -44,8 +44,8 @@ class Keywords(BaseModel):
     dotted_name: Annotated[str | None, Field(alias="dotted.name")] = None
     field_2fa_enabled: Annotated[bool | None, Field(alias="2fa-enabled")] = None
     field_context: Annotated[str | None, Field(alias="@context")] = None
-    UPPER_CASE: str | None = None
-    camelCaseName: str | None = None
+    upper_case: Annotated[str | None, Field(alias="UPPER_CASE")] = None
+    camel_case_name: Annotated[str | None, Field(alias="camelCaseName")] = None
     json_: Annotated[str | None, Field(alias="json")] = None
     schema_: Annotated[str | None, Field(alias="schema")] = None
     state: KeywordsState | None = None

@@ -56,9 +56,9 @@ class ListItemsParams(BaseModel):
     limit: Annotated[int | None, Field(gt=0, le=100)] = 20
     ids: list[int] | None = None
     include_archived: bool | None = None
-    X_Tenant: Annotated[str, Field(alias="X-Tenant")]
-    X_Dry_Run: Annotated[bool | None, Field(alias="X-Dry-Run")] = None
-    X_Max_Age: Annotated[int | None, Field(alias="X-Max-Age")] = None
+    x_tenant: Annotated[str, Field(alias="X-Tenant")]
+    x_dry_run: Annotated[bool | None, Field(alias="X-Dry-Run")] = None
+    x_max_age: Annotated[int | None, Field(alias="X-Max-Age")] = None
 
 
 class ListItemsResponse(BaseModel):

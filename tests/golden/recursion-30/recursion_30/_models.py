@@ -19,7 +19,7 @@ __all__ = ["BaseModel", "mark_deprecated"]
 class BaseModel(pydantic.BaseModel):
     # defer_build: validators are built on first use, not at import (import time is a cost every
     # process pays; most use a handful of models).
-    model_config = pydantic.ConfigDict(extra="allow", defer_build=True)
+    model_config = pydantic.ConfigDict(extra="allow", defer_build=True, populate_by_name=True)
 
     # Set per instance on the model a call returns; a ClassVar so that pydantic neither
     # validates nor serializes it, and nested models pay nothing for it.
