@@ -211,6 +211,8 @@ class SchemaSet:
                 branch_hint = f"{hint}{pascal(title)}"
             elif len(named) == 1:  # one class among plain types (an "open enum": str | Enum): no number
                 branch_hint = hint if not root else hint + ("Enum" if "enum" in named[0] else "Object")
+            elif (tag := _tag_value(branch)) is not None:  # `{event: "thread.run.created", ...}`
+                branch_hint = hint + pascal(tag)
             else:
                 branch_hint = f"{hint}Variant{index + 1}"
             converted.append(self.convert(branch, branch_hint, f"{pointer}/{key}/{index}"))
@@ -321,6 +323,18 @@ class SchemaSet:
                 if key in schema:
                     out[key] = schema[key]
         return out
+
+
+def _tag_value(schema: Any) -> str | None:
+    """The constant of an object's tag property (`type`, `event`, ...: a const or one-value enum)."""
+    if not isinstance(schema, Mapping):
+        return None
+    for prop in (schema.get("properties") or {}).values():
+        if isinstance(prop, Mapping):
+            values = [prop["const"]] if "const" in prop else prop.get("enum") or []
+            if len(values) == 1 and isinstance(values[0], str):
+                return values[0]
+    return None
 
 
 def _needs_name(schema: Mapping[str, Any]) -> bool:
