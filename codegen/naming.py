@@ -14,7 +14,6 @@ import re
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|[A-Z]+|\d+")
 # Attribute names that would shadow pydantic's BaseModel API or builtins users rely on.
 _RESERVED_ATTRIBUTES = frozenset({"model_config", "model_fields", "model_extra", "copy", "dict", "json", "schema"})
-_SAFE_BUILTINS = frozenset({"id", "type", "object", "input", "format", "bytes", "hash", "filter", "max", "min", "sum"})
 
 
 def words(name: str) -> list[str]:
@@ -53,10 +52,6 @@ def singular(name: str) -> str:
     return name
 
 
-def is_identifier(name: str) -> bool:
-    return name.isidentifier() and not keyword.iskeyword(name)
-
-
 def dedupe(name: str, taken: set[str] | frozenset[str]) -> str:
     """`name`, or `name2`, `name3`, ... whichever is free first."""
     if name not in taken:
@@ -65,8 +60,3 @@ def dedupe(name: str, taken: set[str] | frozenset[str]) -> str:
     while f"{name}{n}" in taken:
         n += 1
     return f"{name}{n}"
-
-
-def is_builtin_shadow(name: str) -> bool:
-    """A builtin name that is still fine as a model attribute (pydantic models use `id`, `type`)."""
-    return hasattr(builtins, name) and name not in _SAFE_BUILTINS
