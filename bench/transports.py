@@ -116,6 +116,9 @@ def variants(base_url: str, closers: list[Callable[[], Awaitable[Any]]]) -> dict
     else:
         floor("floor: httpx + AiohttpTransport", httpx.AsyncClient(transport=AiohttpTransport()))
         ours("ours: httpx + AiohttpTransport", httpx.AsyncClient(transport=AiohttpTransport()))
+        from openai_chat_sdk._aiohttp import aiohttp_http_client
+
+        ours("ours: aiohttp_http_client() (shipped)", aiohttp_http_client())
         session = aiohttp.ClientSession()
 
         async def aiohttp_floor() -> Any:

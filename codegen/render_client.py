@@ -17,7 +17,15 @@ import jinja2
 from .config import Settings
 from .ir import Api, Operation, Param, Resource
 
-RUNTIME_MODULES = ("_base.py", "_exceptions.py", "_lenient.py", "_models.py", "_response.py", "_stream.py")
+RUNTIME_MODULES = (
+    "_aiohttp.py",
+    "_base.py",
+    "_exceptions.py",
+    "_lenient.py",
+    "_models.py",
+    "_response.py",
+    "_stream.py",
+)
 RUNTIME_EXPORTS = (
     "AsyncClient",
     "BaseModel",

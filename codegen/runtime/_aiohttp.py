@@ -1,0 +1,105 @@
+"""An httpx transport on aiohttp, for many concurrent async calls.
+
+httpx 0.28's own async pool spends most of its time assigning connections once dozens of requests
+are in flight (bench/transports.py: about 3x the CPU per call of this transport at 32 concurrent).
+Use it through httpx's API, so everything else stays the same:
+
+    from openai_chat_sdk import AsyncClient
+    from openai_chat_sdk._aiohttp import aiohttp_http_client   # needs `pip install aiohttp`
+
+    client = AsyncClient(http_client=aiohttp_http_client())   # close it yourself: await client.aclose()
+
+aiohttp's errors become httpx's (a refused or reset connection is a ConnectError or ReadError, not
+a timeout), so retries and the client's exceptions behave as with httpx's own transport.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import httpx
+
+__all__ = ["AiohttpTransport", "aiohttp_http_client"]
+
+
+def _timeout(request: httpx.Request) -> aiohttp.ClientTimeout:
+    limits: dict[str, Any] = request.extensions.get("timeout", {})
+    return aiohttp.ClientTimeout(
+        total=None,
+        sock_connect=limits.get("connect"),
+        sock_read=limits.get("read"),
+        connect=limits.get("pool"),
+    )
+
+
+def _mapped(exc: BaseException, request: httpx.Request) -> httpx.RequestError:
+    message = str(exc) or type(exc).__name__
+    if isinstance(exc, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
+        if isinstance(exc, aiohttp.ConnectionTimeoutError):
+            return httpx.ConnectTimeout(message, request=request)
+        return httpx.ReadTimeout(message, request=request)
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return httpx.ConnectError(message, request=request)
+    if isinstance(exc, (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, aiohttp.ClientResponseError)):
+        return httpx.RemoteProtocolError(message, request=request)
+    return httpx.ReadError(message, request=request)
+
+
+class _Body(httpx.AsyncByteStream):
+    def __init__(self, response: aiohttp.ClientResponse, request: httpx.Request) -> None:
+        self._response = response
+        self._request = request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._response.content.iter_any():
+                yield chunk
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            raise _mapped(exc, self._request) from exc
+
+    async def aclose(self) -> None:
+        self._response.release()
+
+
+class AiohttpTransport(httpx.AsyncBaseTransport):
+    """Sends httpx requests with one aiohttp session (created on first use, closed by `aclose`)."""
+
+    def __init__(self, *, limit: int = 100) -> None:
+        self._limit = limit
+        self._session: aiohttp.ClientSession | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=self._limit)
+            self._session = aiohttp.ClientSession(connector=connector, auto_decompress=False)
+        body = await request.aread()  # multipart and other streamed bodies are read here
+        try:
+            response = await self._session.request(
+                request.method,
+                str(request.url),
+                headers=list(request.headers.multi_items()),
+                data=body,
+                allow_redirects=False,
+                timeout=_timeout(request),
+                skip_auto_headers=("Accept-Encoding", "User-Agent", "Content-Type"),
+            )
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            raise _mapped(exc, request) from exc
+        return httpx.Response(
+            response.status,
+            headers=list(response.raw_headers),
+            stream=_Body(response, request),
+            request=request,
+        )
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
+def aiohttp_http_client(**options: Any) -> httpx.AsyncClient:
+    """An `httpx.AsyncClient` on `AiohttpTransport`; `options` go to httpx.AsyncClient."""
+    return httpx.AsyncClient(transport=AiohttpTransport(), follow_redirects=True, **options)
