@@ -105,17 +105,13 @@ class SchemaSet:
             bodies[key] = (schema, pointer)
         for key, (schema, pointer) in bodies.items():
             name = self.component_names[key]
-            self.defs[name] = self.convert_root(schema, name, pointer)
+            self.defs[name] = self.convert(schema, name, pointer, root=True)  # defined here, not hoisted again
 
     def add_inline(self, schema: Mapping[str, Any], hint: str, pointer: str) -> dict[str, Any]:
         """A schema that sits in an operation (body, response): a ref to a model, or a plain type."""
         return self.convert(schema, hint, pointer)
 
     # -- conversion ----------------------------------------------------------------------
-
-    def convert_root(self, schema: Mapping[str, Any], name: str, pointer: str) -> dict[str, Any]:
-        """The body of a named model: objects and enums are defined here, not hoisted again."""
-        return self.convert(schema, name, pointer, root=True)
 
     def convert(self, schema: Any, hint: str, pointer: str, *, root: bool = False) -> dict[str, Any]:
         if schema is True or schema == {}:

@@ -128,22 +128,21 @@ class Endpoint(Generic[_T]):
     # When 2xx statuses carry different bodies: status → type expression (None: no body).
     responses: Mapping[str, str | None] = field(default_factory=dict)
     _types: tuple[Any, Any, Callable[[bytes], Any], Any] | None = field(default=None, init=False, repr=False)
-    _status_adapters: dict[str, pydantic.TypeAdapter[Any]] = field(default_factory=dict, init=False, repr=False)
+    _adapters: dict[str, pydantic.TypeAdapter[Any]] = field(default_factory=dict, init=False, repr=False)
 
     def types(
         self,
     ) -> tuple[Any, type[pydantic.BaseModel] | None, Callable[[bytes], Any], type[pydantic.BaseModel] | None]:
         """(response type, body model, JSON validator, parameters model), resolved on first use."""
         if self._types is None:
-            namespace = vars(importlib.import_module(".models", __package__))
-            # The expression is text the generator wrote (e.g. "list[Model]"), never input from a server.
+            namespace = _models_namespace()
             json_response = self.response if self.response_format == "json" else None
-            response: Any = eval(json_response, namespace) if json_response else None  # noqa: S307
+            response: Any = _evaluate(json_response, namespace) if json_response else None
             body = namespace[self.body_model] if self.body_model else None
             if isinstance(response, type) and issubclass(response, pydantic.BaseModel):
                 validate: Callable[[bytes], Any] = response.model_validate_json
             else:
-                validate = pydantic.TypeAdapter(response).validate_json
+                validate = self._adapter(json_response or "None").validate_json
             params = namespace[self.params_model] if self.params_model else None
             self._types = (response, body, validate, params)
         return self._types
@@ -151,28 +150,29 @@ class Endpoint(Generic[_T]):
     def event_validator(self) -> Callable[[bytes], Any]:
         if self.stream is None:
             raise TypeError(f"{self.method} {self.path} has no event stream")
-        adapter = self._status_adapters.get("stream")
-        if adapter is None:
-            namespace = vars(importlib.import_module(".models", __package__))
-            # As in types(): generator-written text, never server input.
-            adapter = self._status_adapters["stream"] = pydantic.TypeAdapter(eval(self.stream, namespace))  # noqa: S307
-        return adapter.validate_json
+        return self._adapter(self.stream).validate_json
 
     def parse_json(self, content: bytes, status: int = 200) -> _T:
         if self.responses and str(status) in self.responses:
-            return self._parse_status(str(status), content)  # type: ignore[no-any-return]
+            expr = self.responses[str(status)]
+            return None if expr is None else self._adapter(expr).validate_json(content)  # type: ignore[return-value]
         return self.types()[2](content)  # type: ignore[no-any-return]
 
-    def _parse_status(self, status: str, content: bytes) -> Any:
-        expr = self.responses[status]
-        if expr is None:
-            return None
-        adapter = self._status_adapters.get(status)
+    def _adapter(self, expr: str) -> pydantic.TypeAdapter[Any]:
+        """A validator for a type expression over models.py, built once per endpoint and expression."""
+        adapter = self._adapters.get(expr)
         if adapter is None:
-            namespace = vars(importlib.import_module(".models", __package__))
-            # As in types(): generator-written text, never server input.
-            adapter = self._status_adapters[status] = pydantic.TypeAdapter(eval(expr, namespace))  # noqa: S307
-        return adapter.validate_json(content)
+            adapter = self._adapters[expr] = pydantic.TypeAdapter(_evaluate(expr, _models_namespace()))
+        return adapter
+
+
+def _models_namespace() -> dict[str, Any]:
+    return vars(importlib.import_module(".models", __package__))
+
+
+def _evaluate(expr: str, namespace: dict[str, Any]) -> Any:
+    # The expression is text the generator wrote (e.g. "list[Model]"), never input from a server.
+    return eval(expr, namespace)  # noqa: S307
 
 
 def _env(name: str) -> str | None:
