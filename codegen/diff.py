@@ -22,11 +22,11 @@ from typing import Any
 
 from .diff_rules import Direction, Rule, rule, schema_kind
 from .errors import CodegenError, Problem
+from .ir.schemas import KEPT_FORMATS
 from .load import Document
 from .overlay import apply_overlay
 from .prune import HTTP_METHODS, prune
 from .refs import escape, iter_refs, resolve_ref
-from .schemas import KEPT_FORMATS
 
 JSON = "application/json"
 _NONE = object()  # a default that is absent, unlike `default: null`

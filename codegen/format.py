@@ -1,7 +1,8 @@
-"""Format generated Python with black, in a fixed mode (no config discovery).
+"""Format generated Python: imports sorted (isort), then black, in fixed modes (no config discovery).
 
 Input: {path: text}. Output: the same map with every `.py` file formatted; a syntax error
-in generated code is a generator bug and names the file.
+in generated code is a generator bug and names the file. This is the one stage that parses
+generated code, and only to format it.
 
 Black takes about 8 s per MB of code, which dominates generating a whole API (3 MB). Large
 files are cut into runs of top-level classes and functions, a fixed number at a time (so the
@@ -34,11 +35,16 @@ PIECE = 300  # top-level definitions per piece of a large file
 LARGE = 4 * PIECE  # files with more top-level statements than this are cut
 
 
-def format_source(text: str) -> str:
+def format_source(text: str, first_party: str = "") -> str:
+    """One module, whole: imports sorted, then black."""
+    return _black(_sort_imports(text, first_party))
+
+
+def _black(text: str) -> str:
     return black.format_str(text, mode=MODE)
 
 
-def format_files(files: dict[PurePosixPath, str]) -> dict[PurePosixPath, str]:
+def format_files(files: dict[PurePosixPath, str], *, first_party: str = "") -> dict[PurePosixPath, str]:
     jobs: list[tuple[PurePosixPath, int, str]] = []  # (file, piece number, text)
     out: dict[PurePosixPath, str] = {}
     for path, text in files.items():
@@ -46,7 +52,7 @@ def format_files(files: dict[PurePosixPath, str]) -> dict[PurePosixPath, str]:
             out[path] = text
             continue
         try:
-            pieces = _pieces(text)
+            pieces = _pieces(_sort_imports(text, first_party))
         except SyntaxError as exc:
             raise CodegenError.at(
                 str(path), f"line {exc.lineno}", f"generated code does not parse (a generator bug): {exc.msg}"
@@ -57,9 +63,9 @@ def format_files(files: dict[PurePosixPath, str]) -> dict[PurePosixPath, str]:
             from concurrent.futures import ProcessPoolExecutor  # only large outputs pay for the import
 
             with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 8)) as pool:
-                formatted = list(pool.map(format_source, [text for _, _, text in jobs]))
+                formatted = list(pool.map(_black, [text for _, _, text in jobs]))
         else:
-            formatted = [format_source(text) for _, _, text in jobs]
+            formatted = [_black(text) for _, _, text in jobs]
     except InvalidInput as exc:
         raise CodegenError.at("generated code", "", f"does not parse (a generator bug): {exc}") from None
     joined: dict[PurePosixPath, list[str]] = {}
@@ -68,6 +74,27 @@ def format_files(files: dict[PurePosixPath, str]) -> dict[PurePosixPath, str]:
     for path, parts in joined.items():
         out[path] = "\n\n\n".join(parts) + "\n"
     return {path: out[path] for path in files}
+
+
+def _sort_imports(text: str, first_party: str) -> str:
+    """The module's leading imports in isort's order (black's profile); the rest as it is."""
+    import isort
+
+    tree = ast.parse(text)
+    imports = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    if not imports:
+        return text
+    end = max(n.end_lineno or n.lineno for n in imports if n.lineno <= _first_definition(tree))
+    lines = text.splitlines(keepends=True)
+    config = isort.Config(
+        profile="black", line_length=MODE.line_length, known_first_party=[first_party] if first_party else []
+    )
+    head = isort.code("".join(lines[:end]), config=config)
+    return head + "".join(lines[end:])
+
+
+def _first_definition(tree: ast.Module) -> int:
+    return next((n.lineno for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom, ast.Expr))), 1 << 30)
 
 
 def _pieces(text: str) -> list[str]:

@@ -10,10 +10,19 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
+from collections.abc import Mapping
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|[A-Z]+|\d+")
-# Attribute names that would shadow pydantic's BaseModel API or builtins users rely on.
+# Names that would shadow pydantic's BaseModel API or builtins users rely on.
 _RESERVED_ATTRIBUTES = frozenset({"model_config", "model_fields", "model_extra", "copy", "dict", "json", "schema"})
+# Attribute names that would shadow the rest of the models' API: pydantic's BaseModel and the runtime's own.
+_MODEL_API = frozenset(
+    {"construct", "copy", "dict", "from_orm", "json", "mro", "parse_file", "parse_obj", "parse_raw", "register"}
+    | {"schema", "schema_json", "update_forward_refs", "validate", "to_dict", "to_json"}
+    | {"model_computed_fields", "model_config", "model_construct", "model_copy", "model_dump", "model_dump_json"}
+    | {"model_extra", "model_fields", "model_fields_set", "model_json_schema", "model_parametrized_name"}
+    | {"model_post_init", "model_rebuild", "model_validate", "model_validate_json", "model_validate_strings"}
+)
 
 
 def words(name: str) -> list[str]:
@@ -60,3 +69,17 @@ def dedupe(name: str, taken: set[str] | frozenset[str]) -> str:
     while f"{name}{n}" in taken:
         n += 1
     return f"{name}{n}"
+
+
+def attribute_names(wire_names: list[str], shadowed: Mapping[str, set[str]] | None = None) -> dict[str, str]:
+    """{wire name: Python attribute} for the properties of one model, in order: the one naming of
+    fields, used for model attributes and body arguments alike (the models stage is told them).
+    `shadowed`: the builtins a property's own type names (`list: list[str]` would hide `list`)."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for wire in wire_names:
+        name = snake(wire)
+        clash = name in _MODEL_API or name in (shadowed or {}).get(wire, set())
+        names[wire] = dedupe(name + "_" if clash else name, taken)
+        taken.add(names[wire])
+    return names

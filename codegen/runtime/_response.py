@@ -1,16 +1,55 @@
-"""What `with_raw_response` methods return: the HTTP response, and the model on demand."""
+"""What `with_raw_response` methods return: the HTTP response, and the model on demand.
+
+`raw_response_wrapper(resource.update)` is the same method returning a `RawResponse`: it marks
+the call (a context variable, so concurrent tasks don't see each other's mark) and the client
+hands back the response unparsed. One method per operation, whatever way it is called.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextvars
+import functools
+from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 import httpx
+from typing_extensions import ParamSpec
 
-__all__ = ["RawResponse"]
+__all__ = ["RawResponse", "async_raw_response_wrapper", "raw_response_wrapper", "wants_raw_response"]
 
 _T = TypeVar("_T")
+_P = ParamSpec("_P")
 _UNSET: Any = object()
+_RAW = contextvars.ContextVar("raw_response", default=False)
+
+
+def wants_raw_response() -> bool:
+    """True inside a call made through a raw-response wrapper."""
+    return _RAW.get()
+
+
+def raw_response_wrapper(method: Callable[_P, _T]) -> Callable[_P, RawResponse[_T]]:
+    @functools.wraps(method)
+    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> RawResponse[_T]:
+        token = _RAW.set(True)
+        try:
+            return method(*args, **kwargs)  # type: ignore[return-value]
+        finally:
+            _RAW.reset(token)
+
+    return wrapped
+
+
+def async_raw_response_wrapper(method: Callable[_P, Awaitable[_T]]) -> Callable[_P, Awaitable[RawResponse[_T]]]:
+    @functools.wraps(method)
+    async def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> RawResponse[_T]:
+        token = _RAW.set(True)
+        try:
+            return await method(*args, **kwargs)  # type: ignore[return-value]
+        finally:
+            _RAW.reset(token)
+
+    return wrapped
 
 
 class RawResponse(Generic[_T]):

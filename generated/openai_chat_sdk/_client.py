@@ -3,120 +3,77 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-import httpx
+from typing_extensions import Unpack
 
 from ._base import (
-    DEFAULT_BACKOFF,
-    DEFAULT_MAX_RETRIES,
-    NOT_GIVEN,
     AsyncAPIClient,
-    Body,
+    AsyncAPIResource,
     Endpoint,
-    Headers,
-    NotGiven,
-    Query,
-    RawResponse,
-    RetryEvent,
+    LazyModule,
+    RequestOptions,
     SyncAPIClient,
-    TimeoutTypes,
+    SyncAPIResource,
+    async_raw_response_wrapper,
+    raw_response_wrapper,
 )
 
-if TYPE_CHECKING:  # models.py loads on the first call (see Endpoint)
-    from .models import (
-        ChatCompletion,
-    )
+if TYPE_CHECKING:
+    from . import models
+else:
+    models = LazyModule(f"{__package__}.models")  # models.py loads on the first call, not on import
 
 __all__ = ["AsyncClient", "Client"]
 
-_UPDATE_CHAT_COMPLETION: Endpoint[ChatCompletion] = Endpoint(
-    method="POST",
-    path="/chat/completions/{completion_id}",
-    response="ChatCompletion",
-    body_model="ChatCompletionUpdateParams",
+_UPDATE_CHAT_COMPLETION: Endpoint[models.ChatCompletion] = Endpoint(
+    "POST",
+    "/chat/completions/{completion_id}",
     path_params=("completion_id",),
+    response=lambda: models.ChatCompletion,
+    body_model=lambda: models.ChatCompletionUpdateParams,
 )
+
+
+class ChatCompletionsResource(SyncAPIResource):
+    @cached_property
+    def with_raw_response(self) -> ChatCompletionsResourceWithRawResponse:
+        return ChatCompletionsResourceWithRawResponse(self)
+
+    def update(
+        self,
+        completion_id: str,
+        *,
+        metadata: models.Metadata | None,
+        **options: Unpack[RequestOptions],
+    ) -> models.ChatCompletion:
+        """Update chat completion
+
+        Args:
+          completion_id: The ID of the chat completion to update.
+          metadata: Set of 16 key-value pairs that can be attached to an object. This can be useful for storing
+            additional information about the object in a structured format, and querying for objects via API or the
+            dashboard. Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length
+            of 512 characters.
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(
+            _UPDATE_CHAT_COMPLETION,
+            path={"completion_id": completion_id},
+            body={"metadata": metadata},
+            **options,
+        )
 
 
 class ChatCompletionsResourceWithRawResponse:
     """The same methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
 
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    def update(
-        self,
-        completion_id: str,
-        *,
-        metadata: dict[str, str] | None,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[ChatCompletion]:
-        """Update chat completion
-
-        Args:
-          completion_id: The ID of the chat completion to update.
-          metadata: Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard. Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
-        """
-        return self._client._request_raw(
-            _UPDATE_CHAT_COMPLETION,
-            path={"completion_id": completion_id},
-            query=None,
-            body={"metadata": metadata},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+    def __init__(self, owner: ChatCompletionsResource) -> None:
+        self.update = raw_response_wrapper(owner.update)
 
 
-class ChatCompletionsResource:
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    @cached_property
-    def with_raw_response(self) -> ChatCompletionsResourceWithRawResponse:
-        return ChatCompletionsResourceWithRawResponse(self._client)
-
-    def update(
-        self,
-        completion_id: str,
-        *,
-        metadata: dict[str, str] | None,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> ChatCompletion:
-        """Update chat completion
-
-        Args:
-          completion_id: The ID of the chat completion to update.
-          metadata: Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard. Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
-        """
-        return self._client._request(
-            _UPDATE_CHAT_COMPLETION,
-            path={"completion_id": completion_id},
-            query=None,
-            body={"metadata": metadata},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-
-class ChatResource:
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
+class ChatResource(SyncAPIResource):
     @cached_property
     def completions(self) -> ChatCompletionsResource:
         return ChatCompletionsResource(self._client)
@@ -125,122 +82,53 @@ class ChatResource:
 class Client(SyncAPIClient):
     """Synchronous client for OpenAI API.
 
-    Options not passed fall back to the environment: `OPENAI_API_KEY`, `OPENAI_BASE_URL`,
-    `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `OPENAI_API_KEY`,
+    `OPENAI_BASE_URL`, `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`.
     """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        backoff: tuple[float, float] = DEFAULT_BACKOFF,
-        default_headers: Headers | None = None,
-        default_query: Query | None = None,
-        http_client: httpx.Client | None = None,
-        strict_response_validation: bool = False,
-        on_retry: Callable[[RetryEvent], None] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            backoff=backoff,
-            default_headers=default_headers,
-            default_query=default_query,
-            http_client=http_client,
-            strict_response_validation=strict_response_validation,
-            on_retry=on_retry,
-        )
 
     @cached_property
     def chat(self) -> ChatResource:
         return ChatResource(self)
 
 
+class AsyncChatCompletionsResource(AsyncAPIResource):
+    @cached_property
+    def with_raw_response(self) -> AsyncChatCompletionsResourceWithRawResponse:
+        return AsyncChatCompletionsResourceWithRawResponse(self)
+
+    async def update(
+        self,
+        completion_id: str,
+        *,
+        metadata: models.Metadata | None,
+        **options: Unpack[RequestOptions],
+    ) -> models.ChatCompletion:
+        """Update chat completion
+
+        Args:
+          completion_id: The ID of the chat completion to update.
+          metadata: Set of 16 key-value pairs that can be attached to an object. This can be useful for storing
+            additional information about the object in a structured format, and querying for objects via API or the
+            dashboard. Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length
+            of 512 characters.
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(
+            _UPDATE_CHAT_COMPLETION,
+            path={"completion_id": completion_id},
+            body={"metadata": metadata},
+            **options,
+        )
+
+
 class AsyncChatCompletionsResourceWithRawResponse:
     """The same methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
 
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    async def update(
-        self,
-        completion_id: str,
-        *,
-        metadata: dict[str, str] | None,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[ChatCompletion]:
-        """Update chat completion
-
-        Args:
-          completion_id: The ID of the chat completion to update.
-          metadata: Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard. Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
-        """
-        return await self._client._request_raw(
-            _UPDATE_CHAT_COMPLETION,
-            path={"completion_id": completion_id},
-            query=None,
-            body={"metadata": metadata},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+    def __init__(self, owner: AsyncChatCompletionsResource) -> None:
+        self.update = async_raw_response_wrapper(owner.update)
 
 
-class AsyncChatCompletionsResource:
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    @cached_property
-    def with_raw_response(self) -> AsyncChatCompletionsResourceWithRawResponse:
-        return AsyncChatCompletionsResourceWithRawResponse(self._client)
-
-    async def update(
-        self,
-        completion_id: str,
-        *,
-        metadata: dict[str, str] | None,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> ChatCompletion:
-        """Update chat completion
-
-        Args:
-          completion_id: The ID of the chat completion to update.
-          metadata: Set of 16 key-value pairs that can be attached to an object. This can be useful for storing additional information about the object in a structured format, and querying for objects via API or the dashboard. Keys are strings with a maximum length of 64 characters. Values are strings with a maximum length of 512 characters.
-        """
-        return await self._client._request(
-            _UPDATE_CHAT_COMPLETION,
-            path={"completion_id": completion_id},
-            query=None,
-            body={"metadata": metadata},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-
-class AsyncChatResource:
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
+class AsyncChatResource(AsyncAPIResource):
     @cached_property
     def completions(self) -> AsyncChatCompletionsResource:
         return AsyncChatCompletionsResource(self._client)
@@ -249,40 +137,9 @@ class AsyncChatResource:
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for OpenAI API.
 
-    Options not passed fall back to the environment: `OPENAI_API_KEY`, `OPENAI_BASE_URL`,
-    `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `OPENAI_API_KEY`,
+    `OPENAI_BASE_URL`, `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`.
     """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        backoff: tuple[float, float] = DEFAULT_BACKOFF,
-        default_headers: Headers | None = None,
-        default_query: Query | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        strict_response_validation: bool = False,
-        on_retry: Callable[[RetryEvent], None] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            backoff=backoff,
-            default_headers=default_headers,
-            default_query=default_query,
-            http_client=http_client,
-            strict_response_validation=strict_response_validation,
-            on_retry=on_retry,
-        )
 
     @cached_property
     def chat(self) -> AsyncChatResource:

@@ -11,41 +11,15 @@ from typing_extensions import TypeAliasType
 
 from ._models import BaseModel, mark_deprecated
 
-__all__ = [
-    "ChatCompletion",
-    "ChatCompletionAudio",
-    "ChatCompletionChoice",
-    "ChatCompletionChoiceFinishReason",
-    "ChatCompletionChoiceLogprobs",
-    "ChatCompletionMessage",
-    "ChatCompletionMessageAnnotation",
-    "ChatCompletionMessageAnnotationUrlCitation",
-    "ChatCompletionMessageCustomToolCall",
-    "ChatCompletionMessageCustomToolCallCustom",
-    "ChatCompletionMessageFunctionCall",
-    "ChatCompletionMessageFunctionToolCall",
-    "ChatCompletionMessageFunctionToolCallFunction",
-    "ChatCompletionModeration",
-    "ChatCompletionModerationError",
-    "ChatCompletionModerationResults",
-    "ChatCompletionTokenLogprob",
-    "ChatCompletionTokenLogprobTopLogprob",
-    "ChatCompletionUpdateParams",
-    "CompletionUsage",
-    "CompletionUsageCompletionTokensDetails",
-    "CompletionUsagePromptTokensDetails",
-    "ModerationInputType",
-    "ModerationResultBody",
-    "ServiceTier",
-]
-
 
 class ChatCompletionChoiceFinishReason(str, Enum):
     """
-    The reason the model stopped generating tokens. This will be `stop` if the model hit a natural stop point or a provided stop sequence,
+    The reason the model stopped generating tokens. This will be `stop` if the model hit a natural stop
+    point or a provided stop sequence,
     `length` if the maximum number of tokens specified in the request was reached,
     `content_filter` if content was omitted due to a flag from our content filters,
-    `tool_calls` if the model called a tool, or `function_call` (deprecated) if the model called a function.
+    `tool_calls` if the model called a tool, or `function_call` (deprecated) if the model called a
+    function.
     Read the [Model Spec](https://model-spec.openai.com/2025-12-18.html) for more.
 
     """
@@ -65,13 +39,21 @@ class ModerationInputType(str, Enum):
 class ServiceTier(str, Enum):
     """
     Specifies the processing type used for serving the request.
-      - If set to 'auto', then the request will be processed with the service tier configured in the Project settings. Unless otherwise configured, the Project will use 'default'.
-      - If set to 'default', then the request will be processed with the standard pricing and performance for the selected model.
-      - If set to '[flex](/docs/guides/flex-processing)', then the request will be processed with the Flex Processing service tier.
-      - To opt-in to [Fast mode](/api/docs/guides/fast-mode) at the request level, include the `service_tier=fast` or `service_tier=priority` parameter for Responses or Chat Completions. The response will show `service_tier=priority` regardless of if you specify `service_tier=fast` or `priority` in your request.
+      - If set to 'auto', then the request will be processed with the service tier configured in the
+        Project settings. Unless otherwise configured, the Project will use 'default'.
+      - If set to 'default', then the request will be processed with the standard pricing and
+        performance for the selected model.
+      - If set to '[flex](/docs/guides/flex-processing)', then the request will be processed with the
+        Flex Processing service tier.
+      - To opt-in to [Fast mode](/api/docs/guides/fast-mode) at the request level, include the
+        `service_tier=fast` or `service_tier=priority` parameter for Responses or Chat Completions. The
+        response will show `service_tier=priority` regardless of if you specify `service_tier=fast` or
+        `priority` in your request.
       - When not set, the default behavior is 'auto'.
 
-      When the `service_tier` parameter is set, the response body will include the `service_tier` value based on the processing mode actually used to serve the request. This response value may be different from the value set in the parameter.
+      When the `service_tier` parameter is set, the response body will include the `service_tier` value
+      based on the processing mode actually used to serve the request. This response value may be
+      different from the value set in the parameter.
 
     """
 
@@ -81,76 +63,6 @@ class ServiceTier(str, Enum):
     scale = "scale"
     priority = "priority"
     fast = "fast"
-
-
-class ChatCompletion(BaseModel):
-    """
-    Represents a chat completion response returned by model, based on the provided input.
-    """
-
-    id: str
-    """
-    A unique identifier for the chat completion.
-    """
-    choices: list[ChatCompletionChoice]
-    """
-    A list of chat completion choices. Can be more than one if `n` is greater than 1.
-    """
-    created: Annotated[int, Field(ge=0)]
-    """
-    The Unix timestamp (in seconds) of when the chat completion was created.
-    """
-    model: str
-    """
-    The model used for the chat completion.
-    """
-    metadata: Annotated[
-        dict[
-            Annotated[str, StringConstraints(max_length=64)],
-            ChatCompletionMetadataAdditionalProperty,
-        ]
-        | None,
-        Field(max_length=16),
-    ] = None
-    """
-    Set of 16 key-value pairs that can be attached to an object. This can be
-    useful for storing additional information about the object in a structured
-    format, and querying for objects via API or the dashboard.
-
-    Keys are strings with a maximum length of 64 characters. Values are strings
-    with a maximum length of 512 characters.
-
-    """
-    service_tier: ServiceTier | None = ServiceTier.auto
-    """
-    Specifies the processing type used for serving the request.
-      - If set to 'auto', then the request will be processed with the service tier configured in the Project settings. Unless otherwise configured, the Project will use 'default'.
-      - If set to 'default', then the request will be processed with the standard pricing and performance for the selected model.
-      - If set to '[flex](/docs/guides/flex-processing)', then the request will be processed with the Flex Processing service tier.
-      - To opt-in to [Fast mode](/api/docs/guides/fast-mode) at the request level, include the `service_tier=fast` or `service_tier=priority` parameter for Responses or Chat Completions. The response will show `service_tier=priority` regardless of if you specify `service_tier=fast` or `priority` in your request.
-      - When not set, the default behavior is 'auto'.
-
-      When the `service_tier` parameter is set, the response body will include the `service_tier` value based on the processing mode actually used to serve the request. This response value may be different from the value set in the parameter.
-
-    """
-    system_fingerprint: Annotated[str | None, Field(deprecated=True)] = None
-    """
-    This fingerprint represents the backend configuration that the model runs with.
-
-    Can be used in conjunction with the `seed` request parameter to understand when backend changes have been made that might impact determinism.
-
-    """
-    object: Literal["chat.completion"]
-    """
-    The object type, which is always `chat.completion`.
-    """
-    usage: CompletionUsage | None = None
-    moderation: ChatCompletionModeration | None = None
-    """
-    Moderation results for the request input and generated output, if moderated
-    completions were requested.
-
-    """
 
 
 class ChatCompletionAudio(BaseModel):
@@ -183,107 +95,6 @@ class ChatCompletionAudio(BaseModel):
     """
 
 
-class ChatCompletionChoice(BaseModel):
-    finish_reason: ChatCompletionChoiceFinishReason
-    """
-    The reason the model stopped generating tokens. This will be `stop` if the model hit a natural stop point or a provided stop sequence,
-    `length` if the maximum number of tokens specified in the request was reached,
-    `content_filter` if content was omitted due to a flag from our content filters,
-    `tool_calls` if the model called a tool, or `function_call` (deprecated) if the model called a function.
-    Read the [Model Spec](https://model-spec.openai.com/2025-12-18.html) for more.
-
-    """
-    index: int
-    """
-    The index of the choice in the list of choices.
-    """
-    message: ChatCompletionMessage
-    logprobs: ChatCompletionChoiceLogprobs | None
-    """
-    Log probability information for the choice.
-    """
-
-
-class ChatCompletionChoiceLogprobs(BaseModel):
-    """
-    Log probability information for the choice.
-    """
-
-    content: list[ChatCompletionTokenLogprob] | None
-    """
-    A list of message content tokens with log probability information.
-    """
-    refusal: list[ChatCompletionTokenLogprob] | None
-    """
-    A list of message refusal tokens with log probability information.
-    """
-
-
-class ChatCompletionMessage(BaseModel):
-    """
-    A chat completion message generated by the model.
-    """
-
-    content: str | None
-    """
-    The contents of the message.
-    """
-    refusal: str | None
-    """
-    The refusal message generated by the model.
-    """
-    annotations: list[ChatCompletionMessageAnnotation] | None = None
-    """
-    Annotations for the message, when applicable, as when using the
-    [web search tool](/docs/guides/tools-web-search?api-mode=chat).
-
-    """
-    role: Literal["assistant"]
-    """
-    The role of the author of this message.
-    """
-    function_call: Annotated[ChatCompletionMessageFunctionCall | None, Field(deprecated=True)] = (
-        None
-    )
-    """
-    Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be called, as generated by the model.
-    """
-    audio: ChatCompletionAudio | None = None
-    """
-    If the audio output modality is requested, this object contains data
-    about the audio response from the model. [Learn more](/docs/guides/audio).
-
-    """
-    tool_calls: (
-        list[
-            Annotated[
-                ChatCompletionMessageFunctionToolCall | ChatCompletionMessageCustomToolCall,
-                Field(discriminator="type"),
-            ]
-        ]
-        | None
-    ) = None
-    """
-    The tool calls generated by the model, such as function calls.
-    """
-
-
-class ChatCompletionMessageAnnotation(BaseModel):
-    """
-    A URL citation when using web search.
-
-    """
-
-    type: Literal["url_citation"]
-    """
-    The type of the URL citation. Always `url_citation`.
-    """
-    url_citation: ChatCompletionMessageAnnotationUrlCitation
-    """
-    A URL citation when using web search.
-    """
-
-
 class ChatCompletionMessageAnnotationUrlCitation(BaseModel):
     """
     A URL citation when using web search.
@@ -307,26 +118,6 @@ class ChatCompletionMessageAnnotationUrlCitation(BaseModel):
     """
 
 
-class ChatCompletionMessageCustomToolCall(BaseModel):
-    """
-    A call to a custom tool created by the model.
-
-    """
-
-    id: str
-    """
-    The ID of the tool call.
-    """
-    type: Literal["custom"]
-    """
-    The type of the tool. Always `custom`.
-    """
-    custom: ChatCompletionMessageCustomToolCallCustom
-    """
-    The custom tool that the model called.
-    """
-
-
 class ChatCompletionMessageCustomToolCallCustom(BaseModel):
     """
     The custom tool that the model called.
@@ -344,36 +135,19 @@ class ChatCompletionMessageCustomToolCallCustom(BaseModel):
 
 class ChatCompletionMessageFunctionCall(BaseModel):
     """
-    Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be called, as generated by the model.
+    Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be called,
+    as generated by the model.
     """
 
     arguments: str
     """
-    The arguments to call the function with, as generated by the model in JSON format. Note that the model does not always generate valid JSON, and may hallucinate parameters not defined by your function schema. Validate the arguments in your code before calling your function.
+    The arguments to call the function with, as generated by the model in JSON format. Note that the
+    model does not always generate valid JSON, and may hallucinate parameters not defined by your
+    function schema. Validate the arguments in your code before calling your function.
     """
     name: str
     """
     The name of the function to call.
-    """
-
-
-class ChatCompletionMessageFunctionToolCall(BaseModel):
-    """
-    A call to a function tool created by the model.
-
-    """
-
-    id: str
-    """
-    The ID of the tool call.
-    """
-    type: Literal["function"]
-    """
-    The type of the tool. Currently, only `function` is supported.
-    """
-    function: ChatCompletionMessageFunctionToolCallFunction
-    """
-    The function that the model called.
     """
 
 
@@ -388,26 +162,9 @@ class ChatCompletionMessageFunctionToolCallFunction(BaseModel):
     """
     arguments: str
     """
-    The arguments to call the function with, as generated by the model in JSON format. Note that the model does not always generate valid JSON, and may hallucinate parameters not defined by your function schema. Validate the arguments in your code before calling your function.
-    """
-
-
-class ChatCompletionModeration(BaseModel):
-    """
-    Moderation results or errors for the request input and generated output.
-    """
-
-    input: Annotated[
-        ChatCompletionModerationResults | ChatCompletionModerationError, Field(discriminator="type")
-    ]
-    """
-    Moderation for the request input.
-    """
-    output: Annotated[
-        ChatCompletionModerationResults | ChatCompletionModerationError, Field(discriminator="type")
-    ]
-    """
-    Moderation for the generated output.
+    The arguments to call the function with, as generated by the model in JSON format. Note that the
+    model does not always generate valid JSON, and may hallucinate parameters not defined by your
+    function schema. Validate the arguments in your code before calling your function.
     """
 
 
@@ -430,44 +187,6 @@ class ChatCompletionModerationError(BaseModel):
     """
 
 
-class ChatCompletionModerationResults(BaseModel):
-    """
-    Successful moderation results for the request input or generated output.
-    """
-
-    type: Literal["moderation_results"]
-    """
-    The object type, which is always `moderation_results`.
-    """
-    model: str
-    """
-    The moderation model used to generate the results.
-    """
-    results: list[ModerationResultBody]
-    """
-    A list of moderation results.
-    """
-
-
-class ChatCompletionTokenLogprob(BaseModel):
-    token: str
-    """
-    The token.
-    """
-    logprob: float
-    """
-    The log probability of this token, if it is within the top 20 most likely tokens. Otherwise, the value `-9999.0` is used to signify that the token is very unlikely.
-    """
-    bytes: list[int] | None
-    """
-    A list of integers representing the UTF-8 bytes representation of the token. Useful in instances where characters are represented by multiple tokens and their byte representations must be combined to generate the correct text representation. Can be `null` if there is no bytes representation for the token.
-    """
-    top_logprobs: list[ChatCompletionTokenLogprobTopLogprob]
-    """
-    List of the most likely tokens and their log probability, at this token position. The number of entries may be fewer than the requested `top_logprobs`.
-    """
-
-
 class ChatCompletionTokenLogprobTopLogprob(BaseModel):
     token: str
     """
@@ -475,58 +194,15 @@ class ChatCompletionTokenLogprobTopLogprob(BaseModel):
     """
     logprob: float
     """
-    The log probability of this token, if it is within the top 20 most likely tokens. Otherwise, the value `-9999.0` is used to signify that the token is very unlikely.
+    The log probability of this token, if it is within the top 20 most likely tokens. Otherwise, the
+    value `-9999.0` is used to signify that the token is very unlikely.
     """
     bytes: list[int] | None
     """
-    A list of integers representing the UTF-8 bytes representation of the token. Useful in instances where characters are represented by multiple tokens and their byte representations must be combined to generate the correct text representation. Can be `null` if there is no bytes representation for the token.
-    """
-
-
-class ChatCompletionUpdateParams(BaseModel):
-    metadata: Annotated[
-        dict[
-            Annotated[str, StringConstraints(max_length=64)],
-            ChatCompletionUpdateParamsMetadataAdditionalProperty,
-        ]
-        | None,
-        Field(max_length=16),
-    ]
-    """
-    Set of 16 key-value pairs that can be attached to an object. This can be
-    useful for storing additional information about the object in a structured
-    format, and querying for objects via API or the dashboard.
-
-    Keys are strings with a maximum length of 64 characters. Values are strings
-    with a maximum length of 512 characters.
-
-    """
-
-
-class CompletionUsage(BaseModel):
-    """
-    Usage statistics for the completion request.
-    """
-
-    completion_tokens: int
-    """
-    Number of tokens in the generated completion.
-    """
-    prompt_tokens: int
-    """
-    Number of tokens in the prompt.
-    """
-    total_tokens: int
-    """
-    Total number of tokens used in the request (prompt + completion).
-    """
-    completion_tokens_details: CompletionUsageCompletionTokensDetails | None = None
-    """
-    Breakdown of tokens used in a completion.
-    """
-    prompt_tokens_details: CompletionUsagePromptTokensDetails | None = None
-    """
-    Breakdown of tokens used in the prompt.
+    A list of integers representing the UTF-8 bytes representation of the token. Useful in instances
+    where characters are represented by multiple tokens and their byte representations must be combined
+    to generate the correct text representation. Can be `null` if there is no bytes representation for
+    the token.
     """
 
 
@@ -622,15 +298,382 @@ class ModerationResultBody(BaseModel):
     """
 
 
-ChatCompletionMetadataAdditionalProperty = TypeAliasType(
-    "ChatCompletionMetadataAdditionalProperty", Annotated[str, Field(max_length=512)]
+MetadataAdditionalProperty = TypeAliasType(
+    "MetadataAdditionalProperty", Annotated[str, Field(max_length=512)]
 )
 
 
-ChatCompletionUpdateParamsMetadataAdditionalProperty = TypeAliasType(
-    "ChatCompletionUpdateParamsMetadataAdditionalProperty", Annotated[str, Field(max_length=512)]
+Metadata = TypeAliasType(
+    "Metadata",
+    Annotated[
+        dict[Annotated[str, StringConstraints(max_length=64)], MetadataAdditionalProperty],
+        Field(max_length=16),
+    ],
 )
+"""
+Set of 16 key-value pairs that can be attached to an object. This can be
+useful for storing additional information about the object in a structured
+format, and querying for objects via API or the dashboard.
+
+Keys are strings with a maximum length of 64 characters. Values are strings
+with a maximum length of 512 characters.
+
+"""
+
+
+class ChatCompletionMessageAnnotation(BaseModel):
+    """
+    A URL citation when using web search.
+
+    """
+
+    type: Literal["url_citation"]
+    """
+    The type of the URL citation. Always `url_citation`.
+    """
+    url_citation: ChatCompletionMessageAnnotationUrlCitation
+    """
+    A URL citation when using web search.
+    """
+
+
+class ChatCompletionMessageCustomToolCall(BaseModel):
+    """
+    A call to a custom tool created by the model.
+
+    """
+
+    id: str
+    """
+    The ID of the tool call.
+    """
+    type: Literal["custom"]
+    """
+    The type of the tool. Always `custom`.
+    """
+    custom: ChatCompletionMessageCustomToolCallCustom
+    """
+    The custom tool that the model called.
+    """
+
+
+class ChatCompletionMessageFunctionToolCall(BaseModel):
+    """
+    A call to a function tool created by the model.
+
+    """
+
+    id: str
+    """
+    The ID of the tool call.
+    """
+    type: Literal["function"]
+    """
+    The type of the tool. Currently, only `function` is supported.
+    """
+    function: ChatCompletionMessageFunctionToolCallFunction
+    """
+    The function that the model called.
+    """
+
+
+class ChatCompletionModerationResults(BaseModel):
+    """
+    Successful moderation results for the request input or generated output.
+    """
+
+    type: Literal["moderation_results"]
+    """
+    The object type, which is always `moderation_results`.
+    """
+    model: str
+    """
+    The moderation model used to generate the results.
+    """
+    results: list[ModerationResultBody]
+    """
+    A list of moderation results.
+    """
+
+
+class ChatCompletionTokenLogprob(BaseModel):
+    token: str
+    """
+    The token.
+    """
+    logprob: float
+    """
+    The log probability of this token, if it is within the top 20 most likely tokens. Otherwise, the
+    value `-9999.0` is used to signify that the token is very unlikely.
+    """
+    bytes: list[int] | None
+    """
+    A list of integers representing the UTF-8 bytes representation of the token. Useful in instances
+    where characters are represented by multiple tokens and their byte representations must be combined
+    to generate the correct text representation. Can be `null` if there is no bytes representation for
+    the token.
+    """
+    top_logprobs: list[ChatCompletionTokenLogprobTopLogprob]
+    """
+    List of the most likely tokens and their log probability, at this token position. The number of
+    entries may be fewer than the requested `top_logprobs`.
+    """
+
+
+class ChatCompletionUpdateParams(BaseModel):
+    metadata: Metadata | None
+    """
+    Set of 16 key-value pairs that can be attached to an object. This can be
+    useful for storing additional information about the object in a structured
+    format, and querying for objects via API or the dashboard.
+
+    Keys are strings with a maximum length of 64 characters. Values are strings
+    with a maximum length of 512 characters.
+
+    """
+
+
+class CompletionUsage(BaseModel):
+    """
+    Usage statistics for the completion request.
+    """
+
+    completion_tokens: int
+    """
+    Number of tokens in the generated completion.
+    """
+    prompt_tokens: int
+    """
+    Number of tokens in the prompt.
+    """
+    total_tokens: int
+    """
+    Total number of tokens used in the request (prompt + completion).
+    """
+    completion_tokens_details: CompletionUsageCompletionTokensDetails | None = None
+    """
+    Breakdown of tokens used in a completion.
+    """
+    prompt_tokens_details: CompletionUsagePromptTokensDetails | None = None
+    """
+    Breakdown of tokens used in the prompt.
+    """
+
+
+ChatCompletionMessageToolCallsItem = TypeAliasType(
+    "ChatCompletionMessageToolCallsItem",
+    Annotated[
+        ChatCompletionMessageFunctionToolCall | ChatCompletionMessageCustomToolCall,
+        Field(discriminator="type"),
+    ],
+)
+
+
+ChatCompletionMessageToolCalls = TypeAliasType(
+    "ChatCompletionMessageToolCalls", list[ChatCompletionMessageToolCallsItem]
+)
+"""
+The tool calls generated by the model, such as function calls.
+"""
+
+
+class ChatCompletionChoiceLogprobs(BaseModel):
+    """
+    Log probability information for the choice.
+    """
+
+    content: list[ChatCompletionTokenLogprob] | None
+    """
+    A list of message content tokens with log probability information.
+    """
+    refusal: list[ChatCompletionTokenLogprob] | None
+    """
+    A list of message refusal tokens with log probability information.
+    """
+
+
+class ChatCompletionMessage(BaseModel):
+    """
+    A chat completion message generated by the model.
+    """
+
+    content: str | None
+    """
+    The contents of the message.
+    """
+    refusal: str | None
+    """
+    The refusal message generated by the model.
+    """
+    annotations: list[ChatCompletionMessageAnnotation] | None = None
+    """
+    Annotations for the message, when applicable, as when using the
+    [web search tool](/docs/guides/tools-web-search?api-mode=chat).
+
+    """
+    role: Literal["assistant"]
+    """
+    The role of the author of this message.
+    """
+    function_call: Annotated[ChatCompletionMessageFunctionCall | None, Field(deprecated=True)] = (
+        None
+    )
+    """
+    Deprecated and replaced by `tool_calls`. The name and arguments of a function that should be called,
+    as generated by the model.
+    """
+    audio: ChatCompletionAudio | None = None
+    """
+    If the audio output modality is requested, this object contains data
+    about the audio response from the model. [Learn more](/docs/guides/audio).
+
+    """
+    tool_calls: ChatCompletionMessageToolCalls | None = None
+
+
+class ChatCompletionModeration(BaseModel):
+    """
+    Moderation results or errors for the request input and generated output.
+    """
+
+    input: Annotated[
+        ChatCompletionModerationResults | ChatCompletionModerationError, Field(discriminator="type")
+    ]
+    """
+    Moderation for the request input.
+    """
+    output: Annotated[
+        ChatCompletionModerationResults | ChatCompletionModerationError, Field(discriminator="type")
+    ]
+    """
+    Moderation for the generated output.
+    """
+
+
+class ChatCompletionChoice(BaseModel):
+    finish_reason: ChatCompletionChoiceFinishReason
+    """
+    The reason the model stopped generating tokens. This will be `stop` if the model hit a natural stop
+    point or a provided stop sequence,
+    `length` if the maximum number of tokens specified in the request was reached,
+    `content_filter` if content was omitted due to a flag from our content filters,
+    `tool_calls` if the model called a tool, or `function_call` (deprecated) if the model called a
+    function.
+    Read the [Model Spec](https://model-spec.openai.com/2025-12-18.html) for more.
+
+    """
+    index: int
+    """
+    The index of the choice in the list of choices.
+    """
+    message: ChatCompletionMessage
+    logprobs: ChatCompletionChoiceLogprobs | None
+    """
+    Log probability information for the choice.
+    """
+
+
+class ChatCompletion(BaseModel):
+    """
+    Represents a chat completion response returned by model, based on the provided input.
+    """
+
+    id: str
+    """
+    A unique identifier for the chat completion.
+    """
+    choices: list[ChatCompletionChoice]
+    """
+    A list of chat completion choices. Can be more than one if `n` is greater than 1.
+    """
+    created: Annotated[int, Field(ge=0)]
+    """
+    The Unix timestamp (in seconds) of when the chat completion was created.
+    """
+    model: str
+    """
+    The model used for the chat completion.
+    """
+    metadata: Metadata | None = None
+    """
+    Set of 16 key-value pairs that can be attached to an object. This can be
+    useful for storing additional information about the object in a structured
+    format, and querying for objects via API or the dashboard.
+
+    Keys are strings with a maximum length of 64 characters. Values are strings
+    with a maximum length of 512 characters.
+
+    """
+    service_tier: ServiceTier | None = ServiceTier.auto
+    """
+    Specifies the processing type used for serving the request.
+      - If set to 'auto', then the request will be processed with the service tier configured in the
+        Project settings. Unless otherwise configured, the Project will use 'default'.
+      - If set to 'default', then the request will be processed with the standard pricing and
+        performance for the selected model.
+      - If set to '[flex](/docs/guides/flex-processing)', then the request will be processed with the
+        Flex Processing service tier.
+      - To opt-in to [Fast mode](/api/docs/guides/fast-mode) at the request level, include the
+        `service_tier=fast` or `service_tier=priority` parameter for Responses or Chat Completions. The
+        response will show `service_tier=priority` regardless of if you specify `service_tier=fast` or
+        `priority` in your request.
+      - When not set, the default behavior is 'auto'.
+
+      When the `service_tier` parameter is set, the response body will include the `service_tier` value
+      based on the processing mode actually used to serve the request. This response value may be
+      different from the value set in the parameter.
+
+    """
+    system_fingerprint: Annotated[str | None, Field(deprecated=True)] = None
+    """
+    This fingerprint represents the backend configuration that the model runs with.
+
+    Can be used in conjunction with the `seed` request parameter to understand when backend changes have
+    been made that might impact determinism.
+
+    """
+    object: Literal["chat.completion"]
+    """
+    The object type, which is always `chat.completion`.
+    """
+    usage: CompletionUsage | None = None
+    moderation: ChatCompletionModeration | None = None
+    """
+    Moderation results for the request input and generated output, if moderated
+    completions were requested.
+
+    """
 
 
 mark_deprecated(ChatCompletion, "system_fingerprint")
 mark_deprecated(ChatCompletionMessage, "function_call")
+
+__all__ = [
+    "ChatCompletion",
+    "ChatCompletionAudio",
+    "ChatCompletionChoice",
+    "ChatCompletionChoiceFinishReason",
+    "ChatCompletionChoiceLogprobs",
+    "ChatCompletionMessage",
+    "ChatCompletionMessageAnnotation",
+    "ChatCompletionMessageAnnotationUrlCitation",
+    "ChatCompletionMessageCustomToolCall",
+    "ChatCompletionMessageCustomToolCallCustom",
+    "ChatCompletionMessageFunctionCall",
+    "ChatCompletionMessageFunctionToolCall",
+    "ChatCompletionMessageFunctionToolCallFunction",
+    "ChatCompletionMessageToolCalls",
+    "ChatCompletionModeration",
+    "ChatCompletionModerationError",
+    "ChatCompletionModerationResults",
+    "ChatCompletionTokenLogprob",
+    "ChatCompletionTokenLogprobTopLogprob",
+    "ChatCompletionUpdateParams",
+    "CompletionUsage",
+    "CompletionUsageCompletionTokensDetails",
+    "CompletionUsagePromptTokensDetails",
+    "Metadata",
+    "ModerationInputType",
+    "ModerationResultBody",
+    "ServiceTier",
+]

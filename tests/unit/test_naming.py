@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from codegen.errors import CodegenError
+from codegen.ir.schemas import model_schemas
 from codegen.naming import dedupe, pascal, singular, snake
-from codegen.schemas import model_schemas
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ from urllib.parse import quote
 import httpx
 import pydantic
 import pydantic_core
-from typing_extensions import Self
+from typing_extensions import Self, TypedDict, Unpack
 
 from ._constants import DEFAULT_BASE_URL, ENV_PREFIX, USER_AGENT
 from ._exceptions import (
@@ -38,21 +38,28 @@ from ._exceptions import (
     status_error,
 )
 from ._lenient import lenient_value
-from ._response import RawResponse
+from ._response import RawResponse, async_raw_response_wrapper, raw_response_wrapper, wants_raw_response
 from ._stream import AsyncStream, Stream
 
 __all__ = [
-    "FileTypes",
     "NOT_GIVEN",
-    "header_values",
     "AsyncAPIClient",
+    "AsyncAPIResource",
+    "AsyncStream",
+    "ClientOptions",
     "Endpoint",
+    "FileTypes",
+    "LazyModule",
     "NotGiven",
     "RawResponse",
+    "RequestOptions",
     "RetryEvent",
     "Stream",
-    "AsyncStream",
     "SyncAPIClient",
+    "SyncAPIResource",
+    "async_raw_response_wrapper",
+    "header_values",
+    "raw_response_wrapper",
 ]
 
 _T = TypeVar("_T")
@@ -106,73 +113,128 @@ class RetryEvent:
     error: Exception | None
 
 
+class ClientOptions(TypedDict, total=False):
+    """The options of `Client` and `AsyncClient` besides `http_client` (and of `with_options()`)."""
+
+    api_key: str | None  # default: the <PREFIX>_API_KEY environment variable
+    organization: str | None
+    project: str | None
+    base_url: str | httpx.URL | None  # default: <PREFIX>_BASE_URL, else the spec's server
+    timeout: TimeoutTypes | NotGiven  # seconds or an httpx.Timeout; None: no timeout
+    max_retries: int
+    backoff: tuple[float, float]  # initial and maximum delay between retries, seconds
+    default_headers: Headers | None
+    default_query: Query | None
+    strict_response_validation: bool  # raise on a response that does not match the spec
+    on_retry: Callable[[RetryEvent], None] | None  # called before each retry's wait
+
+
+class RequestOptions(TypedDict, total=False):
+    """What every generated method takes besides its own arguments."""
+
+    extra_headers: Headers | None  # merged over the client's headers
+    extra_query: Query | None  # merged over the query parameters
+    extra_body: Body | None  # merged into the JSON (or form) body
+    timeout: TimeoutTypes | NotGiven  # this call's timeout
+
+
+_CLIENT_OPTIONS = frozenset(ClientOptions.__annotations__)
+_ARGUMENTS = frozenset({"path", "query", "headers", "body"})  # what a generated method passes by itself
+_REQUEST_OPTIONS = frozenset(RequestOptions.__annotations__)
+
+
+def _check_request_options(options: Mapping[str, object]) -> None:
+    unknown = sorted(set(options) - _REQUEST_OPTIONS)
+    if unknown:
+        raise TypeError(f"got unexpected keyword argument(s): {', '.join(unknown)}")
+
+
+class LazyModule:
+    """A module imported on first attribute access. Generated clients refer to `models.X` through
+    one of these, so models.py (and pydantic's model machinery) loads on the first call, not on import."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(importlib.import_module(self._name), attribute)
+
+
+TypeThunk = Callable[[], Any]  # `lambda: models.ChatCompletion`: a type, resolved on first use
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointTypes:
+    """What an endpoint's type thunks resolve to."""
+
+    response: Any  # the success body's type; None when there is no JSON body
+    body_model: type[pydantic.BaseModel] | None  # validates the JSON body before it is sent
+    params_model: type[pydantic.BaseModel] | None  # checks query and header values before sending
+    validate_json: Callable[[bytes], Any]  # the one-call parser of a success body
+
+
 @dataclass(slots=True)
 class Endpoint(Generic[_T]):
     """One operation, built once at import: what a call needs besides its arguments.
 
-    Types are named, not imported: models.py (and pydantic's model machinery) loads on the first
-    call, so `import` of the package stays cheap.
+    Types are thunks (`lambda: models.ChatCompletion`), called on the first request, so `import`
+    of the package stays cheap.
     """
 
     method: str
     path: str
-    response: str | None  # a type expression over models.py, e.g. "ChatCompletion"; None: no body
-    body_model: str | None = None  # the model that validates the JSON body
-    params_model: str | None = None  # the model that checks query and header values
-    stream: str | None = None  # the event type of a `text/event-stream` response, when there is one
-    comma_joined: tuple[str, ...] = ()  # query arrays sent as `a,b,c` (`explode: false`), not `a&a&a`
     path_params: tuple[str, ...] = ()
+    response: TypeThunk | None = None  # None: no JSON body (nothing, or bytes)
+    body_model: TypeThunk | None = None
+    params_model: TypeThunk | None = None
+    stream: TypeThunk | None = None  # the event type of a `text/event-stream` response, when there is one
+    comma_joined: tuple[str, ...] = ()  # query arrays sent as `a,b,c` (`explode: false`), not `a&a&a`
     encoding: Literal["json", "multipart"] = "json"
     response_format: Literal["json", "binary"] = "json"
     accept: str = "application/json"
-    # When 2xx statuses carry different bodies: status → type expression (None: no body).
-    responses: Mapping[str, str | None] = field(default_factory=dict)
-    _types: tuple[Any, Any, Callable[[bytes], Any], Any] | None = field(default=None, init=False, repr=False)
-    _adapters: dict[str, pydantic.TypeAdapter[Any]] = field(default_factory=dict, init=False, repr=False)
+    # When 2xx statuses carry different bodies: status → type (None: no body).
+    responses: Mapping[str, TypeThunk | None] = field(default_factory=dict)
+    _types: EndpointTypes | None = field(default=None, init=False, repr=False)
+    _adapters: dict[str, Callable[[bytes], Any]] = field(default_factory=dict, init=False, repr=False)
 
-    def types(
-        self,
-    ) -> tuple[Any, type[pydantic.BaseModel] | None, Callable[[bytes], Any], type[pydantic.BaseModel] | None]:
-        """(response type, body model, JSON validator, parameters model), resolved on first use."""
+    def types(self) -> EndpointTypes:
+        """The endpoint's types, resolved on first use."""
         if self._types is None:
-            namespace = _models_namespace()
-            json_response = self.response if self.response_format == "json" else None
-            response: Any = _evaluate(json_response, namespace) if json_response else None
-            body = namespace[self.body_model] if self.body_model else None
+            response: Any = self.response() if self.response is not None else None
             if isinstance(response, type) and issubclass(response, pydantic.BaseModel):
                 validate: Callable[[bytes], Any] = response.model_validate_json
             else:
-                validate = self._adapter(json_response or "None").validate_json
-            params = namespace[self.params_model] if self.params_model else None
-            self._types = (response, body, validate, params)
+                validate = pydantic.TypeAdapter(response).validate_json
+            self._types = EndpointTypes(
+                response=response,
+                body_model=self.body_model() if self.body_model is not None else None,
+                params_model=self.params_model() if self.params_model is not None else None,
+                validate_json=validate,
+            )
         return self._types
 
     def event_validator(self) -> Callable[[bytes], Any]:
         if self.stream is None:
             raise TypeError(f"{self.method} {self.path} has no event stream")
-        return self._adapter(self.stream).validate_json
+        return self._validator("stream", self.stream)
 
     def parse_json(self, content: bytes, status: int = 200) -> _T:
         if self.responses and str(status) in self.responses:
-            expr = self.responses[str(status)]
-            return None if expr is None else self._adapter(expr).validate_json(content)  # type: ignore[return-value]
-        return self.types()[2](content)  # type: ignore[no-any-return]
+            thunk = self.responses[str(status)]
+            return None if thunk is None else self._validator(str(status), thunk)(content)  # type: ignore[return-value]
+        return self.types().validate_json(content)  # type: ignore[no-any-return]
 
-    def _adapter(self, expr: str) -> pydantic.TypeAdapter[Any]:
-        """A validator for a type expression over models.py, built once per endpoint and expression."""
-        adapter = self._adapters.get(expr)
-        if adapter is None:
-            adapter = self._adapters[expr] = pydantic.TypeAdapter(_evaluate(expr, _models_namespace()))
-        return adapter
+    def response_type(self, status: int) -> Any:
+        """The type a response of this status parses to (for the lenient path)."""
+        thunk = self.responses.get(str(status)) if self.responses else None
+        return thunk() if thunk is not None else self.types().response
 
-
-def _models_namespace() -> dict[str, Any]:
-    return vars(importlib.import_module(".models", __package__))
-
-
-def _evaluate(expr: str, namespace: dict[str, Any]) -> Any:
-    # The expression is text the generator wrote (e.g. "list[Model]"), never input from a server.
-    return eval(expr, namespace)  # noqa: S307
+    def _validator(self, key: str, thunk: TypeThunk) -> Callable[[bytes], Any]:
+        """A JSON validator per status or for stream events, built once per endpoint."""
+        validate = self._adapters.get(key)
+        if validate is None:
+            validate = self._adapters[key] = pydantic.TypeAdapter(thunk()).validate_json
+        return validate
 
 
 def _env(name: str) -> str | None:
@@ -275,54 +337,39 @@ class BaseClient:
     _http: Any  # httpx.Client or httpx.AsyncClient, set by the subclass
     _owns_http: bool
 
-    def __init__(
-        self,
-        *,
-        api_key: str | None,
-        organization: str | None,
-        project: str | None,
-        base_url: str | httpx.URL | None,
-        timeout: TimeoutTypes | NotGiven,
-        max_retries: int,
-        backoff: tuple[float, float],
-        default_headers: Headers | None,
-        default_query: Query | None,
-        strict_response_validation: bool,
-        on_retry: Callable[[RetryEvent], None] | None,
-    ) -> None:
+    def __init__(self, **options: Unpack[ClientOptions]) -> None:
+        unknown = sorted(set(options) - _CLIENT_OPTIONS)
+        if unknown:
+            raise TypeError(f"{type(self).__name__}() got unexpected keyword argument(s): {', '.join(unknown)}")
+        api_key = options.get("api_key")
         api_key = api_key if api_key is not None else _env("API_KEY")
         if not api_key:
             raise OpenAIError(
                 "The api_key client option must be set either by passing api_key to the client "
                 f"or by setting the {ENV_PREFIX}_API_KEY environment variable"
             )
+        max_retries = options.get("max_retries", DEFAULT_MAX_RETRIES)
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ValueError(f"max_retries must be a non-negative integer, got {max_retries!r}")
+        backoff = options.get("backoff", DEFAULT_BACKOFF)
         initial, maximum = backoff
         if not 0 <= initial <= maximum:
             raise ValueError(f"backoff must be (initial, maximum) with 0 <= initial <= maximum, got {backoff!r}")
+        organization, project = options.get("organization"), options.get("project")
+        timeout = options.get("timeout", NOT_GIVEN)
         self.api_key = api_key
         self.organization = organization if organization is not None else _env("ORG_ID")
         self.project = project if project is not None else _env("PROJECT_ID")
-        self.base_url = httpx.URL(str(base_url or _env("BASE_URL") or DEFAULT_BASE_URL).rstrip("/") + "/")
+        self.base_url = httpx.URL(
+            str(options.get("base_url") or _env("BASE_URL") or DEFAULT_BASE_URL).rstrip("/") + "/"
+        )
         self.timeout = DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout
         self.max_retries = max_retries
         self.backoff = (float(initial), float(maximum))
-        self.strict_response_validation = strict_response_validation
-        self.on_retry = on_retry
-        self._options: dict[str, Any] = {
-            "api_key": api_key,
-            "organization": organization,
-            "project": project,
-            "base_url": base_url,
-            "timeout": timeout,
-            "max_retries": max_retries,
-            "backoff": backoff,
-            "default_headers": default_headers,
-            "default_query": default_query,
-            "strict_response_validation": strict_response_validation,
-            "on_retry": on_retry,
-        }
+        self.strict_response_validation = options.get("strict_response_validation", False)
+        self.on_retry = options.get("on_retry")
+        self._options = options
+        default_headers, default_query = options.get("default_headers"), options.get("default_query")
         self._custom_headers = dict(default_headers or {})
         self._custom_query = dict(default_query or {})
         self._headers = self._build_default_headers()
@@ -345,7 +392,7 @@ class BaseClient:
     def with_options(self, **changes: Any) -> Self:
         """A copy with some options changed, sharing this client's connection pool."""
         options = self._options
-        unknown = sorted(set(changes) - set(options) - {"http_client"})
+        unknown = sorted(set(changes) - _CLIENT_OPTIONS - {"http_client"})
         if unknown:
             raise TypeError(f"with_options() got unknown option(s): {', '.join(unknown)}")
         shared = "http_client" not in changes
@@ -363,21 +410,23 @@ class BaseClient:
         http: httpx.Client | httpx.AsyncClient,
         endpoint: Endpoint[Any],
         *,
-        path: Mapping[str, object] | None,
-        query: Mapping[str, object] | None,
+        path: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
-        body: object,
-        extra_headers: Headers | None,
-        extra_query: Query | None,
-        extra_body: Body | None,
-        timeout: TimeoutTypes | NotGiven,
+        body: object = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         stream: bool = False,
     ) -> httpx.Request:
+        """The request for one call: `path`, `query`, `headers` and `body` carry the method's
+        arguments by wire name (NOT_GIVEN for those left out); the rest are `RequestOptions`."""
         url = self._url_prefix + encode_path(endpoint, path or {})
         content: bytes | None = None
         files: list[tuple[str, Any]] | None = None
         data: dict[str, Any] | None = None
-        params_model = endpoint.types()[3]
+        params_model = endpoint.types().params_model
         if params_model is not None:  # limits and allowed values of query and header parameters
             values = {**(query or {}), **(headers or {})}
             params_model.model_validate({k: v for k, v in values.items() if v is not NOT_GIVEN and v is not None})
@@ -392,7 +441,7 @@ class BaseClient:
             data, files = _multipart({**(body if isinstance(body, Mapping) else {}), **(extra_body or {})})
             sent_headers = {k: v for k, v in sent_headers.items() if k.lower() != "content-type"}  # httpx: boundary
         else:
-            content = _json_body(endpoint.types()[1], body, extra_body)
+            content = _json_body(endpoint.types().body_model, body, extra_body)
         given = {k: wire_value(v) for k, v in (query or {}).items() if v is not NOT_GIVEN and v is not None}
         for name in endpoint.comma_joined:
             value = given.get(name)
@@ -481,7 +530,7 @@ class BaseClient:
             if self.strict_response_validation or not is_json:
                 raise error from exc
             log.debug("response does not match the schema; keeping it as sent: %s", exc)
-            parsed = lenient_value(endpoint.types()[0], error.body)
+            parsed = lenient_value(endpoint.response_type(response.status_code), error.body)
         request_id = response.headers.get("x-request-id")
         if request_id is not None and isinstance(parsed, pydantic.BaseModel):
             object.__setattr__(parsed, "_request_id", request_id)
@@ -549,7 +598,7 @@ def _http_options(timeout: TimeoutTypes) -> dict[str, Any]:
 class SyncAPIClient(BaseClient):
     _http: httpx.Client
 
-    def __init__(self, *, http_client: httpx.Client | None, **options: Any) -> None:
+    def __init__(self, *, http_client: httpx.Client | None = None, **options: Unpack[ClientOptions]) -> None:
         super().__init__(**options)
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise TypeError(f"http_client must be an httpx.Client, got {type(http_client).__name__}")
@@ -567,18 +616,18 @@ class SyncAPIClient(BaseClient):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _request(self, endpoint: Endpoint[_T], **kwargs: Any) -> _T:
-        request = self._build_request(self._http, endpoint, **kwargs)
-        response, _ = self._send(request)
+    def _request(self, endpoint: Endpoint[_T], **arguments: Any) -> _T:
+        """Send one call; returns the parsed body (a `RawResponse` inside a raw-response wrapper)."""
+        _check_request_options({k: v for k, v in arguments.items() if k not in _ARGUMENTS})
+        request = self._build_request(self._http, endpoint, **arguments)
+        response, retries = self._send(request)
+        if wants_raw_response():
+            return RawResponse(response, lambda: self._parse(endpoint, response), retries_taken=retries)  # type: ignore[return-value]
         return self._parse(endpoint, response)
 
-    def _request_raw(self, endpoint: Endpoint[_T], **kwargs: Any) -> RawResponse[_T]:
-        request = self._build_request(self._http, endpoint, **kwargs)
-        response, retries = self._send(request)
-        return RawResponse(response, lambda: self._parse(endpoint, response), retries_taken=retries)
-
-    def _request_stream(self, endpoint: Endpoint[Any], **kwargs: Any) -> Stream[Any]:
-        request = self._build_request(self._http, endpoint, stream=True, **kwargs)
+    def _request_stream(self, endpoint: Endpoint[Any], **arguments: Any) -> Stream[Any]:
+        _check_request_options({k: v for k, v in arguments.items() if k not in _ARGUMENTS})
+        request = self._build_request(self._http, endpoint, stream=True, **arguments)
         response, _ = self._send(request, stream=True)
         return Stream(response, endpoint.event_validator())
 
@@ -609,7 +658,7 @@ class SyncAPIClient(BaseClient):
 class AsyncAPIClient(BaseClient):
     _http: httpx.AsyncClient
 
-    def __init__(self, *, http_client: httpx.AsyncClient | None, **options: Any) -> None:
+    def __init__(self, *, http_client: httpx.AsyncClient | None = None, **options: Unpack[ClientOptions]) -> None:
         super().__init__(**options)
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError(f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}")
@@ -627,18 +676,18 @@ class AsyncAPIClient(BaseClient):
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    async def _request(self, endpoint: Endpoint[_T], **kwargs: Any) -> _T:
-        request = self._build_request(self._http, endpoint, **kwargs)
-        response, _ = await self._send(request)
+    async def _request(self, endpoint: Endpoint[_T], **arguments: Any) -> _T:
+        """Send one call; returns the parsed body (a `RawResponse` inside a raw-response wrapper)."""
+        _check_request_options({k: v for k, v in arguments.items() if k not in _ARGUMENTS})
+        request = self._build_request(self._http, endpoint, **arguments)
+        response, retries = await self._send(request)
+        if wants_raw_response():
+            return RawResponse(response, lambda: self._parse(endpoint, response), retries_taken=retries)  # type: ignore[return-value]
         return self._parse(endpoint, response)
 
-    async def _request_raw(self, endpoint: Endpoint[_T], **kwargs: Any) -> RawResponse[_T]:
-        request = self._build_request(self._http, endpoint, **kwargs)
-        response, retries = await self._send(request)
-        return RawResponse(response, lambda: self._parse(endpoint, response), retries_taken=retries)
-
-    async def _request_stream(self, endpoint: Endpoint[Any], **kwargs: Any) -> AsyncStream[Any]:
-        request = self._build_request(self._http, endpoint, stream=True, **kwargs)
+    async def _request_stream(self, endpoint: Endpoint[Any], **arguments: Any) -> AsyncStream[Any]:
+        _check_request_options({k: v for k, v in arguments.items() if k not in _ARGUMENTS})
+        request = self._build_request(self._http, endpoint, stream=True, **arguments)
         response, _ = await self._send(request, stream=True)
         return AsyncStream(response, endpoint.event_validator())
 
@@ -662,3 +711,21 @@ class AsyncAPIClient(BaseClient):
                 await response.aclose()
                 attempt += 1
                 await _async_sleep(self._before_retry(attempt, request, response, None))
+
+
+class SyncAPIResource:
+    """A group of methods reached as an attribute of the client (`client.chat.completions`)."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self._request = client._request
+        self._request_stream = client._request_stream
+
+
+class AsyncAPIResource:
+    """A group of async methods reached as an attribute of the client."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self._request = client._request
+        self._request_stream = client._request_stream

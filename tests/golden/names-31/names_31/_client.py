@@ -3,271 +3,53 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-import httpx
+from typing_extensions import Unpack
 
 from ._base import (
-    DEFAULT_BACKOFF,
-    DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
     AsyncAPIClient,
-    Body,
     Endpoint,
-    Headers,
+    LazyModule,
     NotGiven,
-    Query,
-    RawResponse,
-    RetryEvent,
+    RequestOptions,
     SyncAPIClient,
-    TimeoutTypes,
+    async_raw_response_wrapper,
+    raw_response_wrapper,
 )
 
-if TYPE_CHECKING:  # models.py loads on the first call (see Endpoint)
-    from .models import (
-        Collisions,
-        Keywords,
-        KeywordsState,
-    )
+if TYPE_CHECKING:
+    from . import models
+else:
+    models = LazyModule(f"{__package__}.models")  # models.py loads on the first call, not on import
 
 __all__ = ["AsyncClient", "Client"]
 
-_CREATE_CLASS: Endpoint[Keywords] = Endpoint(
-    method="POST",
-    path="/classes",
-    response="Keywords",
-    body_model="Keywords",
-)
-_GET_CLASS: Endpoint[Keywords] = Endpoint(
-    method="GET",
-    path="/classes/{class}",
-    response="Keywords",
-    path_params=("class",),
-)
-_SEND_COLLISIONS: Endpoint[Collisions] = Endpoint(
-    method="POST",
-    path="/collisions",
-    response="Collisions",
-    body_model="Collisions",
-)
-_LIST_TAGS: Endpoint[list[int]] = Endpoint(
-    method="GET",
-    path="/tag-groups",
-    response="list[int]",
-)
-_LIST_TAGS_2: Endpoint[list[str]] = Endpoint(
-    method="GET",
-    path="/tags",
-    response="list[str]",
+_CREATE_CLASS: Endpoint[models.Keywords] = Endpoint(
+    "POST", "/classes", response=lambda: models.Keywords, body_model=lambda: models.Keywords
 )
 
+_GET_CLASS: Endpoint[models.Keywords] = Endpoint(
+    "GET", "/classes/{class}", path_params=("class",), response=lambda: models.Keywords
+)
 
-class ClientWithRawResponse:
-    """The client's own methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
+_SEND_COLLISIONS: Endpoint[models.Collisions] = Endpoint(
+    "POST", "/collisions", response=lambda: models.Collisions, body_model=lambda: models.Collisions
+)
 
-    def __init__(self, client: Client) -> None:
-        self._client = client
+_LIST_TAGS: Endpoint[list[int]] = Endpoint("GET", "/tag-groups", response=lambda: list[int])
 
-    def create_class(
-        self,
-        *,
-        class_: str,
-        from_: str,
-        type: str | NotGiven = NOT_GIVEN,
-        import_: bool | NotGiven = NOT_GIVEN,
-        list_: list[str] | NotGiven = NOT_GIVEN,
-        id: int | NotGiven = NOT_GIVEN,
-        dashed_name: str | NotGiven = NOT_GIVEN,
-        dotted_name: str | NotGiven = NOT_GIVEN,
-        field_2fa_enabled: bool | NotGiven = NOT_GIVEN,
-        field_context: str | NotGiven = NOT_GIVEN,
-        upper_case: str | NotGiven = NOT_GIVEN,
-        camel_case_name: str | NotGiven = NOT_GIVEN,
-        json_: str | NotGiven = NOT_GIVEN,
-        schema_: str | NotGiven = NOT_GIVEN,
-        state: KeywordsState | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Keywords]:
-        """POST /classes"""
-        return self._client._request_raw(
-            _CREATE_CLASS,
-            path=None,
-            query=None,
-            body={
-                "class": class_,
-                "from": from_,
-                "type": type,
-                "import": import_,
-                "list": list_,
-                "id": id,
-                "dashed-name": dashed_name,
-                "dotted.name": dotted_name,
-                "2fa-enabled": field_2fa_enabled,
-                "@context": field_context,
-                "UPPER_CASE": upper_case,
-                "camelCaseName": camel_case_name,
-                "json": json_,
-                "schema": schema_,
-                "state": state,
-            },
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def get_class(
-        self,
-        class_: str,
-        *,
-        from_: str | NotGiven = NOT_GIVEN,
-        type: str | NotGiven = NOT_GIVEN,
-        import_: int | NotGiven = NOT_GIVEN,
-        page_size: int | NotGiven = NOT_GIVEN,
-        filter_name: str | NotGiven = NOT_GIVEN,
-        n2_nd: str | NotGiven = NOT_GIVEN,
-        x_request_class: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Keywords]:
-        """GET /classes/{class}"""
-        return self._client._request_raw(
-            _GET_CLASS,
-            path={"class": class_},
-            query={
-                "from": from_,
-                "type": type,
-                "import": import_,
-                "page-size": page_size,
-                "filter.name": filter_name,
-                "2nd": n2_nd,
-            },
-            body=None,
-            headers={"X-Request-Class": x_request_class},
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def list_tags(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[list[int]]:
-        """GET /tag-groups"""
-        return self._client._request_raw(
-            _LIST_TAGS,
-            path=None,
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def list_tags2(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[list[str]]:
-        """GET /tags"""
-        return self._client._request_raw(
-            _LIST_TAGS_2,
-            path=None,
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def send_collisions(
-        self,
-        *,
-        foo_bar: str | NotGiven = NOT_GIVEN,
-        foo_bar_1: str | NotGiven = NOT_GIVEN,
-        foo_bar_2: str | NotGiven = NOT_GIVEN,
-        foo_bar_3: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Collisions]:
-        """POST /collisions"""
-        return self._client._request_raw(
-            _SEND_COLLISIONS,
-            path=None,
-            query=None,
-            body={
-                "fooBar": foo_bar,
-                "foo_bar": foo_bar_1,
-                "foo-bar": foo_bar_2,
-                "FooBar": foo_bar_3,
-            },
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+_LIST_TAGS_2: Endpoint[list[str]] = Endpoint("GET", "/tags", response=lambda: list[str])
 
 
 class Client(SyncAPIClient):
     """Synchronous client for Awkward Names.
 
-    Options not passed fall back to the environment: `NAMES_31_API_KEY`, `NAMES_31_BASE_URL`,
-    `NAMES_31_ORG_ID`, `NAMES_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_31_API_KEY`,
+    `NAMES_31_BASE_URL`, `NAMES_31_ORG_ID`, `NAMES_31_PROJECT_ID`.
     """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        backoff: tuple[float, float] = DEFAULT_BACKOFF,
-        default_headers: Headers | None = None,
-        default_query: Query | None = None,
-        http_client: httpx.Client | None = None,
-        strict_response_validation: bool = False,
-        on_retry: Callable[[RetryEvent], None] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            backoff=backoff,
-            default_headers=default_headers,
-            default_query=default_query,
-            http_client=http_client,
-            strict_response_validation=strict_response_validation,
-            on_retry=on_retry,
-        )
 
     @cached_property
     def with_raw_response(self) -> ClientWithRawResponse:
@@ -284,23 +66,22 @@ class Client(SyncAPIClient):
         id: int | NotGiven = NOT_GIVEN,
         dashed_name: str | NotGiven = NOT_GIVEN,
         dotted_name: str | NotGiven = NOT_GIVEN,
-        field_2fa_enabled: bool | NotGiven = NOT_GIVEN,
-        field_context: str | NotGiven = NOT_GIVEN,
+        n2_fa_enabled: bool | NotGiven = NOT_GIVEN,
+        context: str | NotGiven = NOT_GIVEN,
         upper_case: str | NotGiven = NOT_GIVEN,
         camel_case_name: str | NotGiven = NOT_GIVEN,
         json_: str | NotGiven = NOT_GIVEN,
         schema_: str | NotGiven = NOT_GIVEN,
-        state: KeywordsState | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Keywords:
-        """POST /classes"""
+        state: models.KeywordsState | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> models.Keywords:
+        """POST /classes
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
         return self._request(
             _CREATE_CLASS,
-            path=None,
-            query=None,
             body={
                 "class": class_,
                 "from": from_,
@@ -310,19 +91,15 @@ class Client(SyncAPIClient):
                 "id": id,
                 "dashed-name": dashed_name,
                 "dotted.name": dotted_name,
-                "2fa-enabled": field_2fa_enabled,
-                "@context": field_context,
+                "2fa-enabled": n2_fa_enabled,
+                "@context": context,
                 "UPPER_CASE": upper_case,
                 "camelCaseName": camel_case_name,
                 "json": json_,
                 "schema": schema_,
                 "state": state,
             },
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            **options,
         )
 
     def get_class(
@@ -336,12 +113,13 @@ class Client(SyncAPIClient):
         filter_name: str | NotGiven = NOT_GIVEN,
         n2_nd: str | NotGiven = NOT_GIVEN,
         x_request_class: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Keywords:
-        """GET /classes/{class}"""
+        **options: Unpack[RequestOptions],
+    ) -> models.Keywords:
+        """GET /classes/{class}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
         return self._request(
             _GET_CLASS,
             path={"class": class_},
@@ -353,291 +131,70 @@ class Client(SyncAPIClient):
                 "filter.name": filter_name,
                 "2nd": n2_nd,
             },
-            body=None,
             headers={"X-Request-Class": x_request_class},
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            **options,
         )
 
     def list_tags(
         self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> list[int]:
-        """GET /tag-groups"""
-        return self._request(
-            _LIST_TAGS,
-            path=None,
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        """GET /tag-groups
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_LIST_TAGS, **options)
 
     def list_tags2(
         self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> list[str]:
-        """GET /tags"""
-        return self._request(
-            _LIST_TAGS_2,
-            path=None,
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        """GET /tags
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_LIST_TAGS_2, **options)
 
     def send_collisions(
         self,
         *,
         foo_bar: str | NotGiven = NOT_GIVEN,
-        foo_bar_1: str | NotGiven = NOT_GIVEN,
-        foo_bar_2: str | NotGiven = NOT_GIVEN,
-        foo_bar_3: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Collisions:
-        """POST /collisions"""
+        foo_bar2: str | NotGiven = NOT_GIVEN,
+        foo_bar3: str | NotGiven = NOT_GIVEN,
+        foo_bar4: str | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> models.Collisions:
+        """POST /collisions
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
         return self._request(
             _SEND_COLLISIONS,
-            path=None,
-            query=None,
-            body={
-                "fooBar": foo_bar,
-                "foo_bar": foo_bar_1,
-                "foo-bar": foo_bar_2,
-                "FooBar": foo_bar_3,
-            },
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            body={"fooBar": foo_bar, "foo_bar": foo_bar2, "foo-bar": foo_bar3, "FooBar": foo_bar4},
+            **options,
         )
 
 
-class AsyncClientWithRawResponse:
-    """The client's own methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
+class ClientWithRawResponse:
+    """The same methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
 
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    async def create_class(
-        self,
-        *,
-        class_: str,
-        from_: str,
-        type: str | NotGiven = NOT_GIVEN,
-        import_: bool | NotGiven = NOT_GIVEN,
-        list_: list[str] | NotGiven = NOT_GIVEN,
-        id: int | NotGiven = NOT_GIVEN,
-        dashed_name: str | NotGiven = NOT_GIVEN,
-        dotted_name: str | NotGiven = NOT_GIVEN,
-        field_2fa_enabled: bool | NotGiven = NOT_GIVEN,
-        field_context: str | NotGiven = NOT_GIVEN,
-        upper_case: str | NotGiven = NOT_GIVEN,
-        camel_case_name: str | NotGiven = NOT_GIVEN,
-        json_: str | NotGiven = NOT_GIVEN,
-        schema_: str | NotGiven = NOT_GIVEN,
-        state: KeywordsState | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Keywords]:
-        """POST /classes"""
-        return await self._client._request_raw(
-            _CREATE_CLASS,
-            path=None,
-            query=None,
-            body={
-                "class": class_,
-                "from": from_,
-                "type": type,
-                "import": import_,
-                "list": list_,
-                "id": id,
-                "dashed-name": dashed_name,
-                "dotted.name": dotted_name,
-                "2fa-enabled": field_2fa_enabled,
-                "@context": field_context,
-                "UPPER_CASE": upper_case,
-                "camelCaseName": camel_case_name,
-                "json": json_,
-                "schema": schema_,
-                "state": state,
-            },
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    async def get_class(
-        self,
-        class_: str,
-        *,
-        from_: str | NotGiven = NOT_GIVEN,
-        type: str | NotGiven = NOT_GIVEN,
-        import_: int | NotGiven = NOT_GIVEN,
-        page_size: int | NotGiven = NOT_GIVEN,
-        filter_name: str | NotGiven = NOT_GIVEN,
-        n2_nd: str | NotGiven = NOT_GIVEN,
-        x_request_class: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Keywords]:
-        """GET /classes/{class}"""
-        return await self._client._request_raw(
-            _GET_CLASS,
-            path={"class": class_},
-            query={
-                "from": from_,
-                "type": type,
-                "import": import_,
-                "page-size": page_size,
-                "filter.name": filter_name,
-                "2nd": n2_nd,
-            },
-            body=None,
-            headers={"X-Request-Class": x_request_class},
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    async def list_tags(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[list[int]]:
-        """GET /tag-groups"""
-        return await self._client._request_raw(
-            _LIST_TAGS,
-            path=None,
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    async def list_tags2(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[list[str]]:
-        """GET /tags"""
-        return await self._client._request_raw(
-            _LIST_TAGS_2,
-            path=None,
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    async def send_collisions(
-        self,
-        *,
-        foo_bar: str | NotGiven = NOT_GIVEN,
-        foo_bar_1: str | NotGiven = NOT_GIVEN,
-        foo_bar_2: str | NotGiven = NOT_GIVEN,
-        foo_bar_3: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Collisions]:
-        """POST /collisions"""
-        return await self._client._request_raw(
-            _SEND_COLLISIONS,
-            path=None,
-            query=None,
-            body={
-                "fooBar": foo_bar,
-                "foo_bar": foo_bar_1,
-                "foo-bar": foo_bar_2,
-                "FooBar": foo_bar_3,
-            },
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+    def __init__(self, owner: Client) -> None:
+        self.create_class = raw_response_wrapper(owner.create_class)
+        self.get_class = raw_response_wrapper(owner.get_class)
+        self.list_tags = raw_response_wrapper(owner.list_tags)
+        self.list_tags2 = raw_response_wrapper(owner.list_tags2)
+        self.send_collisions = raw_response_wrapper(owner.send_collisions)
 
 
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Awkward Names.
 
-    Options not passed fall back to the environment: `NAMES_31_API_KEY`, `NAMES_31_BASE_URL`,
-    `NAMES_31_ORG_ID`, `NAMES_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_31_API_KEY`,
+    `NAMES_31_BASE_URL`, `NAMES_31_ORG_ID`, `NAMES_31_PROJECT_ID`.
     """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        backoff: tuple[float, float] = DEFAULT_BACKOFF,
-        default_headers: Headers | None = None,
-        default_query: Query | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        strict_response_validation: bool = False,
-        on_retry: Callable[[RetryEvent], None] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            backoff=backoff,
-            default_headers=default_headers,
-            default_query=default_query,
-            http_client=http_client,
-            strict_response_validation=strict_response_validation,
-            on_retry=on_retry,
-        )
 
     @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
@@ -654,23 +211,22 @@ class AsyncClient(AsyncAPIClient):
         id: int | NotGiven = NOT_GIVEN,
         dashed_name: str | NotGiven = NOT_GIVEN,
         dotted_name: str | NotGiven = NOT_GIVEN,
-        field_2fa_enabled: bool | NotGiven = NOT_GIVEN,
-        field_context: str | NotGiven = NOT_GIVEN,
+        n2_fa_enabled: bool | NotGiven = NOT_GIVEN,
+        context: str | NotGiven = NOT_GIVEN,
         upper_case: str | NotGiven = NOT_GIVEN,
         camel_case_name: str | NotGiven = NOT_GIVEN,
         json_: str | NotGiven = NOT_GIVEN,
         schema_: str | NotGiven = NOT_GIVEN,
-        state: KeywordsState | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Keywords:
-        """POST /classes"""
+        state: models.KeywordsState | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> models.Keywords:
+        """POST /classes
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
         return await self._request(
             _CREATE_CLASS,
-            path=None,
-            query=None,
             body={
                 "class": class_,
                 "from": from_,
@@ -680,19 +236,15 @@ class AsyncClient(AsyncAPIClient):
                 "id": id,
                 "dashed-name": dashed_name,
                 "dotted.name": dotted_name,
-                "2fa-enabled": field_2fa_enabled,
-                "@context": field_context,
+                "2fa-enabled": n2_fa_enabled,
+                "@context": context,
                 "UPPER_CASE": upper_case,
                 "camelCaseName": camel_case_name,
                 "json": json_,
                 "schema": schema_,
                 "state": state,
             },
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            **options,
         )
 
     async def get_class(
@@ -706,12 +258,13 @@ class AsyncClient(AsyncAPIClient):
         filter_name: str | NotGiven = NOT_GIVEN,
         n2_nd: str | NotGiven = NOT_GIVEN,
         x_request_class: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Keywords:
-        """GET /classes/{class}"""
+        **options: Unpack[RequestOptions],
+    ) -> models.Keywords:
+        """GET /classes/{class}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
         return await self._request(
             _GET_CLASS,
             path={"class": class_},
@@ -723,82 +276,59 @@ class AsyncClient(AsyncAPIClient):
                 "filter.name": filter_name,
                 "2nd": n2_nd,
             },
-            body=None,
             headers={"X-Request-Class": x_request_class},
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            **options,
         )
 
     async def list_tags(
         self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> list[int]:
-        """GET /tag-groups"""
-        return await self._request(
-            _LIST_TAGS,
-            path=None,
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        """GET /tag-groups
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(_LIST_TAGS, **options)
 
     async def list_tags2(
         self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> list[str]:
-        """GET /tags"""
-        return await self._request(
-            _LIST_TAGS_2,
-            path=None,
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        """GET /tags
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(_LIST_TAGS_2, **options)
 
     async def send_collisions(
         self,
         *,
         foo_bar: str | NotGiven = NOT_GIVEN,
-        foo_bar_1: str | NotGiven = NOT_GIVEN,
-        foo_bar_2: str | NotGiven = NOT_GIVEN,
-        foo_bar_3: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Collisions:
-        """POST /collisions"""
+        foo_bar2: str | NotGiven = NOT_GIVEN,
+        foo_bar3: str | NotGiven = NOT_GIVEN,
+        foo_bar4: str | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> models.Collisions:
+        """POST /collisions
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
         return await self._request(
             _SEND_COLLISIONS,
-            path=None,
-            query=None,
-            body={
-                "fooBar": foo_bar,
-                "foo_bar": foo_bar_1,
-                "foo-bar": foo_bar_2,
-                "FooBar": foo_bar_3,
-            },
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            body={"fooBar": foo_bar, "foo_bar": foo_bar2, "foo-bar": foo_bar3, "FooBar": foo_bar4},
+            **options,
         )
+
+
+class AsyncClientWithRawResponse:
+    """The same methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
+
+    def __init__(self, owner: AsyncClient) -> None:
+        self.create_class = async_raw_response_wrapper(owner.create_class)
+        self.get_class = async_raw_response_wrapper(owner.get_class)
+        self.list_tags = async_raw_response_wrapper(owner.list_tags)
+        self.list_tags2 = async_raw_response_wrapper(owner.list_tags2)
+        self.send_collisions = async_raw_response_wrapper(owner.send_collisions)

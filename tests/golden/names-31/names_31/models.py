@@ -10,12 +10,6 @@ from pydantic import Field
 
 from ._models import BaseModel
 
-__all__ = [
-    "Collisions",
-    "Keywords",
-    "KeywordsState",
-]
-
 
 class KeywordsState(str, Enum):
     in_progress = "in-progress"
@@ -23,14 +17,14 @@ class KeywordsState(str, Enum):
     field_3d = "3d"
     class_ = "class"
     none = "none"
-    none_1 = "None"
+    None_ = "None"
 
 
 class Collisions(BaseModel):
     foo_bar: Annotated[str | None, Field(alias="fooBar")] = None
-    foo_bar_1: Annotated[str | None, Field(alias="foo_bar")] = None
-    foo_bar_2: Annotated[str | None, Field(alias="foo-bar")] = None
-    foo_bar_3: Annotated[str | None, Field(alias="FooBar")] = None
+    foo_bar2: Annotated[str | None, Field(alias="foo_bar")] = None
+    foo_bar3: Annotated[str | None, Field(alias="foo-bar")] = None
+    foo_bar4: Annotated[str | None, Field(alias="FooBar")] = None
 
 
 class Keywords(BaseModel):
@@ -42,10 +36,17 @@ class Keywords(BaseModel):
     id: int | None = None
     dashed_name: Annotated[str | None, Field(alias="dashed-name")] = None
     dotted_name: Annotated[str | None, Field(alias="dotted.name")] = None
-    field_2fa_enabled: Annotated[bool | None, Field(alias="2fa-enabled")] = None
-    field_context: Annotated[str | None, Field(alias="@context")] = None
+    n2_fa_enabled: Annotated[bool | None, Field(alias="2fa-enabled")] = None
+    context: Annotated[str | None, Field(alias="@context")] = None
     upper_case: Annotated[str | None, Field(alias="UPPER_CASE")] = None
     camel_case_name: Annotated[str | None, Field(alias="camelCaseName")] = None
     json_: Annotated[str | None, Field(alias="json")] = None
     schema_: Annotated[str | None, Field(alias="schema")] = None
     state: KeywordsState | None = None
+
+
+__all__ = [
+    "Collisions",
+    "Keywords",
+    "KeywordsState",
+]

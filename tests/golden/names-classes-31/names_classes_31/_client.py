@@ -3,138 +3,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-import httpx
+from typing_extensions import Unpack
 
 from ._base import (
-    DEFAULT_BACKOFF,
-    DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
     AsyncAPIClient,
-    Body,
     Endpoint,
-    Headers,
+    LazyModule,
     NotGiven,
-    Query,
-    RawResponse,
-    RetryEvent,
+    RequestOptions,
     SyncAPIClient,
-    TimeoutTypes,
+    async_raw_response_wrapper,
+    raw_response_wrapper,
 )
 
-if TYPE_CHECKING:  # models.py loads on the first call (see Endpoint)
-    from .models import Client as _ClientModel
-    from .models import Headers as _HeadersModel
-    from .models import Query as _QueryModel
+if TYPE_CHECKING:
+    from . import models
+else:
+    models = LazyModule(f"{__package__}.models")  # models.py loads on the first call, not on import
 
 __all__ = ["AsyncClient", "Client"]
 
-_GET_CLIENT: Endpoint[_ClientModel] = Endpoint(
-    method="GET",
-    path="/clients/{client_id}",
-    response="Client",
-    path_params=("client_id",),
-)
-_RUN_QUERY: Endpoint[_QueryModel] = Endpoint(
-    method="POST",
-    path="/queries",
-    response="Query",
-    body_model="RunQueryRequest",
+_GET_CLIENT: Endpoint[models.Client] = Endpoint(
+    "GET", "/clients/{client_id}", path_params=("client_id",), response=lambda: models.Client
 )
 
-
-class ClientWithRawResponse:
-    """The client's own methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    def get_client(
-        self,
-        client_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[_ClientModel]:
-        """GET /clients/{client_id}"""
-        return self._client._request_raw(
-            _GET_CLIENT,
-            path={"client_id": client_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def run_query(
-        self,
-        *,
-        text: str,
-        headers: _HeadersModel | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[_QueryModel]:
-        """POST /queries"""
-        return self._client._request_raw(
-            _RUN_QUERY,
-            path=None,
-            query=None,
-            body={"text": text, "headers": headers},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+_RUN_QUERY: Endpoint[models.Query] = Endpoint(
+    "POST", "/queries", response=lambda: models.Query, body_model=lambda: models.RunQueryRequest
+)
 
 
 class Client(SyncAPIClient):
     """Synchronous client for Client Names.
 
-    Options not passed fall back to the environment: `NAMES_CLASSES_31_API_KEY`, `NAMES_CLASSES_31_BASE_URL`,
-    `NAMES_CLASSES_31_ORG_ID`, `NAMES_CLASSES_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_CLASSES_31_API_KEY`,
+    `NAMES_CLASSES_31_BASE_URL`, `NAMES_CLASSES_31_ORG_ID`, `NAMES_CLASSES_31_PROJECT_ID`.
     """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        backoff: tuple[float, float] = DEFAULT_BACKOFF,
-        default_headers: Headers | None = None,
-        default_query: Query | None = None,
-        http_client: httpx.Client | None = None,
-        strict_response_validation: bool = False,
-        on_retry: Callable[[RetryEvent], None] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            backoff=backoff,
-            default_headers=default_headers,
-            default_query=default_query,
-            http_client=http_client,
-            strict_response_validation=strict_response_validation,
-            on_retry=on_retry,
-        )
 
     @cached_property
     def with_raw_response(self) -> ClientWithRawResponse:
@@ -143,138 +50,44 @@ class Client(SyncAPIClient):
     def get_client(
         self,
         client_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> _ClientModel:
-        """GET /clients/{client_id}"""
-        return self._request(
-            _GET_CLIENT,
-            path={"client_id": client_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Client:
+        """GET /clients/{client_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_GET_CLIENT, path={"client_id": client_id}, **options)
 
     def run_query(
         self,
         *,
         text: str,
-        headers: _HeadersModel | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> _QueryModel:
-        """POST /queries"""
-        return self._request(
-            _RUN_QUERY,
-            path=None,
-            query=None,
-            body={"text": text, "headers": headers},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        headers: models.Headers | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> models.Query:
+        """POST /queries
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_RUN_QUERY, body={"text": text, "headers": headers}, **options)
 
 
-class AsyncClientWithRawResponse:
-    """The client's own methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
+class ClientWithRawResponse:
+    """The same methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
 
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    async def get_client(
-        self,
-        client_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[_ClientModel]:
-        """GET /clients/{client_id}"""
-        return await self._client._request_raw(
-            _GET_CLIENT,
-            path={"client_id": client_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    async def run_query(
-        self,
-        *,
-        text: str,
-        headers: _HeadersModel | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[_QueryModel]:
-        """POST /queries"""
-        return await self._client._request_raw(
-            _RUN_QUERY,
-            path=None,
-            query=None,
-            body={"text": text, "headers": headers},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+    def __init__(self, owner: Client) -> None:
+        self.get_client = raw_response_wrapper(owner.get_client)
+        self.run_query = raw_response_wrapper(owner.run_query)
 
 
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Client Names.
 
-    Options not passed fall back to the environment: `NAMES_CLASSES_31_API_KEY`, `NAMES_CLASSES_31_BASE_URL`,
-    `NAMES_CLASSES_31_ORG_ID`, `NAMES_CLASSES_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_CLASSES_31_API_KEY`,
+    `NAMES_CLASSES_31_BASE_URL`, `NAMES_CLASSES_31_ORG_ID`, `NAMES_CLASSES_31_PROJECT_ID`.
     """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        backoff: tuple[float, float] = DEFAULT_BACKOFF,
-        default_headers: Headers | None = None,
-        default_query: Query | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        strict_response_validation: bool = False,
-        on_retry: Callable[[RetryEvent], None] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            backoff=backoff,
-            default_headers=default_headers,
-            default_query=default_query,
-            http_client=http_client,
-            strict_response_validation=strict_response_validation,
-            on_retry=on_retry,
-        )
 
     @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
@@ -283,44 +96,33 @@ class AsyncClient(AsyncAPIClient):
     async def get_client(
         self,
         client_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> _ClientModel:
-        """GET /clients/{client_id}"""
-        return await self._request(
-            _GET_CLIENT,
-            path={"client_id": client_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Client:
+        """GET /clients/{client_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(_GET_CLIENT, path={"client_id": client_id}, **options)
 
     async def run_query(
         self,
         *,
         text: str,
-        headers: _HeadersModel | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> _QueryModel:
-        """POST /queries"""
-        return await self._request(
-            _RUN_QUERY,
-            path=None,
-            query=None,
-            body={"text": text, "headers": headers},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        headers: models.Headers | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> models.Query:
+        """POST /queries
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(_RUN_QUERY, body={"text": text, "headers": headers}, **options)
+
+
+class AsyncClientWithRawResponse:
+    """The same methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
+
+    def __init__(self, owner: AsyncClient) -> None:
+        self.get_client = async_raw_response_wrapper(owner.get_client)
+        self.run_query = async_raw_response_wrapper(owner.run_query)

@@ -5,18 +5,6 @@ from __future__ import annotations
 
 from ._models import BaseModel
 
-__all__ = [
-    "Client",
-    "Headers",
-    "Query",
-    "RunQueryRequest",
-]
-
-
-class Client(BaseModel):
-    name: str
-    last_query: Query | None = None
-
 
 class Headers(BaseModel):
     accept_language: str | None = None
@@ -30,3 +18,16 @@ class Query(BaseModel):
 class RunQueryRequest(BaseModel):
     text: str
     headers: Headers | None = None
+
+
+class Client(BaseModel):
+    name: str
+    last_query: Query | None = None
+
+
+__all__ = [
+    "Client",
+    "Headers",
+    "Query",
+    "RunQueryRequest",
+]

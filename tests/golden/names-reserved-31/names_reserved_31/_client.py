@@ -3,114 +3,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-import httpx
+from typing_extensions import Unpack
 
 from ._base import (
-    DEFAULT_BACKOFF,
-    DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
     AsyncAPIClient,
-    Body,
     Endpoint,
-    Headers,
+    LazyModule,
     NotGiven,
-    Query,
-    RawResponse,
-    RetryEvent,
+    RequestOptions,
     SyncAPIClient,
-    TimeoutTypes,
+    async_raw_response_wrapper,
+    raw_response_wrapper,
 )
 
-if TYPE_CHECKING:  # models.py loads on the first call (see Endpoint)
-    from .models import (
-        Job,
-    )
+if TYPE_CHECKING:
+    from . import models
+else:
+    models = LazyModule(f"{__package__}.models")  # models.py loads on the first call, not on import
 
 __all__ = ["AsyncClient", "Client"]
 
-_UPDATE_JOB: Endpoint[Job] = Endpoint(
-    method="POST",
-    path="/jobs/{self}",
-    response="Job",
-    body_model="UpdateJobRequest",
+_UPDATE_JOB: Endpoint[models.Job] = Endpoint(
+    "POST",
+    "/jobs/{self}",
     path_params=("self",),
+    response=lambda: models.Job,
+    body_model=lambda: models.UpdateJobRequest,
 )
-
-
-class ClientWithRawResponse:
-    """The client's own methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    def update_job(
-        self,
-        self_: str,
-        *,
-        extra_query_: str | NotGiven = NOT_GIVEN,
-        timeout_: int | NotGiven = NOT_GIVEN,
-        extra_headers_: dict[str, str] | NotGiven = NOT_GIVEN,
-        extra_body_: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Job]:
-        """POST /jobs/{self}"""
-        return self._client._request_raw(
-            _UPDATE_JOB,
-            path={"self": self_},
-            query={"extra_query": extra_query_},
-            body={"timeout": timeout_, "extra_headers": extra_headers_, "extra_body": extra_body_},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
 
 
 class Client(SyncAPIClient):
     """Synchronous client for Reserved Words.
 
-    Options not passed fall back to the environment: `NAMES_RESERVED_31_API_KEY`, `NAMES_RESERVED_31_BASE_URL`,
-    `NAMES_RESERVED_31_ORG_ID`, `NAMES_RESERVED_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_RESERVED_31_API_KEY`,
+    `NAMES_RESERVED_31_BASE_URL`, `NAMES_RESERVED_31_ORG_ID`, `NAMES_RESERVED_31_PROJECT_ID`.
     """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        backoff: tuple[float, float] = DEFAULT_BACKOFF,
-        default_headers: Headers | None = None,
-        default_query: Query | None = None,
-        http_client: httpx.Client | None = None,
-        strict_response_validation: bool = False,
-        on_retry: Callable[[RetryEvent], None] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            backoff=backoff,
-            default_headers=default_headers,
-            default_query=default_query,
-            http_client=http_client,
-            strict_response_validation=strict_response_validation,
-            on_retry=on_retry,
-        )
 
     @cached_property
     def with_raw_response(self) -> ClientWithRawResponse:
@@ -124,95 +55,35 @@ class Client(SyncAPIClient):
         timeout_: int | NotGiven = NOT_GIVEN,
         extra_headers_: dict[str, str] | NotGiven = NOT_GIVEN,
         extra_body_: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Job:
-        """POST /jobs/{self}"""
+        **options: Unpack[RequestOptions],
+    ) -> models.Job:
+        """POST /jobs/{self}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
         return self._request(
             _UPDATE_JOB,
             path={"self": self_},
             query={"extra_query": extra_query_},
             body={"timeout": timeout_, "extra_headers": extra_headers_, "extra_body": extra_body_},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            **options,
         )
 
 
-class AsyncClientWithRawResponse:
-    """The client's own methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
+class ClientWithRawResponse:
+    """The same methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
 
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    async def update_job(
-        self,
-        self_: str,
-        *,
-        extra_query_: str | NotGiven = NOT_GIVEN,
-        timeout_: int | NotGiven = NOT_GIVEN,
-        extra_headers_: dict[str, str] | NotGiven = NOT_GIVEN,
-        extra_body_: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Job]:
-        """POST /jobs/{self}"""
-        return await self._client._request_raw(
-            _UPDATE_JOB,
-            path={"self": self_},
-            query={"extra_query": extra_query_},
-            body={"timeout": timeout_, "extra_headers": extra_headers_, "extra_body": extra_body_},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+    def __init__(self, owner: Client) -> None:
+        self.update_job = raw_response_wrapper(owner.update_job)
 
 
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Reserved Words.
 
-    Options not passed fall back to the environment: `NAMES_RESERVED_31_API_KEY`, `NAMES_RESERVED_31_BASE_URL`,
-    `NAMES_RESERVED_31_ORG_ID`, `NAMES_RESERVED_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_RESERVED_31_API_KEY`,
+    `NAMES_RESERVED_31_BASE_URL`, `NAMES_RESERVED_31_ORG_ID`, `NAMES_RESERVED_31_PROJECT_ID`.
     """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        backoff: tuple[float, float] = DEFAULT_BACKOFF,
-        default_headers: Headers | None = None,
-        default_query: Query | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        strict_response_validation: bool = False,
-        on_retry: Callable[[RetryEvent], None] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            backoff=backoff,
-            default_headers=default_headers,
-            default_query=default_query,
-            http_client=http_client,
-            strict_response_validation=strict_response_validation,
-            on_retry=on_retry,
-        )
 
     @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
@@ -226,20 +97,24 @@ class AsyncClient(AsyncAPIClient):
         timeout_: int | NotGiven = NOT_GIVEN,
         extra_headers_: dict[str, str] | NotGiven = NOT_GIVEN,
         extra_body_: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Job:
-        """POST /jobs/{self}"""
+        **options: Unpack[RequestOptions],
+    ) -> models.Job:
+        """POST /jobs/{self}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
         return await self._request(
             _UPDATE_JOB,
             path={"self": self_},
             query={"extra_query": extra_query_},
             body={"timeout": timeout_, "extra_headers": extra_headers_, "extra_body": extra_body_},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            **options,
         )
+
+
+class AsyncClientWithRawResponse:
+    """The same methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
+
+    def __init__(self, owner: AsyncClient) -> None:
+        self.update_job = async_raw_response_wrapper(owner.update_job)

@@ -5,11 +5,6 @@ from __future__ import annotations
 
 from ._models import BaseModel
 
-__all__ = [
-    "Job",
-    "UpdateJobRequest",
-]
-
 
 class Job(BaseModel):
     self: str
@@ -20,3 +15,9 @@ class UpdateJobRequest(BaseModel):
     timeout: int | None = None
     extra_headers: dict[str, str] | None = None
     extra_body: str | None = None
+
+
+__all__ = [
+    "Job",
+    "UpdateJobRequest",
+]

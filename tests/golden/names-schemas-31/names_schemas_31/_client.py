@@ -3,109 +3,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-import httpx
+from typing_extensions import Unpack
 
 from ._base import (
-    DEFAULT_BACKOFF,
-    DEFAULT_MAX_RETRIES,
-    NOT_GIVEN,
     AsyncAPIClient,
-    Body,
     Endpoint,
-    Headers,
-    NotGiven,
-    Query,
-    RawResponse,
-    RetryEvent,
+    LazyModule,
+    RequestOptions,
     SyncAPIClient,
-    TimeoutTypes,
+    async_raw_response_wrapper,
+    raw_response_wrapper,
 )
 
-if TYPE_CHECKING:  # models.py loads on the first call (see Endpoint)
-    from .models import (
-        Form,
-    )
+if TYPE_CHECKING:
+    from . import models
+else:
+    models = LazyModule(f"{__package__}.models")  # models.py loads on the first call, not on import
 
 __all__ = ["AsyncClient", "Client"]
 
-_GET_FORM: Endpoint[Form] = Endpoint(
-    method="GET",
-    path="/forms/{form_id}",
-    response="Form",
-    path_params=("form_id",),
+_GET_FORM: Endpoint[models.Form] = Endpoint(
+    "GET", "/forms/{form_id}", path_params=("form_id",), response=lambda: models.Form
 )
-
-
-class ClientWithRawResponse:
-    """The client's own methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    def get_form(
-        self,
-        form_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Form]:
-        """GET /forms/{form_id}"""
-        return self._client._request_raw(
-            _GET_FORM,
-            path={"form_id": form_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
 
 
 class Client(SyncAPIClient):
     """Synchronous client for Schema Names.
 
-    Options not passed fall back to the environment: `NAMES_SCHEMAS_31_API_KEY`, `NAMES_SCHEMAS_31_BASE_URL`,
-    `NAMES_SCHEMAS_31_ORG_ID`, `NAMES_SCHEMAS_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_SCHEMAS_31_API_KEY`,
+    `NAMES_SCHEMAS_31_BASE_URL`, `NAMES_SCHEMAS_31_ORG_ID`, `NAMES_SCHEMAS_31_PROJECT_ID`.
     """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        backoff: tuple[float, float] = DEFAULT_BACKOFF,
-        default_headers: Headers | None = None,
-        default_query: Query | None = None,
-        http_client: httpx.Client | None = None,
-        strict_response_validation: bool = False,
-        on_retry: Callable[[RetryEvent], None] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            backoff=backoff,
-            default_headers=default_headers,
-            default_query=default_query,
-            http_client=http_client,
-            strict_response_validation=strict_response_validation,
-            on_retry=on_retry,
-        )
 
     @cached_property
     def with_raw_response(self) -> ClientWithRawResponse:
@@ -114,92 +44,29 @@ class Client(SyncAPIClient):
     def get_form(
         self,
         form_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Form:
-        """GET /forms/{form_id}"""
-        return self._request(
-            _GET_FORM,
-            path={"form_id": form_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Form:
+        """GET /forms/{form_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_GET_FORM, path={"form_id": form_id}, **options)
 
 
-class AsyncClientWithRawResponse:
-    """The client's own methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
+class ClientWithRawResponse:
+    """The same methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
 
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    async def get_form(
-        self,
-        form_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Form]:
-        """GET /forms/{form_id}"""
-        return await self._client._request_raw(
-            _GET_FORM,
-            path={"form_id": form_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+    def __init__(self, owner: Client) -> None:
+        self.get_form = raw_response_wrapper(owner.get_form)
 
 
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Schema Names.
 
-    Options not passed fall back to the environment: `NAMES_SCHEMAS_31_API_KEY`, `NAMES_SCHEMAS_31_BASE_URL`,
-    `NAMES_SCHEMAS_31_ORG_ID`, `NAMES_SCHEMAS_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_SCHEMAS_31_API_KEY`,
+    `NAMES_SCHEMAS_31_BASE_URL`, `NAMES_SCHEMAS_31_ORG_ID`, `NAMES_SCHEMAS_31_PROJECT_ID`.
     """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        backoff: tuple[float, float] = DEFAULT_BACKOFF,
-        default_headers: Headers | None = None,
-        default_query: Query | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        strict_response_validation: bool = False,
-        on_retry: Callable[[RetryEvent], None] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            backoff=backoff,
-            default_headers=default_headers,
-            default_query=default_query,
-            http_client=http_client,
-            strict_response_validation=strict_response_validation,
-            on_retry=on_retry,
-        )
 
     @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
@@ -208,21 +75,18 @@ class AsyncClient(AsyncAPIClient):
     async def get_form(
         self,
         form_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Form:
-        """GET /forms/{form_id}"""
-        return await self._request(
-            _GET_FORM,
-            path={"form_id": form_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Form:
+        """GET /forms/{form_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(_GET_FORM, path={"form_id": form_id}, **options)
+
+
+class AsyncClientWithRawResponse:
+    """The same methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
+
+    def __init__(self, owner: AsyncClient) -> None:
+        self.get_form = async_raw_response_wrapper(owner.get_form)

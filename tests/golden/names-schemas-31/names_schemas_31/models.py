@@ -7,15 +7,6 @@ from enum import Enum
 
 from ._models import BaseModel
 
-__all__ = [
-    "BaseModelModel",
-    "EnumModel",
-    "FieldModel",
-    "Form",
-    "FormStatus",
-    "FormStatus2",
-]
-
 
 class EnumModel(str, Enum):
     short = "short"
@@ -35,6 +26,10 @@ class FieldModel(BaseModel):
     label: str
 
 
+class FormStatus(BaseModel):
+    since: str | None = None
+
+
 class Form(BaseModel):
     fields: list[FieldModel]
     base: BaseModelModel | None = None
@@ -43,5 +38,11 @@ class Form(BaseModel):
     status_detail: FormStatus | None = None
 
 
-class FormStatus(BaseModel):
-    since: str | None = None
+__all__ = [
+    "BaseModelModel",
+    "EnumModel",
+    "FieldModel",
+    "Form",
+    "FormStatus",
+    "FormStatus2",
+]

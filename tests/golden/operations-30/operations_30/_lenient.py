@@ -14,8 +14,12 @@ import typing
 from typing import Any
 
 import pydantic
+import typing_extensions
 
 _adapters: dict[Any, pydantic.TypeAdapter[Any]] = {}
+_ALIAS_TYPES = tuple(
+    dict.fromkeys([typing_extensions.TypeAliasType, getattr(typing, "TypeAliasType", typing_extensions.TypeAliasType)])
+)
 
 
 def _adapter(annotation: Any) -> pydantic.TypeAdapter[Any]:
@@ -50,6 +54,7 @@ def lenient_value(annotation: Any, value: Any) -> Any:
         return _adapter(annotation).validate_python(value)
     except pydantic.ValidationError:
         pass
+    annotation = _unalias(annotation)
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
@@ -86,7 +91,15 @@ def _lenient_union(members: tuple[Any, ...], value: Any) -> Any:
 
 
 def _unwrap(annotation: Any) -> Any:
+    annotation = _unalias(annotation)
     return typing.get_args(annotation)[0] if typing.get_origin(annotation) is typing.Annotated else annotation
+
+
+def _unalias(annotation: Any) -> Any:
+    """A named type alias (`Metadata = TypeAliasType(...)`) is what it stands for."""
+    while isinstance(annotation, _ALIAS_TYPES):
+        annotation = annotation.__value__
+    return annotation
 
 
 def _tag_matches(model: type[pydantic.BaseModel], value: dict[str, Any]) -> bool:

@@ -3,439 +3,100 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-import httpx
+from typing_extensions import Unpack
 
 from ._base import (
-    DEFAULT_BACKOFF,
-    DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
     AsyncAPIClient,
-    Body,
     Endpoint,
     FileTypes,
-    Headers,
+    LazyModule,
     NotGiven,
-    Query,
-    RawResponse,
-    RetryEvent,
+    RequestOptions,
     SyncAPIClient,
-    TimeoutTypes,
+    async_raw_response_wrapper,
+    raw_response_wrapper,
 )
 
-if TYPE_CHECKING:  # models.py loads on the first call (see Endpoint)
-    from .models import (
-        GetHealthResponse,
-        Item,
-        ItemStatus,
-        ListItemsResponse,
-        ListItemsStatus,
-        Reservation,
-        StoredFile,
-        Ticket,
-    )
+if TYPE_CHECKING:
+    from . import models
+else:
+    models = LazyModule(f"{__package__}.models")  # models.py loads on the first call, not on import
 
 __all__ = ["AsyncClient", "Client"]
 
-_GET_BIN_ITEM: Endpoint[Item] = Endpoint(
-    method="GET",
-    path="/bins/{bin_id}/items/{item_id}",
-    response="Item",
-    path_params=(
-        "bin_id",
-        "item_id",
-    ),
+_GET_BIN_ITEM: Endpoint[models.Item] = Endpoint(
+    "GET",
+    "/bins/{bin_id}/items/{item_id}",
+    path_params=("bin_id", "item_id"),
+    response=lambda: models.Item,
 )
-_UPLOAD_FILE: Endpoint[StoredFile] = Endpoint(
-    method="POST",
-    path="/files",
-    response="StoredFile",
-    encoding="multipart",
+
+_UPLOAD_FILE: Endpoint[models.StoredFile] = Endpoint(
+    "POST", "/files", response=lambda: models.StoredFile, encoding="multipart"
 )
+
 _DOWNLOAD_FILE: Endpoint[bytes] = Endpoint(
-    method="GET",
-    path="/files/{file_id}/content",
-    response=None,
+    "GET",
+    "/files/{file_id}/content",
+    path_params=("file_id",),
     response_format="binary",
     accept="application/octet-stream",
-    path_params=("file_id",),
 )
-_GET_HEALTH: Endpoint[GetHealthResponse] = Endpoint(
-    method="GET",
-    path="/health",
-    response="GetHealthResponse",
+
+_GET_HEALTH: Endpoint[models.GetHealthResponse] = Endpoint(
+    "GET", "/health", response=lambda: models.GetHealthResponse
 )
-_LIST_ITEMS: Endpoint[ListItemsResponse] = Endpoint(
-    method="GET",
-    path="/items",
-    response="ListItemsResponse",
-    params_model="ListItemsParams",
+
+_LIST_ITEMS: Endpoint[models.ListItemsResponse] = Endpoint(
+    "GET",
+    "/items",
+    response=lambda: models.ListItemsResponse,
+    params_model=lambda: models.ListItemsParams,
     comma_joined=("ids",),
 )
-_CREATE_ITEM: Endpoint[Item] = Endpoint(
-    method="POST",
-    path="/items",
-    response="Item",
-    body_model="NewItem",
+
+_CREATE_ITEM: Endpoint[models.Item] = Endpoint(
+    "POST", "/items", response=lambda: models.Item, body_model=lambda: models.NewItem
 )
-_GET_ITEM: Endpoint[Item] = Endpoint(
-    method="GET",
-    path="/items/{item_id}",
-    response="Item",
+
+_GET_ITEM: Endpoint[models.Item] = Endpoint(
+    "GET", "/items/{item_id}", path_params=("item_id",), response=lambda: models.Item
+)
+
+_PUT_ITEM: Endpoint[models.Item] = Endpoint(
+    "PUT",
+    "/items/{item_id}",
     path_params=("item_id",),
+    response=lambda: models.Item,
+    body_model=lambda: models.NewItem,
 )
-_PUT_ITEM: Endpoint[Item] = Endpoint(
-    method="PUT",
-    path="/items/{item_id}",
-    response="Item",
-    body_model="NewItem",
+
+_DELETE_ITEM: Endpoint[None] = Endpoint("DELETE", "/items/{item_id}", path_params=("item_id",))
+
+_RESERVE_ITEM: Endpoint[models.Reservation | models.Ticket | None] = Endpoint(
+    "POST",
+    "/items/{item_id}/reserve",
     path_params=("item_id",),
+    response=lambda: models.Reservation | models.Ticket | None,
+    body_model=lambda: models.ReserveItemRequest,
+    responses={"200": lambda: models.Reservation, "202": lambda: models.Ticket, "204": None},
 )
-_DELETE_ITEM: Endpoint[None] = Endpoint(
-    method="DELETE",
-    path="/items/{item_id}",
-    response=None,
-    path_params=("item_id",),
-)
-_RESERVE_ITEM: Endpoint[Reservation | Ticket | None] = Endpoint(
-    method="POST",
-    path="/items/{item_id}/reserve",
-    response="Reservation | Ticket | None",
-    body_model="ReserveItemRequest",
-    responses={
-        "200": "Reservation",
-        "202": "Ticket",
-        "204": None,
-    },
-    path_params=("item_id",),
-)
+
 _GET_STATS_DAY: Endpoint[dict[str, int]] = Endpoint(
-    method="GET",
-    path="/stats/{day}",
-    response="dict[str, int]",
-    path_params=("day",),
+    "GET", "/stats/{day}", path_params=("day",), response=lambda: dict[str, int]
 )
-
-
-class ClientWithRawResponse:
-    """The client's own methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    def create_item(
-        self,
-        *,
-        sku: str,
-        name: str,
-        price: float | NotGiven = NOT_GIVEN,
-        tags: list[str] | NotGiven = NOT_GIVEN,
-        status: ItemStatus | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Item]:
-        """POST /items"""
-        return self._client._request_raw(
-            _CREATE_ITEM,
-            path=None,
-            query=None,
-            body={"sku": sku, "name": name, "price": price, "tags": tags, "status": status},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def delete_item(
-        self,
-        item_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[None]:
-        """DELETE /items/{item_id}"""
-        return self._client._request_raw(
-            _DELETE_ITEM,
-            path={"item_id": item_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def download_file(
-        self,
-        file_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[bytes]:
-        """GET /files/{file_id}/content"""
-        return self._client._request_raw(
-            _DOWNLOAD_FILE,
-            path={"file_id": file_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def get_bin_item(
-        self,
-        bin_id: str,
-        item_id: int,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Item]:
-        """GET /bins/{bin_id}/items/{item_id}"""
-        return self._client._request_raw(
-            _GET_BIN_ITEM,
-            path={"bin_id": bin_id, "item_id": item_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def get_health(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[GetHealthResponse]:
-        """GET /health"""
-        return self._client._request_raw(
-            _GET_HEALTH,
-            path=None,
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def get_item(
-        self,
-        item_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Item]:
-        """GET /items/{item_id}"""
-        return self._client._request_raw(
-            _GET_ITEM,
-            path={"item_id": item_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def get_stats_day(
-        self,
-        day: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[dict[str, int]]:
-        """GET /stats/{day}"""
-        return self._client._request_raw(
-            _GET_STATS_DAY,
-            path={"day": day},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def list_items(
-        self,
-        *,
-        x_tenant: str,
-        tag: list[str] | NotGiven = NOT_GIVEN,
-        status: ListItemsStatus | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        ids: list[int] | NotGiven = NOT_GIVEN,
-        include_archived: bool | NotGiven = NOT_GIVEN,
-        x_dry_run: bool | NotGiven = NOT_GIVEN,
-        x_max_age: int | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[ListItemsResponse]:
-        """GET /items
-
-        Args:
-          tag: Repeat the key for each tag (form style, exploded).
-          ids: One key, values joined by commas (form style, not exploded).
-        """
-        return self._client._request_raw(
-            _LIST_ITEMS,
-            path=None,
-            query={
-                "tag": tag,
-                "status": status,
-                "limit": limit,
-                "ids": ids,
-                "include_archived": include_archived,
-            },
-            body=None,
-            headers={"X-Tenant": x_tenant, "X-Dry-Run": x_dry_run, "X-Max-Age": x_max_age},
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def put_item(
-        self,
-        item_id: str,
-        *,
-        sku: str,
-        name: str,
-        price: float | NotGiven = NOT_GIVEN,
-        tags: list[str] | NotGiven = NOT_GIVEN,
-        status: ItemStatus | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Item]:
-        """PUT /items/{item_id}"""
-        return self._client._request_raw(
-            _PUT_ITEM,
-            path={"item_id": item_id},
-            query=None,
-            body={"sku": sku, "name": name, "price": price, "tags": tags, "status": status},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def reserve_item(
-        self,
-        item_id: str,
-        *,
-        quantity: int,
-        note: str | None | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Reservation | Ticket | None]:
-        """POST /items/{item_id}/reserve"""
-        return self._client._request_raw(
-            _RESERVE_ITEM,
-            path={"item_id": item_id},
-            query=None,
-            body={"quantity": quantity, "note": note},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def upload_file(
-        self,
-        *,
-        file: FileTypes,
-        purpose: str,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[StoredFile]:
-        """POST /files"""
-        return self._client._request_raw(
-            _UPLOAD_FILE,
-            path=None,
-            query=None,
-            body={"file": file, "purpose": purpose},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
 
 
 class Client(SyncAPIClient):
     """Synchronous client for Warehouse Operations.
 
-    Options not passed fall back to the environment: `OPERATIONS_31_API_KEY`, `OPERATIONS_31_BASE_URL`,
-    `OPERATIONS_31_ORG_ID`, `OPERATIONS_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `OPERATIONS_31_API_KEY`,
+    `OPERATIONS_31_BASE_URL`, `OPERATIONS_31_ORG_ID`, `OPERATIONS_31_PROJECT_ID`.
     """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        backoff: tuple[float, float] = DEFAULT_BACKOFF,
-        default_headers: Headers | None = None,
-        default_query: Query | None = None,
-        http_client: httpx.Client | None = None,
-        strict_response_validation: bool = False,
-        on_retry: Callable[[RetryEvent], None] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            backoff=backoff,
-            default_headers=default_headers,
-            default_query=default_query,
-            http_client=http_client,
-            strict_response_validation=strict_response_validation,
-            on_retry=on_retry,
-        )
 
     @cached_property
     def with_raw_response(self) -> ClientWithRawResponse:
@@ -448,182 +109,114 @@ class Client(SyncAPIClient):
         name: str,
         price: float | NotGiven = NOT_GIVEN,
         tags: list[str] | NotGiven = NOT_GIVEN,
-        status: ItemStatus | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Item:
-        """POST /items"""
+        status: models.ItemStatus | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> models.Item:
+        """POST /items
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
         return self._request(
             _CREATE_ITEM,
-            path=None,
-            query=None,
             body={"sku": sku, "name": name, "price": price, "tags": tags, "status": status},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            **options,
         )
 
     def delete_item(
         self,
         item_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
-        """DELETE /items/{item_id}"""
-        return self._request(
-            _DELETE_ITEM,
-            path={"item_id": item_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        """DELETE /items/{item_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_DELETE_ITEM, path={"item_id": item_id}, **options)
 
     def download_file(
         self,
         file_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> bytes:
-        """GET /files/{file_id}/content"""
-        return self._request(
-            _DOWNLOAD_FILE,
-            path={"file_id": file_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        """GET /files/{file_id}/content
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_DOWNLOAD_FILE, path={"file_id": file_id}, **options)
 
     def get_bin_item(
         self,
         bin_id: str,
         item_id: int,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Item:
-        """GET /bins/{bin_id}/items/{item_id}"""
-        return self._request(
-            _GET_BIN_ITEM,
-            path={"bin_id": bin_id, "item_id": item_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Item:
+        """GET /bins/{bin_id}/items/{item_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_GET_BIN_ITEM, path={"bin_id": bin_id, "item_id": item_id}, **options)
 
     def get_health(
         self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> GetHealthResponse:
-        """GET /health"""
-        return self._request(
-            _GET_HEALTH,
-            path=None,
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.GetHealthResponse:
+        """GET /health
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_GET_HEALTH, **options)
 
     def get_item(
         self,
         item_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Item:
-        """GET /items/{item_id}"""
-        return self._request(
-            _GET_ITEM,
-            path={"item_id": item_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Item:
+        """GET /items/{item_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_GET_ITEM, path={"item_id": item_id}, **options)
 
     def get_stats_day(
         self,
         day: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> dict[str, int]:
-        """GET /stats/{day}"""
-        return self._request(
-            _GET_STATS_DAY,
-            path={"day": day},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        """GET /stats/{day}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_GET_STATS_DAY, path={"day": day}, **options)
 
     def list_items(
         self,
         *,
         x_tenant: str,
         tag: list[str] | NotGiven = NOT_GIVEN,
-        status: ListItemsStatus | NotGiven = NOT_GIVEN,
+        status: models.ListItemsStatus | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         ids: list[int] | NotGiven = NOT_GIVEN,
         include_archived: bool | NotGiven = NOT_GIVEN,
         x_dry_run: bool | NotGiven = NOT_GIVEN,
         x_max_age: int | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> ListItemsResponse:
+        **options: Unpack[RequestOptions],
+    ) -> models.ListItemsResponse:
         """GET /items
 
         Args:
           tag: Repeat the key for each tag (form style, exploded).
           ids: One key, values joined by commas (form style, not exploded).
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
         """
         return self._request(
             _LIST_ITEMS,
-            path=None,
             query={
                 "tag": tag,
                 "status": status,
@@ -631,12 +224,8 @@ class Client(SyncAPIClient):
                 "ids": ids,
                 "include_archived": include_archived,
             },
-            body=None,
             headers={"X-Tenant": x_tenant, "X-Dry-Run": x_dry_run, "X-Max-Age": x_max_age},
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            **options,
         )
 
     def put_item(
@@ -647,23 +236,19 @@ class Client(SyncAPIClient):
         name: str,
         price: float | NotGiven = NOT_GIVEN,
         tags: list[str] | NotGiven = NOT_GIVEN,
-        status: ItemStatus | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Item:
-        """PUT /items/{item_id}"""
+        status: models.ItemStatus | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> models.Item:
+        """PUT /items/{item_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
         return self._request(
             _PUT_ITEM,
             path={"item_id": item_id},
-            query=None,
             body={"sku": sku, "name": name, "price": price, "tags": tags, "status": status},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            **options,
         )
 
     def reserve_item(
@@ -672,22 +257,18 @@ class Client(SyncAPIClient):
         *,
         quantity: int,
         note: str | None | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Reservation | Ticket | None:
-        """POST /items/{item_id}/reserve"""
+        **options: Unpack[RequestOptions],
+    ) -> models.Reservation | models.Ticket | None:
+        """POST /items/{item_id}/reserve
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
         return self._request(
             _RESERVE_ITEM,
             path={"item_id": item_id},
-            query=None,
             body={"quantity": quantity, "note": note},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            **options,
         )
 
     def upload_file(
@@ -695,341 +276,39 @@ class Client(SyncAPIClient):
         *,
         file: FileTypes,
         purpose: str,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> StoredFile:
-        """POST /files"""
-        return self._request(
-            _UPLOAD_FILE,
-            path=None,
-            query=None,
-            body={"file": file, "purpose": purpose},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-
-class AsyncClientWithRawResponse:
-    """The client's own methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
-
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    async def create_item(
-        self,
-        *,
-        sku: str,
-        name: str,
-        price: float | NotGiven = NOT_GIVEN,
-        tags: list[str] | NotGiven = NOT_GIVEN,
-        status: ItemStatus | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Item]:
-        """POST /items"""
-        return await self._client._request_raw(
-            _CREATE_ITEM,
-            path=None,
-            query=None,
-            body={"sku": sku, "name": name, "price": price, "tags": tags, "status": status},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    async def delete_item(
-        self,
-        item_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[None]:
-        """DELETE /items/{item_id}"""
-        return await self._client._request_raw(
-            _DELETE_ITEM,
-            path={"item_id": item_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    async def download_file(
-        self,
-        file_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[bytes]:
-        """GET /files/{file_id}/content"""
-        return await self._client._request_raw(
-            _DOWNLOAD_FILE,
-            path={"file_id": file_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    async def get_bin_item(
-        self,
-        bin_id: str,
-        item_id: int,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Item]:
-        """GET /bins/{bin_id}/items/{item_id}"""
-        return await self._client._request_raw(
-            _GET_BIN_ITEM,
-            path={"bin_id": bin_id, "item_id": item_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    async def get_health(
-        self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[GetHealthResponse]:
-        """GET /health"""
-        return await self._client._request_raw(
-            _GET_HEALTH,
-            path=None,
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    async def get_item(
-        self,
-        item_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Item]:
-        """GET /items/{item_id}"""
-        return await self._client._request_raw(
-            _GET_ITEM,
-            path={"item_id": item_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    async def get_stats_day(
-        self,
-        day: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[dict[str, int]]:
-        """GET /stats/{day}"""
-        return await self._client._request_raw(
-            _GET_STATS_DAY,
-            path={"day": day},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    async def list_items(
-        self,
-        *,
-        x_tenant: str,
-        tag: list[str] | NotGiven = NOT_GIVEN,
-        status: ListItemsStatus | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        ids: list[int] | NotGiven = NOT_GIVEN,
-        include_archived: bool | NotGiven = NOT_GIVEN,
-        x_dry_run: bool | NotGiven = NOT_GIVEN,
-        x_max_age: int | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[ListItemsResponse]:
-        """GET /items
+        **options: Unpack[RequestOptions],
+    ) -> models.StoredFile:
+        """POST /files
 
         Args:
-          tag: Repeat the key for each tag (form style, exploded).
-          ids: One key, values joined by commas (form style, not exploded).
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
         """
-        return await self._client._request_raw(
-            _LIST_ITEMS,
-            path=None,
-            query={
-                "tag": tag,
-                "status": status,
-                "limit": limit,
-                "ids": ids,
-                "include_archived": include_archived,
-            },
-            body=None,
-            headers={"X-Tenant": x_tenant, "X-Dry-Run": x_dry_run, "X-Max-Age": x_max_age},
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        return self._request(_UPLOAD_FILE, body={"file": file, "purpose": purpose}, **options)
 
-    async def put_item(
-        self,
-        item_id: str,
-        *,
-        sku: str,
-        name: str,
-        price: float | NotGiven = NOT_GIVEN,
-        tags: list[str] | NotGiven = NOT_GIVEN,
-        status: ItemStatus | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Item]:
-        """PUT /items/{item_id}"""
-        return await self._client._request_raw(
-            _PUT_ITEM,
-            path={"item_id": item_id},
-            query=None,
-            body={"sku": sku, "name": name, "price": price, "tags": tags, "status": status},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
 
-    async def reserve_item(
-        self,
-        item_id: str,
-        *,
-        quantity: int,
-        note: str | None | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Reservation | Ticket | None]:
-        """POST /items/{item_id}/reserve"""
-        return await self._client._request_raw(
-            _RESERVE_ITEM,
-            path={"item_id": item_id},
-            query=None,
-            body={"quantity": quantity, "note": note},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+class ClientWithRawResponse:
+    """The same methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
 
-    async def upload_file(
-        self,
-        *,
-        file: FileTypes,
-        purpose: str,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[StoredFile]:
-        """POST /files"""
-        return await self._client._request_raw(
-            _UPLOAD_FILE,
-            path=None,
-            query=None,
-            body={"file": file, "purpose": purpose},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+    def __init__(self, owner: Client) -> None:
+        self.create_item = raw_response_wrapper(owner.create_item)
+        self.delete_item = raw_response_wrapper(owner.delete_item)
+        self.download_file = raw_response_wrapper(owner.download_file)
+        self.get_bin_item = raw_response_wrapper(owner.get_bin_item)
+        self.get_health = raw_response_wrapper(owner.get_health)
+        self.get_item = raw_response_wrapper(owner.get_item)
+        self.get_stats_day = raw_response_wrapper(owner.get_stats_day)
+        self.list_items = raw_response_wrapper(owner.list_items)
+        self.put_item = raw_response_wrapper(owner.put_item)
+        self.reserve_item = raw_response_wrapper(owner.reserve_item)
+        self.upload_file = raw_response_wrapper(owner.upload_file)
 
 
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Warehouse Operations.
 
-    Options not passed fall back to the environment: `OPERATIONS_31_API_KEY`, `OPERATIONS_31_BASE_URL`,
-    `OPERATIONS_31_ORG_ID`, `OPERATIONS_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `OPERATIONS_31_API_KEY`,
+    `OPERATIONS_31_BASE_URL`, `OPERATIONS_31_ORG_ID`, `OPERATIONS_31_PROJECT_ID`.
     """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        backoff: tuple[float, float] = DEFAULT_BACKOFF,
-        default_headers: Headers | None = None,
-        default_query: Query | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        strict_response_validation: bool = False,
-        on_retry: Callable[[RetryEvent], None] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            backoff=backoff,
-            default_headers=default_headers,
-            default_query=default_query,
-            http_client=http_client,
-            strict_response_validation=strict_response_validation,
-            on_retry=on_retry,
-        )
 
     @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
@@ -1042,182 +321,116 @@ class AsyncClient(AsyncAPIClient):
         name: str,
         price: float | NotGiven = NOT_GIVEN,
         tags: list[str] | NotGiven = NOT_GIVEN,
-        status: ItemStatus | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Item:
-        """POST /items"""
+        status: models.ItemStatus | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> models.Item:
+        """POST /items
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
         return await self._request(
             _CREATE_ITEM,
-            path=None,
-            query=None,
             body={"sku": sku, "name": name, "price": price, "tags": tags, "status": status},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            **options,
         )
 
     async def delete_item(
         self,
         item_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
-        """DELETE /items/{item_id}"""
-        return await self._request(
-            _DELETE_ITEM,
-            path={"item_id": item_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        """DELETE /items/{item_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(_DELETE_ITEM, path={"item_id": item_id}, **options)
 
     async def download_file(
         self,
         file_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> bytes:
-        """GET /files/{file_id}/content"""
-        return await self._request(
-            _DOWNLOAD_FILE,
-            path={"file_id": file_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        """GET /files/{file_id}/content
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(_DOWNLOAD_FILE, path={"file_id": file_id}, **options)
 
     async def get_bin_item(
         self,
         bin_id: str,
         item_id: int,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Item:
-        """GET /bins/{bin_id}/items/{item_id}"""
+        **options: Unpack[RequestOptions],
+    ) -> models.Item:
+        """GET /bins/{bin_id}/items/{item_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
         return await self._request(
-            _GET_BIN_ITEM,
-            path={"bin_id": bin_id, "item_id": item_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            _GET_BIN_ITEM, path={"bin_id": bin_id, "item_id": item_id}, **options
         )
 
     async def get_health(
         self,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> GetHealthResponse:
-        """GET /health"""
-        return await self._request(
-            _GET_HEALTH,
-            path=None,
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.GetHealthResponse:
+        """GET /health
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(_GET_HEALTH, **options)
 
     async def get_item(
         self,
         item_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Item:
-        """GET /items/{item_id}"""
-        return await self._request(
-            _GET_ITEM,
-            path={"item_id": item_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Item:
+        """GET /items/{item_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(_GET_ITEM, path={"item_id": item_id}, **options)
 
     async def get_stats_day(
         self,
         day: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> dict[str, int]:
-        """GET /stats/{day}"""
-        return await self._request(
-            _GET_STATS_DAY,
-            path={"day": day},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        """GET /stats/{day}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(_GET_STATS_DAY, path={"day": day}, **options)
 
     async def list_items(
         self,
         *,
         x_tenant: str,
         tag: list[str] | NotGiven = NOT_GIVEN,
-        status: ListItemsStatus | NotGiven = NOT_GIVEN,
+        status: models.ListItemsStatus | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
         ids: list[int] | NotGiven = NOT_GIVEN,
         include_archived: bool | NotGiven = NOT_GIVEN,
         x_dry_run: bool | NotGiven = NOT_GIVEN,
         x_max_age: int | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> ListItemsResponse:
+        **options: Unpack[RequestOptions],
+    ) -> models.ListItemsResponse:
         """GET /items
 
         Args:
           tag: Repeat the key for each tag (form style, exploded).
           ids: One key, values joined by commas (form style, not exploded).
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
         """
         return await self._request(
             _LIST_ITEMS,
-            path=None,
             query={
                 "tag": tag,
                 "status": status,
@@ -1225,12 +438,8 @@ class AsyncClient(AsyncAPIClient):
                 "ids": ids,
                 "include_archived": include_archived,
             },
-            body=None,
             headers={"X-Tenant": x_tenant, "X-Dry-Run": x_dry_run, "X-Max-Age": x_max_age},
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            **options,
         )
 
     async def put_item(
@@ -1241,23 +450,19 @@ class AsyncClient(AsyncAPIClient):
         name: str,
         price: float | NotGiven = NOT_GIVEN,
         tags: list[str] | NotGiven = NOT_GIVEN,
-        status: ItemStatus | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Item:
-        """PUT /items/{item_id}"""
+        status: models.ItemStatus | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> models.Item:
+        """PUT /items/{item_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
         return await self._request(
             _PUT_ITEM,
             path={"item_id": item_id},
-            query=None,
             body={"sku": sku, "name": name, "price": price, "tags": tags, "status": status},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            **options,
         )
 
     async def reserve_item(
@@ -1266,22 +471,18 @@ class AsyncClient(AsyncAPIClient):
         *,
         quantity: int,
         note: str | None | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Reservation | Ticket | None:
-        """POST /items/{item_id}/reserve"""
+        **options: Unpack[RequestOptions],
+    ) -> models.Reservation | models.Ticket | None:
+        """POST /items/{item_id}/reserve
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
         return await self._request(
             _RESERVE_ITEM,
             path={"item_id": item_id},
-            query=None,
             body={"quantity": quantity, "note": note},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            **options,
         )
 
     async def upload_file(
@@ -1289,20 +490,28 @@ class AsyncClient(AsyncAPIClient):
         *,
         file: FileTypes,
         purpose: str,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> StoredFile:
-        """POST /files"""
-        return await self._request(
-            _UPLOAD_FILE,
-            path=None,
-            query=None,
-            body={"file": file, "purpose": purpose},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.StoredFile:
+        """POST /files
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(_UPLOAD_FILE, body={"file": file, "purpose": purpose}, **options)
+
+
+class AsyncClientWithRawResponse:
+    """The same methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
+
+    def __init__(self, owner: AsyncClient) -> None:
+        self.create_item = async_raw_response_wrapper(owner.create_item)
+        self.delete_item = async_raw_response_wrapper(owner.delete_item)
+        self.download_file = async_raw_response_wrapper(owner.download_file)
+        self.get_bin_item = async_raw_response_wrapper(owner.get_bin_item)
+        self.get_health = async_raw_response_wrapper(owner.get_health)
+        self.get_item = async_raw_response_wrapper(owner.get_item)
+        self.get_stats_day = async_raw_response_wrapper(owner.get_stats_day)
+        self.list_items = async_raw_response_wrapper(owner.list_items)
+        self.put_item = async_raw_response_wrapper(owner.put_item)
+        self.reserve_item = async_raw_response_wrapper(owner.reserve_item)
+        self.upload_file = async_raw_response_wrapper(owner.upload_file)

@@ -10,25 +10,6 @@ from pydantic import Field
 
 from ._models import BaseModel
 
-__all__ = [
-    "Conflict",
-    "GetHealthResponse",
-    "Item",
-    "ItemStatus",
-    "ListItemsParams",
-    "ListItemsResponse",
-    "ListItemsStatus",
-    "NewItem",
-    "NotFound",
-    "Reservation",
-    "ReserveItemRequest",
-    "StoredFile",
-    "Ticket",
-    "UploadFileRequest",
-    "ValidationProblem",
-    "ValidationProblemError",
-]
-
 
 class ItemStatus(str, Enum):
     in_stock = "in_stock"
@@ -61,21 +42,12 @@ class ListItemsParams(BaseModel):
     x_max_age: Annotated[int | None, Field(alias="X-Max-Age")] = None
 
 
-class ListItemsResponse(BaseModel):
-    data: list[Item]
-    next_cursor: str | None = None
-
-
 class NewItem(BaseModel):
     sku: str
     name: str
     price: Annotated[float | None, Field(ge=0.0)] = None
     tags: list[str] | None = None
     status: ItemStatus | None = None
-
-
-class Item(NewItem):
-    id: str
 
 
 class NotFound(BaseModel):
@@ -113,10 +85,39 @@ class UploadFileRequest(BaseModel):
     purpose: str
 
 
+class ValidationProblemError(BaseModel):
+    field: str
+    reason: str
+
+
+class Item(NewItem):
+    id: str
+
+
+class ListItemsResponse(BaseModel):
+    data: list[Item]
+    next_cursor: str | None = None
+
+
 class ValidationProblem(BaseModel):
     errors: list[ValidationProblemError]
 
 
-class ValidationProblemError(BaseModel):
-    field: str
-    reason: str
+__all__ = [
+    "Conflict",
+    "GetHealthResponse",
+    "Item",
+    "ItemStatus",
+    "ListItemsParams",
+    "ListItemsResponse",
+    "ListItemsStatus",
+    "NewItem",
+    "NotFound",
+    "Reservation",
+    "ReserveItemRequest",
+    "StoredFile",
+    "Ticket",
+    "UploadFileRequest",
+    "ValidationProblem",
+    "ValidationProblemError",
+]

@@ -5,23 +5,6 @@ from __future__ import annotations
 
 from ._models import BaseModel
 
-__all__ = [
-    "Company",
-    "Person",
-    "TreeNode",
-]
-
-
-class Company(BaseModel):
-    name: str
-    founder: Person | None = None
-    subsidiaries: list[Company] | None = None
-
-
-class Person(BaseModel):
-    name: str
-    employer: Company | None = None
-
 
 class TreeNode(BaseModel):
     """
@@ -36,7 +19,23 @@ class TreeNode(BaseModel):
     """
 
 
-Company.model_rebuild()
+class Company(BaseModel):
+    name: str
+    founder: Person | None = None
+    subsidiaries: list[Company] | None = None
+
+
+class Person(BaseModel):
+    name: str
+    employer: Company | None = None
 
 
 TreeNode.model_rebuild()
+Company.model_rebuild()
+
+
+__all__ = [
+    "Company",
+    "Person",
+    "TreeNode",
+]

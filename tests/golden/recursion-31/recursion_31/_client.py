@@ -3,174 +3,53 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-import httpx
+from typing_extensions import Unpack
 
 from ._base import (
-    DEFAULT_BACKOFF,
-    DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
     AsyncAPIClient,
-    Body,
     Endpoint,
-    Headers,
+    LazyModule,
     NotGiven,
-    Query,
-    RawResponse,
-    RetryEvent,
+    RequestOptions,
     SyncAPIClient,
-    TimeoutTypes,
+    async_raw_response_wrapper,
+    raw_response_wrapper,
 )
 
-if TYPE_CHECKING:  # models.py loads on the first call (see Endpoint)
-    from .models import (
-        Person,
-        TreeNode,
-    )
+if TYPE_CHECKING:
+    from . import models
+else:
+    models = LazyModule(f"{__package__}.models")  # models.py loads on the first call, not on import
 
 __all__ = ["AsyncClient", "Client"]
 
-_GET_PERSON: Endpoint[Person] = Endpoint(
-    method="GET",
-    path="/people/{person_id}",
-    response="Person",
-    path_params=("person_id",),
+_GET_PERSON: Endpoint[models.Person] = Endpoint(
+    "GET", "/people/{person_id}", path_params=("person_id",), response=lambda: models.Person
 )
-_GET_TREE: Endpoint[TreeNode] = Endpoint(
-    method="GET",
-    path="/trees/{tree_id}",
-    response="TreeNode",
+
+_GET_TREE: Endpoint[models.TreeNode] = Endpoint(
+    "GET", "/trees/{tree_id}", path_params=("tree_id",), response=lambda: models.TreeNode
+)
+
+_REPLACE_TREE: Endpoint[models.TreeNode] = Endpoint(
+    "PUT",
+    "/trees/{tree_id}",
     path_params=("tree_id",),
+    response=lambda: models.TreeNode,
+    body_model=lambda: models.TreeNode,
 )
-_REPLACE_TREE: Endpoint[TreeNode] = Endpoint(
-    method="PUT",
-    path="/trees/{tree_id}",
-    response="TreeNode",
-    body_model="TreeNode",
-    path_params=("tree_id",),
-)
-
-
-class ClientWithRawResponse:
-    """The client's own methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    def get_person(
-        self,
-        person_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Person]:
-        """GET /people/{person_id}"""
-        return self._client._request_raw(
-            _GET_PERSON,
-            path={"person_id": person_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def get_tree(
-        self,
-        tree_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[TreeNode]:
-        """GET /trees/{tree_id}"""
-        return self._client._request_raw(
-            _GET_TREE,
-            path={"tree_id": tree_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def replace_tree(
-        self,
-        tree_id: str,
-        *,
-        name: str,
-        children: list[TreeNode] | NotGiven = NOT_GIVEN,
-        parent: TreeNode | None | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[TreeNode]:
-        """PUT /trees/{tree_id}
-
-        Args:
-          parent: The parent node, null at the root.
-        """
-        return self._client._request_raw(
-            _REPLACE_TREE,
-            path={"tree_id": tree_id},
-            query=None,
-            body={"name": name, "children": children, "parent": parent},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
 
 
 class Client(SyncAPIClient):
     """Synchronous client for Family Trees.
 
-    Options not passed fall back to the environment: `RECURSION_31_API_KEY`, `RECURSION_31_BASE_URL`,
-    `RECURSION_31_ORG_ID`, `RECURSION_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `RECURSION_31_API_KEY`,
+    `RECURSION_31_BASE_URL`, `RECURSION_31_ORG_ID`, `RECURSION_31_PROJECT_ID`.
     """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        backoff: tuple[float, float] = DEFAULT_BACKOFF,
-        default_headers: Headers | None = None,
-        default_query: Query | None = None,
-        http_client: httpx.Client | None = None,
-        strict_response_validation: bool = False,
-        on_retry: Callable[[RetryEvent], None] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            backoff=backoff,
-            default_headers=default_headers,
-            default_query=default_query,
-            http_client=http_client,
-            strict_response_validation=strict_response_validation,
-            on_retry=on_retry,
-        )
 
     @cached_property
     def with_raw_response(self) -> ClientWithRawResponse:
@@ -179,194 +58,65 @@ class Client(SyncAPIClient):
     def get_person(
         self,
         person_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Person:
-        """GET /people/{person_id}"""
-        return self._request(
-            _GET_PERSON,
-            path={"person_id": person_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Person:
+        """GET /people/{person_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_GET_PERSON, path={"person_id": person_id}, **options)
 
     def get_tree(
         self,
         tree_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> TreeNode:
-        """GET /trees/{tree_id}"""
-        return self._request(
-            _GET_TREE,
-            path={"tree_id": tree_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.TreeNode:
+        """GET /trees/{tree_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_GET_TREE, path={"tree_id": tree_id}, **options)
 
     def replace_tree(
         self,
         tree_id: str,
         *,
         name: str,
-        children: list[TreeNode] | NotGiven = NOT_GIVEN,
-        parent: TreeNode | None | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> TreeNode:
+        children: list[models.TreeNode] | NotGiven = NOT_GIVEN,
+        parent: models.TreeNode | None | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> models.TreeNode:
         """PUT /trees/{tree_id}
 
         Args:
           parent: The parent node, null at the root.
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
         """
         return self._request(
             _REPLACE_TREE,
             path={"tree_id": tree_id},
-            query=None,
             body={"name": name, "children": children, "parent": parent},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            **options,
         )
 
 
-class AsyncClientWithRawResponse:
-    """The client's own methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
+class ClientWithRawResponse:
+    """The same methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
 
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    async def get_person(
-        self,
-        person_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Person]:
-        """GET /people/{person_id}"""
-        return await self._client._request_raw(
-            _GET_PERSON,
-            path={"person_id": person_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    async def get_tree(
-        self,
-        tree_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[TreeNode]:
-        """GET /trees/{tree_id}"""
-        return await self._client._request_raw(
-            _GET_TREE,
-            path={"tree_id": tree_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    async def replace_tree(
-        self,
-        tree_id: str,
-        *,
-        name: str,
-        children: list[TreeNode] | NotGiven = NOT_GIVEN,
-        parent: TreeNode | None | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[TreeNode]:
-        """PUT /trees/{tree_id}
-
-        Args:
-          parent: The parent node, null at the root.
-        """
-        return await self._client._request_raw(
-            _REPLACE_TREE,
-            path={"tree_id": tree_id},
-            query=None,
-            body={"name": name, "children": children, "parent": parent},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+    def __init__(self, owner: Client) -> None:
+        self.get_person = raw_response_wrapper(owner.get_person)
+        self.get_tree = raw_response_wrapper(owner.get_tree)
+        self.replace_tree = raw_response_wrapper(owner.replace_tree)
 
 
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Family Trees.
 
-    Options not passed fall back to the environment: `RECURSION_31_API_KEY`, `RECURSION_31_BASE_URL`,
-    `RECURSION_31_ORG_ID`, `RECURSION_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `RECURSION_31_API_KEY`,
+    `RECURSION_31_BASE_URL`, `RECURSION_31_ORG_ID`, `RECURSION_31_PROJECT_ID`.
     """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        backoff: tuple[float, float] = DEFAULT_BACKOFF,
-        default_headers: Headers | None = None,
-        default_query: Query | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        strict_response_validation: bool = False,
-        on_retry: Callable[[RetryEvent], None] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            backoff=backoff,
-            default_headers=default_headers,
-            default_query=default_query,
-            http_client=http_client,
-            strict_response_validation=strict_response_validation,
-            on_retry=on_retry,
-        )
 
     @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
@@ -375,72 +125,54 @@ class AsyncClient(AsyncAPIClient):
     async def get_person(
         self,
         person_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Person:
-        """GET /people/{person_id}"""
-        return await self._request(
-            _GET_PERSON,
-            path={"person_id": person_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Person:
+        """GET /people/{person_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(_GET_PERSON, path={"person_id": person_id}, **options)
 
     async def get_tree(
         self,
         tree_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> TreeNode:
-        """GET /trees/{tree_id}"""
-        return await self._request(
-            _GET_TREE,
-            path={"tree_id": tree_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.TreeNode:
+        """GET /trees/{tree_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(_GET_TREE, path={"tree_id": tree_id}, **options)
 
     async def replace_tree(
         self,
         tree_id: str,
         *,
         name: str,
-        children: list[TreeNode] | NotGiven = NOT_GIVEN,
-        parent: TreeNode | None | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> TreeNode:
+        children: list[models.TreeNode] | NotGiven = NOT_GIVEN,
+        parent: models.TreeNode | None | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> models.TreeNode:
         """PUT /trees/{tree_id}
 
         Args:
           parent: The parent node, null at the root.
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
         """
         return await self._request(
             _REPLACE_TREE,
             path={"tree_id": tree_id},
-            query=None,
             body={"name": name, "children": children, "parent": parent},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            **options,
         )
+
+
+class AsyncClientWithRawResponse:
+    """The same methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
+
+    def __init__(self, owner: AsyncClient) -> None:
+        self.get_person = async_raw_response_wrapper(owner.get_person)
+        self.get_tree = async_raw_response_wrapper(owner.get_tree)
+        self.replace_tree = async_raw_response_wrapper(owner.replace_tree)

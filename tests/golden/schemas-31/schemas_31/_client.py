@@ -3,316 +3,73 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-import httpx
+from typing_extensions import Unpack
 
 from ._base import (
-    DEFAULT_BACKOFF,
-    DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
     AsyncAPIClient,
-    Body,
     Endpoint,
-    Headers,
+    LazyModule,
     NotGiven,
-    Query,
-    RawResponse,
-    RetryEvent,
+    RequestOptions,
     SyncAPIClient,
-    TimeoutTypes,
+    async_raw_response_wrapper,
+    raw_response_wrapper,
 )
 
-if TYPE_CHECKING:  # models.py loads on the first call (see Endpoint)
-    from .models import (
-        Bike,
-        Car,
-        CardPayment,
-        Cat,
-        Circle,
-        Dog,
-        Gardener,
-        Note,
-        Specimen,
-        Square,
-        TransferPayment,
-    )
+if TYPE_CHECKING:
+    from . import models
+else:
+    models = LazyModule(f"{__package__}.models")  # models.py loads on the first call, not on import
 
 __all__ = ["AsyncClient", "Client"]
 
-_CREATE_GARDENER: Endpoint[Gardener] = Endpoint(
-    method="POST",
-    path="/gardeners",
-    response="Gardener",
-    body_model="Gardener",
+_CREATE_GARDENER: Endpoint[models.Gardener] = Endpoint(
+    "POST", "/gardeners", response=lambda: models.Gardener, body_model=lambda: models.Gardener
 )
-_GET_GARDENER: Endpoint[Gardener] = Endpoint(
-    method="GET",
-    path="/gardeners/{gardener_id}",
-    response="Gardener",
+
+_GET_GARDENER: Endpoint[models.Gardener] = Endpoint(
+    "GET",
+    "/gardeners/{gardener_id}",
     path_params=("gardener_id",),
+    response=lambda: models.Gardener,
 )
-_GET_NOTE: Endpoint[Note] = Endpoint(
-    method="GET",
-    path="/notes/{note_id}",
-    response="Note",
-    path_params=("note_id",),
+
+_GET_NOTE: Endpoint[models.Note] = Endpoint(
+    "GET", "/notes/{note_id}", path_params=("note_id",), response=lambda: models.Note
 )
-_GET_PAYMENT: Endpoint[CardPayment | TransferPayment] = Endpoint(
-    method="GET",
-    path="/payments/{payment_id}",
-    response="CardPayment | TransferPayment",
-    path_params=("payment_id",),
+
+_GET_PAYMENT: Endpoint[models.Payment] = Endpoint(
+    "GET", "/payments/{payment_id}", path_params=("payment_id",), response=lambda: models.Payment
 )
-_GET_PET: Endpoint[Cat | Dog] = Endpoint(
-    method="GET",
-    path="/pets/{pet_id}",
-    response="Cat | Dog",
-    path_params=("pet_id",),
+
+_GET_PET: Endpoint[models.Pet] = Endpoint(
+    "GET", "/pets/{pet_id}", path_params=("pet_id",), response=lambda: models.Pet
 )
-_ECHO_SHAPE: Endpoint[Circle | Square] = Endpoint(
-    method="POST",
-    path="/shapes",
-    response="Circle | Square",
-)
-_GET_SPECIMEN: Endpoint[Specimen] = Endpoint(
-    method="GET",
-    path="/specimens/{specimen_id}",
-    response="Specimen",
+
+_ECHO_SHAPE: Endpoint[models.Shape] = Endpoint("POST", "/shapes", response=lambda: models.Shape)
+
+_GET_SPECIMEN: Endpoint[models.Specimen] = Endpoint(
+    "GET",
+    "/specimens/{specimen_id}",
     path_params=("specimen_id",),
-)
-_GET_VEHICLE: Endpoint[Car | Bike] = Endpoint(
-    method="GET",
-    path="/vehicles/{vehicle_id}",
-    response="Car | Bike",
-    path_params=("vehicle_id",),
+    response=lambda: models.Specimen,
 )
 
-
-class ClientWithRawResponse:
-    """The client's own methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    def create_gardener(
-        self,
-        *,
-        name: str,
-        password: str | NotGiven = NOT_GIVEN,
-        experience_years: int | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Gardener]:
-        """POST /gardeners"""
-        return self._client._request_raw(
-            _CREATE_GARDENER,
-            path=None,
-            query=None,
-            body={"name": name, "password": password, "experience_years": experience_years},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def echo_shape(
-        self,
-        *,
-        body: Circle | Square,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Circle | Square]:
-        """POST /shapes"""
-        return self._client._request_raw(
-            _ECHO_SHAPE,
-            path=None,
-            query=None,
-            body=body,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def get_gardener(
-        self,
-        gardener_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Gardener]:
-        """GET /gardeners/{gardener_id}"""
-        return self._client._request_raw(
-            _GET_GARDENER,
-            path={"gardener_id": gardener_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def get_note(
-        self,
-        note_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Note]:
-        """GET /notes/{note_id}"""
-        return self._client._request_raw(
-            _GET_NOTE,
-            path={"note_id": note_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def get_payment(
-        self,
-        payment_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[CardPayment | TransferPayment]:
-        """GET /payments/{payment_id}"""
-        return self._client._request_raw(
-            _GET_PAYMENT,
-            path={"payment_id": payment_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def get_pet(
-        self,
-        pet_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Cat | Dog]:
-        """GET /pets/{pet_id}"""
-        return self._client._request_raw(
-            _GET_PET,
-            path={"pet_id": pet_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def get_specimen(
-        self,
-        specimen_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Specimen]:
-        """GET /specimens/{specimen_id}"""
-        return self._client._request_raw(
-            _GET_SPECIMEN,
-            path={"specimen_id": specimen_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    def get_vehicle(
-        self,
-        vehicle_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Car | Bike]:
-        """GET /vehicles/{vehicle_id}"""
-        return self._client._request_raw(
-            _GET_VEHICLE,
-            path={"vehicle_id": vehicle_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+_GET_VEHICLE: Endpoint[models.Vehicle] = Endpoint(
+    "GET", "/vehicles/{vehicle_id}", path_params=("vehicle_id",), response=lambda: models.Vehicle
+)
 
 
 class Client(SyncAPIClient):
     """Synchronous client for Garden Schemas.
 
-    Options not passed fall back to the environment: `SCHEMAS_31_API_KEY`, `SCHEMAS_31_BASE_URL`,
-    `SCHEMAS_31_ORG_ID`, `SCHEMAS_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `SCHEMAS_31_API_KEY`,
+    `SCHEMAS_31_BASE_URL`, `SCHEMAS_31_ORG_ID`, `SCHEMAS_31_PROJECT_ID`.
     """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        backoff: tuple[float, float] = DEFAULT_BACKOFF,
-        default_headers: Headers | None = None,
-        default_query: Query | None = None,
-        http_client: httpx.Client | None = None,
-        strict_response_validation: bool = False,
-        on_retry: Callable[[RetryEvent], None] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            backoff=backoff,
-            default_headers=default_headers,
-            default_query=default_query,
-            http_client=http_client,
-            strict_response_validation=strict_response_validation,
-            on_retry=on_retry,
-        )
 
     @cached_property
     def with_raw_response(self) -> ClientWithRawResponse:
@@ -324,401 +81,125 @@ class Client(SyncAPIClient):
         name: str,
         password: str | NotGiven = NOT_GIVEN,
         experience_years: int | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Gardener:
-        """POST /gardeners"""
+        **options: Unpack[RequestOptions],
+    ) -> models.Gardener:
+        """POST /gardeners
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
         return self._request(
             _CREATE_GARDENER,
-            path=None,
-            query=None,
             body={"name": name, "password": password, "experience_years": experience_years},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            **options,
         )
 
     def echo_shape(
         self,
         *,
-        body: Circle | Square,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Circle | Square:
-        """POST /shapes"""
-        return self._request(
-            _ECHO_SHAPE,
-            path=None,
-            query=None,
-            body=body,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        body: models.Shape,
+        **options: Unpack[RequestOptions],
+    ) -> models.Shape:
+        """POST /shapes
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_ECHO_SHAPE, body=body, **options)
 
     def get_gardener(
         self,
         gardener_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Gardener:
-        """GET /gardeners/{gardener_id}"""
-        return self._request(
-            _GET_GARDENER,
-            path={"gardener_id": gardener_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Gardener:
+        """GET /gardeners/{gardener_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_GET_GARDENER, path={"gardener_id": gardener_id}, **options)
 
     def get_note(
         self,
         note_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Note:
-        """GET /notes/{note_id}"""
-        return self._request(
-            _GET_NOTE,
-            path={"note_id": note_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Note:
+        """GET /notes/{note_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_GET_NOTE, path={"note_id": note_id}, **options)
 
     def get_payment(
         self,
         payment_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> CardPayment | TransferPayment:
-        """GET /payments/{payment_id}"""
-        return self._request(
-            _GET_PAYMENT,
-            path={"payment_id": payment_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Payment:
+        """GET /payments/{payment_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_GET_PAYMENT, path={"payment_id": payment_id}, **options)
 
     def get_pet(
         self,
         pet_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Cat | Dog:
-        """GET /pets/{pet_id}"""
-        return self._request(
-            _GET_PET,
-            path={"pet_id": pet_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Pet:
+        """GET /pets/{pet_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_GET_PET, path={"pet_id": pet_id}, **options)
 
     def get_specimen(
         self,
         specimen_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Specimen:
-        """GET /specimens/{specimen_id}"""
-        return self._request(
-            _GET_SPECIMEN,
-            path={"specimen_id": specimen_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Specimen:
+        """GET /specimens/{specimen_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_GET_SPECIMEN, path={"specimen_id": specimen_id}, **options)
 
     def get_vehicle(
         self,
         vehicle_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Car | Bike:
-        """GET /vehicles/{vehicle_id}"""
-        return self._request(
-            _GET_VEHICLE,
-            path={"vehicle_id": vehicle_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Vehicle:
+        """GET /vehicles/{vehicle_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_GET_VEHICLE, path={"vehicle_id": vehicle_id}, **options)
 
 
-class AsyncClientWithRawResponse:
-    """The client's own methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
+class ClientWithRawResponse:
+    """The same methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
 
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    async def create_gardener(
-        self,
-        *,
-        name: str,
-        password: str | NotGiven = NOT_GIVEN,
-        experience_years: int | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Gardener]:
-        """POST /gardeners"""
-        return await self._client._request_raw(
-            _CREATE_GARDENER,
-            path=None,
-            query=None,
-            body={"name": name, "password": password, "experience_years": experience_years},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    async def echo_shape(
-        self,
-        *,
-        body: Circle | Square,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Circle | Square]:
-        """POST /shapes"""
-        return await self._client._request_raw(
-            _ECHO_SHAPE,
-            path=None,
-            query=None,
-            body=body,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    async def get_gardener(
-        self,
-        gardener_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Gardener]:
-        """GET /gardeners/{gardener_id}"""
-        return await self._client._request_raw(
-            _GET_GARDENER,
-            path={"gardener_id": gardener_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    async def get_note(
-        self,
-        note_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Note]:
-        """GET /notes/{note_id}"""
-        return await self._client._request_raw(
-            _GET_NOTE,
-            path={"note_id": note_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    async def get_payment(
-        self,
-        payment_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[CardPayment | TransferPayment]:
-        """GET /payments/{payment_id}"""
-        return await self._client._request_raw(
-            _GET_PAYMENT,
-            path={"payment_id": payment_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    async def get_pet(
-        self,
-        pet_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Cat | Dog]:
-        """GET /pets/{pet_id}"""
-        return await self._client._request_raw(
-            _GET_PET,
-            path={"pet_id": pet_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    async def get_specimen(
-        self,
-        specimen_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Specimen]:
-        """GET /specimens/{specimen_id}"""
-        return await self._client._request_raw(
-            _GET_SPECIMEN,
-            path={"specimen_id": specimen_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
-
-    async def get_vehicle(
-        self,
-        vehicle_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Car | Bike]:
-        """GET /vehicles/{vehicle_id}"""
-        return await self._client._request_raw(
-            _GET_VEHICLE,
-            path={"vehicle_id": vehicle_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+    def __init__(self, owner: Client) -> None:
+        self.create_gardener = raw_response_wrapper(owner.create_gardener)
+        self.echo_shape = raw_response_wrapper(owner.echo_shape)
+        self.get_gardener = raw_response_wrapper(owner.get_gardener)
+        self.get_note = raw_response_wrapper(owner.get_note)
+        self.get_payment = raw_response_wrapper(owner.get_payment)
+        self.get_pet = raw_response_wrapper(owner.get_pet)
+        self.get_specimen = raw_response_wrapper(owner.get_specimen)
+        self.get_vehicle = raw_response_wrapper(owner.get_vehicle)
 
 
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Garden Schemas.
 
-    Options not passed fall back to the environment: `SCHEMAS_31_API_KEY`, `SCHEMAS_31_BASE_URL`,
-    `SCHEMAS_31_ORG_ID`, `SCHEMAS_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `SCHEMAS_31_API_KEY`,
+    `SCHEMAS_31_BASE_URL`, `SCHEMAS_31_ORG_ID`, `SCHEMAS_31_PROJECT_ID`.
     """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        backoff: tuple[float, float] = DEFAULT_BACKOFF,
-        default_headers: Headers | None = None,
-        default_query: Query | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        strict_response_validation: bool = False,
-        on_retry: Callable[[RetryEvent], None] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            backoff=backoff,
-            default_headers=default_headers,
-            default_query=default_query,
-            http_client=http_client,
-            strict_response_validation=strict_response_validation,
-            on_retry=on_retry,
-        )
 
     @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
@@ -730,174 +211,114 @@ class AsyncClient(AsyncAPIClient):
         name: str,
         password: str | NotGiven = NOT_GIVEN,
         experience_years: int | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Gardener:
-        """POST /gardeners"""
+        **options: Unpack[RequestOptions],
+    ) -> models.Gardener:
+        """POST /gardeners
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
         return await self._request(
             _CREATE_GARDENER,
-            path=None,
-            query=None,
             body={"name": name, "password": password, "experience_years": experience_years},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            **options,
         )
 
     async def echo_shape(
         self,
         *,
-        body: Circle | Square,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Circle | Square:
-        """POST /shapes"""
-        return await self._request(
-            _ECHO_SHAPE,
-            path=None,
-            query=None,
-            body=body,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        body: models.Shape,
+        **options: Unpack[RequestOptions],
+    ) -> models.Shape:
+        """POST /shapes
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(_ECHO_SHAPE, body=body, **options)
 
     async def get_gardener(
         self,
         gardener_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Gardener:
-        """GET /gardeners/{gardener_id}"""
-        return await self._request(
-            _GET_GARDENER,
-            path={"gardener_id": gardener_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Gardener:
+        """GET /gardeners/{gardener_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(_GET_GARDENER, path={"gardener_id": gardener_id}, **options)
 
     async def get_note(
         self,
         note_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Note:
-        """GET /notes/{note_id}"""
-        return await self._request(
-            _GET_NOTE,
-            path={"note_id": note_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Note:
+        """GET /notes/{note_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(_GET_NOTE, path={"note_id": note_id}, **options)
 
     async def get_payment(
         self,
         payment_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> CardPayment | TransferPayment:
-        """GET /payments/{payment_id}"""
-        return await self._request(
-            _GET_PAYMENT,
-            path={"payment_id": payment_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Payment:
+        """GET /payments/{payment_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(_GET_PAYMENT, path={"payment_id": payment_id}, **options)
 
     async def get_pet(
         self,
         pet_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Cat | Dog:
-        """GET /pets/{pet_id}"""
-        return await self._request(
-            _GET_PET,
-            path={"pet_id": pet_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Pet:
+        """GET /pets/{pet_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(_GET_PET, path={"pet_id": pet_id}, **options)
 
     async def get_specimen(
         self,
         specimen_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Specimen:
-        """GET /specimens/{specimen_id}"""
-        return await self._request(
-            _GET_SPECIMEN,
-            path={"specimen_id": specimen_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Specimen:
+        """GET /specimens/{specimen_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(_GET_SPECIMEN, path={"specimen_id": specimen_id}, **options)
 
     async def get_vehicle(
         self,
         vehicle_id: str,
-        *,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Car | Bike:
-        """GET /vehicles/{vehicle_id}"""
-        return await self._request(
-            _GET_VEHICLE,
-            path={"vehicle_id": vehicle_id},
-            query=None,
-            body=None,
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Vehicle:
+        """GET /vehicles/{vehicle_id}
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(_GET_VEHICLE, path={"vehicle_id": vehicle_id}, **options)
+
+
+class AsyncClientWithRawResponse:
+    """The same methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
+
+    def __init__(self, owner: AsyncClient) -> None:
+        self.create_gardener = async_raw_response_wrapper(owner.create_gardener)
+        self.echo_shape = async_raw_response_wrapper(owner.echo_shape)
+        self.get_gardener = async_raw_response_wrapper(owner.get_gardener)
+        self.get_note = async_raw_response_wrapper(owner.get_note)
+        self.get_payment = async_raw_response_wrapper(owner.get_payment)
+        self.get_pet = async_raw_response_wrapper(owner.get_pet)
+        self.get_specimen = async_raw_response_wrapper(owner.get_specimen)
+        self.get_vehicle = async_raw_response_wrapper(owner.get_vehicle)

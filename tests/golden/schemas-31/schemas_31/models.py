@@ -7,32 +7,15 @@ from enum import Enum, IntEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, Field
+from typing_extensions import TypeAliasType
 
 from ._models import BaseModel, mark_deprecated
 
-__all__ = [
-    "Bike",
-    "Car",
-    "CardPayment",
-    "Cat",
-    "Circle",
-    "Dog",
-    "EmailContact",
-    "Gardener",
-    "Label",
-    "Note",
-    "PhoneContact",
-    "Priority",
-    "Record",
-    "Season",
-    "Soil",
-    "Specimen",
-    "SpecimenClimate",
-    "SpecimenLocation",
-    "SpecimenLocationCoordinates",
-    "Square",
-    "TransferPayment",
-]
+
+class Priority(IntEnum):
+    integer_1 = 1
+    integer_2 = 2
+    integer_3 = 3
 
 
 class Season(str, Enum):
@@ -66,7 +49,7 @@ class Car(BaseModel):
 
 class CardPayment(BaseModel):
     method: Literal["card"]
-    last4: str
+    last_4: Annotated[str, Field(alias="last4")]
 
 
 class Cat(BaseModel):
@@ -106,15 +89,47 @@ class PhoneContact(BaseModel):
     phone: str
 
 
-class Priority(IntEnum):
-    integer_1 = 1
-    integer_2 = 2
-    integer_3 = 3
-
-
 class Record(BaseModel):
     id: str
     created_at: AwareDatetime
+
+
+class SpecimenLocationCoordinates(BaseModel):
+    x: float | None = None
+    y: float | None = None
+
+
+class Square(BaseModel):
+    kind: Literal["square"]
+    side: float
+
+
+class TransferPayment(BaseModel):
+    method: Literal["transfer"]
+    iban: str
+
+
+Contact = TypeAliasType("Contact", EmailContact | PhoneContact)
+
+
+Emblem = TypeAliasType("Emblem", Label)
+
+
+Payment = TypeAliasType(
+    "Payment", Annotated[CardPayment | TransferPayment, Field(discriminator="method")]
+)
+
+
+Pet = TypeAliasType("Pet", Annotated[Cat | Dog, Field(discriminator="pet_type")])
+
+
+Shape = TypeAliasType("Shape", Annotated[Circle | Square, Field(discriminator="kind")])
+
+
+SpecimenCode = TypeAliasType("SpecimenCode", str | int)
+
+
+Vehicle = TypeAliasType("Vehicle", Annotated[Car | Bike, Field(discriminator="type")])
 
 
 class Note(Record):
@@ -122,18 +137,31 @@ class Note(Record):
     body: str | None = None
 
 
+class SpecimenLocation(BaseModel):
+    """
+    An inline object; gets a class of its own.
+    """
+
+    bed: str
+    row: int | None = None
+    coordinates: SpecimenLocationCoordinates | None = None
+
+
+Badge = TypeAliasType("Badge", Emblem)
+"""
+A badge is an emblem (a $ref with a sibling keyword, allowed in 3.1).
+"""
+
+
 class Specimen(BaseModel):
     id: str
-    badge: Label
-    """
-    A badge is an emblem (a $ref with a sibling keyword, allowed in 3.1).
-    """
+    badge: Badge
     kind: Literal["specimen"]
     """
     Always "specimen".
     """
-    code: str | int
-    contact: EmailContact | PhoneContact | None = None
+    code: SpecimenCode
+    contact: Contact | None = None
     season: Season
     priority: Priority
     soil: Soil | None
@@ -180,29 +208,36 @@ class Specimen(BaseModel):
     """
 
 
-class SpecimenLocation(BaseModel):
-    """
-    An inline object; gets a class of its own.
-    """
-
-    bed: str
-    row: int | None = None
-    coordinates: SpecimenLocationCoordinates | None = None
-
-
-class SpecimenLocationCoordinates(BaseModel):
-    x: float | None = None
-    y: float | None = None
-
-
-class Square(BaseModel):
-    kind: Literal["square"]
-    side: float
-
-
-class TransferPayment(BaseModel):
-    method: Literal["transfer"]
-    iban: str
-
-
 mark_deprecated(Specimen, "latin_name")
+
+__all__ = [
+    "Badge",
+    "Bike",
+    "Car",
+    "CardPayment",
+    "Cat",
+    "Circle",
+    "Contact",
+    "Dog",
+    "EmailContact",
+    "Emblem",
+    "Gardener",
+    "Label",
+    "Note",
+    "Payment",
+    "Pet",
+    "PhoneContact",
+    "Priority",
+    "Record",
+    "Season",
+    "Shape",
+    "Soil",
+    "Specimen",
+    "SpecimenClimate",
+    "SpecimenCode",
+    "SpecimenLocation",
+    "SpecimenLocationCoordinates",
+    "Square",
+    "TransferPayment",
+    "Vehicle",
+]

@@ -3,113 +3,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-import httpx
+from typing_extensions import Unpack
 
 from ._base import (
-    DEFAULT_BACKOFF,
-    DEFAULT_MAX_RETRIES,
-    NOT_GIVEN,
     AsyncAPIClient,
     AsyncStream,
-    Body,
     Endpoint,
-    Headers,
-    NotGiven,
-    Query,
-    RawResponse,
-    RetryEvent,
+    LazyModule,
+    RequestOptions,
     Stream,
     SyncAPIClient,
-    TimeoutTypes,
+    async_raw_response_wrapper,
+    raw_response_wrapper,
 )
 
-if TYPE_CHECKING:  # models.py loads on the first call (see Endpoint)
-    from .models import (
-        Story,
-        StoryEvent,
-    )
+if TYPE_CHECKING:
+    from . import models
+else:
+    models = LazyModule(f"{__package__}.models")  # models.py loads on the first call, not on import
 
 __all__ = ["AsyncClient", "Client"]
 
-_CREATE_STORY: Endpoint[Story] = Endpoint(
-    method="POST",
-    path="/stories",
-    response="Story",
-    body_model="CreateStoryRequest",
-    stream="StoryEvent",
+_CREATE_STORY: Endpoint[models.Story] = Endpoint(
+    "POST",
+    "/stories",
+    response=lambda: models.Story,
+    body_model=lambda: models.CreateStoryRequest,
+    stream=lambda: models.StoryEvent,
 )
-
-
-class ClientWithRawResponse:
-    """The client's own methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    def create_story(
-        self,
-        *,
-        prompt: str,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Story]:
-        """POST /stories"""
-        return self._client._request_raw(
-            _CREATE_STORY,
-            path=None,
-            query=None,
-            body={"prompt": prompt},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
 
 
 class Client(SyncAPIClient):
     """Synchronous client for Story Teller.
 
-    Options not passed fall back to the environment: `STREAMING_31_API_KEY`, `STREAMING_31_BASE_URL`,
-    `STREAMING_31_ORG_ID`, `STREAMING_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `STREAMING_31_API_KEY`,
+    `STREAMING_31_BASE_URL`, `STREAMING_31_ORG_ID`, `STREAMING_31_PROJECT_ID`.
     """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        backoff: tuple[float, float] = DEFAULT_BACKOFF,
-        default_headers: Headers | None = None,
-        default_query: Query | None = None,
-        http_client: httpx.Client | None = None,
-        strict_response_validation: bool = False,
-        on_retry: Callable[[RetryEvent], None] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            backoff=backoff,
-            default_headers=default_headers,
-            default_query=default_query,
-            http_client=http_client,
-            strict_response_validation=strict_response_validation,
-            on_retry=on_retry,
-        )
 
     @cached_property
     def with_raw_response(self) -> ClientWithRawResponse:
@@ -119,116 +51,46 @@ class Client(SyncAPIClient):
         self,
         *,
         prompt: str,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Story:
-        """POST /stories"""
-        return self._request(
-            _CREATE_STORY,
-            path=None,
-            query=None,
-            body={"prompt": prompt},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Story:
+        """POST /stories
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_CREATE_STORY, body={"prompt": prompt}, **options)
 
     def create_story_stream(
         self,
         *,
         prompt: str,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Stream[StoryEvent]:
+        **options: Unpack[RequestOptions],
+    ) -> Stream[models.StoryEvent]:
         """POST /stories
 
         Streams the response as server-sent events: iterate the result, one model per event.
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
         """
         return self._request_stream(
-            _CREATE_STORY,
-            path=None,
-            query=None,
-            body={"prompt": prompt, "stream": True},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            _CREATE_STORY, body={"prompt": prompt, "stream": True}, **options
         )
 
 
-class AsyncClientWithRawResponse:
-    """The client's own methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
+class ClientWithRawResponse:
+    """The same methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
 
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    async def create_story(
-        self,
-        *,
-        prompt: str,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> RawResponse[Story]:
-        """POST /stories"""
-        return await self._client._request_raw(
-            _CREATE_STORY,
-            path=None,
-            query=None,
-            body={"prompt": prompt},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+    def __init__(self, owner: Client) -> None:
+        self.create_story = raw_response_wrapper(owner.create_story)
 
 
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Story Teller.
 
-    Options not passed fall back to the environment: `STREAMING_31_API_KEY`, `STREAMING_31_BASE_URL`,
-    `STREAMING_31_ORG_ID`, `STREAMING_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `STREAMING_31_API_KEY`,
+    `STREAMING_31_BASE_URL`, `STREAMING_31_ORG_ID`, `STREAMING_31_PROJECT_ID`.
     """
-
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        backoff: tuple[float, float] = DEFAULT_BACKOFF,
-        default_headers: Headers | None = None,
-        default_query: Query | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        strict_response_validation: bool = False,
-        on_retry: Callable[[RetryEvent], None] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            organization=organization,
-            project=project,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            backoff=backoff,
-            default_headers=default_headers,
-            default_query=default_query,
-            http_client=http_client,
-            strict_response_validation=strict_response_validation,
-            on_retry=on_retry,
-        )
 
     @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
@@ -238,45 +100,35 @@ class AsyncClient(AsyncAPIClient):
         self,
         *,
         prompt: str,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> Story:
-        """POST /stories"""
-        return await self._request(
-            _CREATE_STORY,
-            path=None,
-            query=None,
-            body={"prompt": prompt},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        )
+        **options: Unpack[RequestOptions],
+    ) -> models.Story:
+        """POST /stories
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(_CREATE_STORY, body={"prompt": prompt}, **options)
 
     async def create_story_stream(
         self,
         *,
         prompt: str,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-    ) -> AsyncStream[StoryEvent]:
+        **options: Unpack[RequestOptions],
+    ) -> AsyncStream[models.StoryEvent]:
         """POST /stories
 
         Streams the response as server-sent events: iterate the result, one model per event.
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
         """
         return await self._request_stream(
-            _CREATE_STORY,
-            path=None,
-            query=None,
-            body={"prompt": prompt, "stream": True},
-            headers=None,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
+            _CREATE_STORY, body={"prompt": prompt, "stream": True}, **options
         )
+
+
+class AsyncClientWithRawResponse:
+    """The same methods, returning the HTTP response (`.headers`, `.status_code`, `.parse()`)."""
+
+    def __init__(self, owner: AsyncClient) -> None:
+        self.create_story = async_raw_response_wrapper(owner.create_story)

@@ -10,13 +10,6 @@ from pydantic import Field
 
 from ._models import BaseModel
 
-__all__ = [
-    "CreateStoryRequest",
-    "Story",
-    "StoryEvent",
-    "StoryEventType",
-]
-
 
 class StoryEventType(str, Enum):
     story_sentence = "story.sentence"
@@ -40,3 +33,11 @@ class StoryEvent(BaseModel):
     type: StoryEventType
     index: int
     sentence: str | None = None
+
+
+__all__ = [
+    "CreateStoryRequest",
+    "Story",
+    "StoryEvent",
+    "StoryEventType",
+]

@@ -16,9 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import CodegenError
-from .naming import dedupe, pascal, singular
-from .refs import escape, split_pointer
+from ..errors import CodegenError, Problem
+from ..naming import dedupe, pascal, singular, snake
+from ..prune import HTTP_METHODS
+from ..refs import escape, resolve_ref, split_pointer
 
 COMPONENT_PREFIX = "#/components/schemas/"
 # Names models.py imports (or the models stage renames on its own): a schema so named gets `Model`.
@@ -106,10 +107,6 @@ class SchemaSet:
         for key, (schema, pointer) in bodies.items():
             name = self.component_names[key]
             self.defs[name] = self.convert(schema, name, pointer, root=True)  # defined here, not hoisted again
-
-    def add_inline(self, schema: Mapping[str, Any], hint: str, pointer: str) -> dict[str, Any]:
-        """A schema that sits in an operation (body, response): a ref to a model, or a plain type."""
-        return self.convert(schema, hint, pointer)
 
     # -- conversion ----------------------------------------------------------------------
 
@@ -389,8 +386,207 @@ def _split_nullable(schema: Mapping[str, Any]) -> tuple[Mapping[str, Any], str, 
     return None
 
 
-def model_schemas(spec: dict[str, Any], *, source: str, renames: Mapping[str, str]) -> SchemaSet:
+JSON = "application/json"
+MULTIPART = "multipart/form-data"
+SSE = "text/event-stream"
+PARAMETER_LOCATIONS = ("path", "query", "header")
+_CONSTRAINT_KEYS = frozenset(
+    {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern"}
+    | {"minItems", "maxItems", "const", "enum", "multipleOf"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterSchema:
+    raw: Mapping[str, Any]  # the parameter object, refs followed
+    location: str
+    wire_name: str
+    schema: dict[str, Any]  # converted
+
+
+@dataclass(frozen=True, slots=True)
+class BodySchema:
+    encoding: str  # "json" or "multipart"
+    required: bool
+    schema: dict[str, Any]  # converted
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseSchema:
+    status: str
+    media: str  # the media type chosen (the first one when none is JSON)
+    format: str  # "json", "binary" or "none"
+    schema: dict[str, Any] | None  # converted, for JSON
+
+
+@dataclass(frozen=True, slots=True)
+class OperationSchemas:
+    """Every schema of one operation, converted and named (`add_operation`)."""
+
+    operation_id: str
+    path: str
+    method: str
+    pointer: str
+    raw: Mapping[str, Any]  # the operation object
+    parameters: tuple[ParameterSchema, ...]  # path, then query, then header; operation-level wins
+    params_model: str | None  # checks query and header values, when some carry limits
+    body: BodySchema | None
+    responses: tuple[ResponseSchema, ...]  # the 2xx statuses, in order
+    events: dict[str, Any] | None  # converted event schema of a `text/event-stream` success response
+
+
+def operation_id(path: str, method: str, op: Mapping[str, Any]) -> str:
+    return str(op.get("operationId") or snake(f"{method}_{path}"))
+
+
+def _deref(spec: Mapping[str, Any], node: Any, *, source: str, at: str) -> Any:
+    seen = 0
+    while isinstance(node, Mapping) and "$ref" in node and seen < 32:
+        node = resolve_ref(dict(spec), node["$ref"], source=source, at=at)
+        seen += 1
+    return node
+
+
+def _add_operation(
+    schemas: SchemaSet, path: str, method: str, op: Mapping[str, Any], item: Mapping[str, Any]
+) -> OperationSchemas:
+    spec, source = schemas.spec, schemas.source
+    at = f"/paths/{escape(path)}/{method}"
+    op_id = operation_id(path, method, op)
+    hint = pascal(op_id)
+    by_key: dict[tuple[str, str], Mapping[str, Any]] = {}
+    for index, entry in enumerate([*item.get("parameters", []), *op.get("parameters", [])]):
+        param = _deref(spec, entry, source=source, at=f"{at}/parameters/{index}")
+        by_key[(param.get("in", ""), param.get("name", ""))] = param  # operation-level wins
+    parameters = []
+    for (location, wire), param in sorted(by_key.items(), key=lambda kv: _location_rank(kv[0][0])):
+        if location not in PARAMETER_LOCATIONS:
+            raise CodegenError.at(source, at, f"parameter {wire!r} in {location!r} is not supported")
+        converted = schemas.convert(param.get("schema", {}), hint + pascal(wire), f"{at}/parameters")
+        parameters.append(ParameterSchema(param, location, wire, converted))
+    checked = {p.wire_name: p.schema for p in parameters if p.location != "path"}
+    params_model = None
+    if any(_constrained(s, schemas.defs) for s in checked.values()):
+        required = [p.wire_name for p in parameters if p.location != "path" and p.raw.get("required")]
+        definition = {"type": "object", "properties": checked, "required": required}
+        params_model = schemas.claim(hint + "Params", definition, f"{at}/parameters")
+        schemas.defs[params_model] = definition
+    return OperationSchemas(
+        operation_id=op_id,
+        path=path,
+        method=method,
+        pointer=at,
+        raw=op,
+        parameters=tuple(parameters),
+        params_model=params_model,
+        body=_body(schemas, op, hint, at),
+        responses=_responses(schemas, op, hint, at),
+        events=_events(schemas, op, hint, at),
+    )
+
+
+def _location_rank(location: str) -> int:
+    return PARAMETER_LOCATIONS.index(location) if location in PARAMETER_LOCATIONS else 9
+
+
+def _body(schemas: SchemaSet, op: Mapping[str, Any], hint: str, at: str) -> BodySchema | None:
+    request = _deref(schemas.spec, op.get("requestBody"), source=schemas.source, at=f"{at}/requestBody")
+    if not request:
+        return None
+    content = request.get("content") or {}
+    media = JSON if JSON in content else MULTIPART if MULTIPART in content else ""
+    if not media:
+        raise CodegenError.at(
+            schemas.source,
+            f"{at}/requestBody",
+            f"request content {sorted(content)} unsupported ({JSON} or {MULTIPART})",
+        )
+    pointer = f"{at}/requestBody/content/{escape(media)}/schema"
+    converted = schemas.convert(content[media].get("schema") or {}, hint + "Request", pointer)
+    return BodySchema("json" if media == JSON else "multipart", bool(request.get("required")), converted)
+
+
+def _responses(schemas: SchemaSet, op: Mapping[str, Any], hint: str, at: str) -> tuple[ResponseSchema, ...]:
+    """The 2xx responses. When several carry JSON, the first is `<Op>Response`, the others
+    `<Op>Response<status>`."""
+    responses = op.get("responses") or {}
+    found: list[ResponseSchema] = []
+    for code in sorted(str(c) for c in responses):
+        if not code.startswith("2"):
+            continue
+        raw = responses[code] if code in responses else responses[int(code)]
+        response = _deref(schemas.spec, raw, source=schemas.source, at=f"{at}/responses/{code}")
+        content = response.get("content") or {}
+        media = next((m for m in content if m == JSON or m.endswith("+json")), None)
+        if not content:
+            found.append(ResponseSchema(code, JSON, "none", None))
+        elif media is None:
+            found.append(ResponseSchema(code, next(iter(content)), "binary", None))  # audio, files, text: as sent
+        else:
+            name = hint + ("Response" if not found else f"Response{code}")
+            pointer = f"{at}/responses/{code}/content/{escape(media)}/schema"
+            converted = schemas.convert(content[media].get("schema") or {}, name, pointer)
+            found.append(ResponseSchema(code, media, "json", converted))
+    return tuple(found)
+
+
+def _events(schemas: SchemaSet, op: Mapping[str, Any], hint: str, at: str) -> dict[str, Any] | None:
+    """The event schema of the first success response that can be a server-sent event stream."""
+    for code, raw in sorted((str(c), r) for c, r in (op.get("responses") or {}).items()):
+        if code.startswith("2"):
+            response = _deref(schemas.spec, raw, source=schemas.source, at=f"{at}/responses/{code}")
+            content = response.get("content") or {}
+            if SSE in content:
+                pointer = f"{at}/responses/{code}/content/{escape(SSE)}/schema"
+                return schemas.convert(content[SSE].get("schema") or {}, hint + "Event", pointer)
+    return None
+
+
+def _constrained(schema: Any, defs: Mapping[str, Mapping[str, Any]], depth: int = 0) -> bool:
+    """Carries limits or allowed values somewhere (so a model should check it before sending)."""
+    if depth > 8:
+        return False
+    if isinstance(schema, Mapping):
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            return _constrained(defs.get(ref.removeprefix("#/$defs/"), {}), defs, depth + 1)
+        return bool(_CONSTRAINT_KEYS & schema.keys()) or any(_constrained(v, defs, depth + 1) for v in schema.values())
+    if isinstance(schema, list):
+        return any(_constrained(v, defs, depth + 1) for v in schema)
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class NamedSchemas:
+    """Every schema of the spec, named: the models and each operation's schemas."""
+
+    defs: Mapping[str, dict[str, Any]]  # class name → JSON Schema, refs as `#/$defs/<name>`
+    pointers: Mapping[str, str]  # class name → where it was defined
+    components: frozenset[str]  # names given to component schemas
+    operations: tuple[OperationSchemas, ...]  # sorted by (path, method)
+
+
+def model_schemas(spec: dict[str, Any], *, source: str, renames: Mapping[str, str]) -> NamedSchemas:
+    """Name every schema: components first (so inline names never take theirs), then each
+    operation's parameters, body, responses and events, in (path, method) order."""
     schemas = SchemaSet(spec=spec, source=source, renames=renames)
     schemas.add_components()
+    problems: list[Problem] = []
+    operations = []
+    for path, item in sorted((spec.get("paths") or {}).items()):
+        for method in HTTP_METHODS:
+            op = item.get(method) if isinstance(item, Mapping) else None
+            if isinstance(op, Mapping):
+                try:
+                    operations.append(_add_operation(schemas, path, method, op, item))
+                except CodegenError as exc:
+                    problems.extend(exc.problems)
+    if problems:
+        raise CodegenError(problems)
     schemas.narrow_discriminators()
-    return schemas
+    return NamedSchemas(
+        defs=schemas.defs,
+        pointers=schemas.pointers,
+        components=frozenset(schemas.component_names.values()),
+        operations=tuple(operations),
+    )

@@ -1,0 +1,402 @@
+"""Build the IR from a spec (pure): every model, field, type and operation, decided once.
+
+Input: the spec mapping, its source path, and Settings. Output: `nodes.Api`: models with their
+kind (class, enum or type alias) and fields (Python names from `naming.attribute_names`),
+operations sorted by (path, method) with typed arguments and their runtime `Endpoint`, and the
+resource tree that places each operation (`updateChatCompletion` → `client.chat.completions.update`).
+`schemas.model_schemas` names every schema first; this module only reads what it named.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from ..config import Settings
+from ..naming import attribute_names, dedupe, pascal, snake
+from .nodes import Api, Endpoint, Field, Model, ModelKind, Operation, Param, Resource, StatusBody
+from .schemas import NamedSchemas, OperationSchemas, is_class, model_schemas, nullable
+from .types import (
+    ANY,
+    NONE,
+    Builtin,
+    ListOf,
+    LiteralOf,
+    MapOf,
+    ModelRef,
+    StreamOf,
+    TypeNode,
+    Upload,
+    builtins_named,
+    union,
+)
+
+# Names every generated method already uses: a parameter or property of the same name gets a `_`.
+RESERVED_ARGUMENTS = frozenset({"self", "timeout", "extra_headers", "extra_query", "extra_body", "options"})
+_DEFS = "#/$defs/"
+
+
+def build_api(spec: dict[str, Any], *, source: str, settings: Settings) -> Api:
+    named = model_schemas(spec, source=source, renames=settings.renames)
+    defs = _separate_overrides(named.defs)
+    kinds = _kinds(defs, named.components)
+    typer = _Typer(defs, kinds)
+    models = tuple(_model(name, named, defs, kinds, typer) for name in sorted(defs) if kinds[name] != "inline")
+    fields = {m.name: m.fields for m in models}
+    operations = _unique_method_names([_operation(op, typer, fields, settings) for op in named.operations])
+    info = spec.get("info") or {}
+    return Api(
+        title=str(info.get("title", "API")),
+        version=str(info.get("version", "")),
+        base_url=str(((spec.get("servers") or [{}])[0]).get("url", "http://localhost")),
+        spec_label=settings.spec_label or settings.spec.name,
+        spec_sha256=hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest(),
+        models=models,
+        operations=tuple(operations),
+        root=_resource_tree(operations),
+    )
+
+
+# -- models ----------------------------------------------------------------------------------
+
+Kind = ModelKind | Literal["inline"]
+
+
+def _kinds(defs: Mapping[str, Mapping[str, Any]], components: frozenset[str]) -> dict[str, Kind]:
+    """Enums and objects are classes; a component that is neither (a map, a union, a list) is a
+    type alias named as the spec names it; any other such schema is written out where it is used."""
+    kinds: dict[str, Kind] = {}
+    for name, schema in defs.items():
+        if "enum" in schema:
+            kinds[name] = "enum"
+        elif is_class(schema, defs):
+            kinds[name] = "class"
+        else:
+            kinds[name] = "alias" if name in components else "inline"
+    return kinds
+
+
+def _separate_overrides(defs: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """`allOf: [Base, {status: OtherEnum}]` redefines a field of Base: valid for pydantic, an
+    incompatible override for mypy. Such a class copies Base's properties instead of extending it."""
+    out = dict(defs)
+    for name, schema in defs.items():
+        parts = schema.get("allOf")
+        if not isinstance(parts, list):
+            continue
+        own = set(schema.get("properties") or {})
+        for part in parts:
+            if "$ref" not in part:
+                own |= set(part.get("properties") or {})
+        merged: list[Any] = []
+        for part in parts:
+            ref = part.get("$ref")
+            if isinstance(ref, str) and own & set(_flat_properties(part, defs)[0]):
+                properties, required = _flat_properties(part, defs)
+                merged.append({"type": "object", "properties": properties, "required": sorted(required)})
+            else:
+                merged.append(part)
+        if merged != parts:
+            out[name] = {**schema, "allOf": merged}
+    return out
+
+
+def _model(
+    name: str, named: NamedSchemas, defs: Mapping[str, dict[str, Any]], kinds: Mapping[str, Kind], typer: _Typer
+) -> Model:
+    schema = defs[name]
+    kind = kinds[name]
+    fields: tuple[Field, ...] = ()
+    if kind == "class":
+        inherited, _ = _flat_properties({"allOf": [p for p in schema.get("allOf", []) if "$ref" in p]}, defs)
+        properties, required = _flat_properties(schema, defs)
+        ordered = {**{k: properties[k] for k in inherited}, **properties}
+        typed = {wire: typer.type_of(prop) for wire, prop in ordered.items()}
+        names = attribute_names(list(ordered), {wire: builtins_named(t) for wire, t in typed.items()})
+        fields = tuple(
+            Field(
+                name=names[wire],
+                wire_name=wire,
+                type=typed[wire],
+                required=wire in required,
+                deprecated=bool(isinstance(prop, Mapping) and prop.get("deprecated")),
+                inherited=wire in inherited and wire not in _own_properties(schema),
+            )
+            for wire, prop in ordered.items()
+        )
+    assert kind != "inline"
+    return Model(
+        name=name,
+        pointer=named.pointers[name],
+        kind=kind,
+        fields=fields,
+        schema=_expand_inline(schema, defs, kinds, (name,)),
+    )
+
+
+def _expand_inline(node: Any, defs: Mapping[str, Any], kinds: Mapping[str, Kind], trail: tuple[str, ...]) -> Any:
+    """Write out the schemas that get no name of their own where they are used, so a field reads
+    `dict[str, str]`, not a RootModel; "X or null" stays one nullable type."""
+    if isinstance(node, dict):
+        branches = node.get("anyOf")
+        if isinstance(branches, list) and len(branches) == 2 and branches[1] == {"type": "null"}:
+            inner = _expand_inline(branches[0], defs, kinds, trail)
+            rest = {k: v for k, v in node.items() if k != "anyOf"}
+            return {**nullable(inner), **rest}
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            name = ref.removeprefix(_DEFS)
+            if kinds.get(name) == "inline" and name not in trail:
+                rest = {k: v for k, v in node.items() if k != "$ref"}
+                return {**_expand_inline(defs[name], defs, kinds, (*trail, name)), **rest}
+            return node
+        return {key: _expand_inline(value, defs, kinds, trail) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_expand_inline(value, defs, kinds, trail) for value in node]
+    return node
+
+
+def _own_properties(schema: Mapping[str, Any]) -> set[str]:
+    own = set(schema.get("properties") or {})
+    for part in schema.get("allOf") or []:
+        if "$ref" not in part:
+            own |= set(part.get("properties") or {})
+    return own
+
+
+def _flat_properties(
+    schema: Mapping[str, Any], defs: Mapping[str, Mapping[str, Any]], depth: int = 0
+) -> tuple[dict[str, Any], set[str]]:
+    """The properties of an object schema, following refs and merging `allOf` parts (earlier
+    parts first, so a base's properties come before the ones a class adds)."""
+    if depth > 16:
+        return {}, set()
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        return _flat_properties(defs.get(ref.removeprefix(_DEFS), {}), defs, depth + 1)
+    properties: dict[str, Any] = {}
+    required: set[str] = set()
+    for part in schema.get("allOf") or []:
+        more, more_required = _flat_properties(part, defs, depth + 1)
+        properties.update(more)
+        required |= more_required
+    properties.update(schema.get("properties") or {})
+    return properties, required | set(schema.get("required") or [])
+
+
+class _Typer:
+    """The Python type a converted schema validates to, for signatures (pydantic validates)."""
+
+    def __init__(self, defs: Mapping[str, Mapping[str, Any]], kinds: Mapping[str, Kind]) -> None:
+        self._defs = defs
+        self._kinds = kinds
+
+    def type_of(self, schema: Any, *, files: bool = False, depth: int = 0) -> TypeNode:
+        """With `files`, a binary string is anything the runtime can upload (`FileTypes`)."""
+        if not isinstance(schema, Mapping) or depth > 32:
+            return ANY
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            name = ref.removeprefix(_DEFS)
+            if self._kinds.get(name, "inline") != "inline":
+                return ModelRef(name)
+            return self.type_of(self._defs.get(name, {}), files=files, depth=depth + 1)
+        for key in ("anyOf", "oneOf"):
+            if key in schema:
+                return union(*(self.type_of(b, files=files, depth=depth + 1) for b in schema[key]))
+        if "allOf" in schema:
+            parts = schema["allOf"]
+            return self.type_of(parts[0], files=files, depth=depth + 1) if len(parts) == 1 else MapOf(ANY)
+        if "const" in schema:
+            value = schema["const"]
+            return NONE if value is None else LiteralOf(value) if isinstance(value, str | int | float) else ANY
+        kind = schema.get("type")
+        if isinstance(kind, list):  # [X, "null"]
+            return union(*(self.type_of({**schema, "type": k}, files=files, depth=depth + 1) for k in kind))
+        if kind == "string" and (schema.get("format") == "binary" or schema.get("contentMediaType")):
+            return Upload() if files else Builtin("bytes")
+        if kind == "array":
+            return ListOf(self.type_of(schema.get("items", {}), files=files, depth=depth + 1))
+        if kind == "object":
+            extra = schema.get("additionalProperties")
+            if isinstance(extra, Mapping) and extra:
+                return MapOf(self.type_of(extra, files=files, depth=depth + 1))
+            return MapOf(ANY)
+        simple = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+        return Builtin(simple[kind]) if isinstance(kind, str) and kind in simple else ANY  # type: ignore[arg-type]
+
+
+# -- operations ------------------------------------------------------------------------------
+
+
+def _operation(
+    op: OperationSchemas, typer: _Typer, fields: Mapping[str, tuple[Field, ...]], settings: Settings
+) -> Operation:
+    placement = settings.resources.get(op.operation_id, snake(op.operation_id))
+    *resource, name = placement.split(".")
+    taken = set(RESERVED_ARGUMENTS)
+    params: list[Param] = []
+    for p in op.parameters:
+        arg = dedupe(_argument(p.wire_name), taken)
+        taken.add(arg)
+        params.append(
+            Param(
+                name=arg,
+                wire_name=p.wire_name,
+                location=p.location,  # type: ignore[arg-type]
+                required=bool(p.raw.get("required")) or p.location == "path",
+                type=typer.type_of(p.schema),
+                description=str(p.raw.get("description", "")).strip(),
+            )
+        )
+    body, body_model, whole = _body(op, typer, fields, taken)
+    stream_flag = op.events is not None and any(p.wire_name == "stream" for p in body)
+    rest = [p for p in params if p.location != "path"] + [
+        p for p in body if not (stream_flag and p.wire_name == "stream")
+    ]
+    endpoint = _endpoint(op, typer, body_model)
+    return Operation(
+        operation_id=op.operation_id,
+        resource=tuple(resource),
+        name=name,
+        summary=str(op.raw.get("summary") or op.raw.get("description") or "").strip(),
+        deprecated=bool(op.raw.get("deprecated")),
+        positional=tuple(p for p in params if p.location == "path"),
+        keyword=tuple([p for p in rest if p.required] + [p for p in rest if not p.required]),
+        body_whole=whole,
+        returns=_returns(op, typer),
+        stream_flag=stream_flag,
+        endpoint=endpoint,
+    )
+
+
+def _argument(wire: str) -> str:
+    name = snake(wire)
+    return name + "_" if name in RESERVED_ARGUMENTS else name
+
+
+def _body(
+    op: OperationSchemas, typer: _Typer, fields: Mapping[str, tuple[Field, ...]], taken: set[str]
+) -> tuple[list[Param], str | None, bool]:
+    """(arguments, validating model, whole). An object body becomes keyword arguments named as the
+    body model's attributes; any other body (a union, an array) is one `body` argument."""
+    if op.body is None:
+        return [], None, False
+    files = op.body.encoding == "multipart"
+    schema = op.body.schema
+    properties, required = _flat_properties(schema, typer._defs)
+    if not properties:
+        return [Param("body", "", "body", op.body.required, typer.type_of(schema, files=files), "")], None, True
+    ref = schema.get("$ref")
+    model = ref.removeprefix(_DEFS) if isinstance(ref, str) else None
+    attributes = {f.wire_name: f.name for f in fields.get(model or "", ())} or attribute_names(list(properties))
+    params: list[Param] = []
+    for wire, prop in properties.items():
+        if isinstance(prop, Mapping) and prop.get("readOnly"):
+            continue  # set by the server: not an argument (the model no longer requires it)
+        wanted = attributes.get(wire, snake(wire))
+        name = dedupe(wanted + "_" if wanted in RESERVED_ARGUMENTS else wanted, taken)
+        taken.add(name)
+        params.append(
+            Param(
+                name=name,
+                wire_name=wire,
+                location="body",
+                required=wire in required,
+                type=typer.type_of(prop, files=files),
+                description=str(prop.get("description", "") if isinstance(prop, Mapping) else "").strip(),
+            )
+        )
+    # A multipart body carries files, which the models type as bytes: it is built, not validated.
+    return params, model if model and not files else None, False
+
+
+def _returns(op: OperationSchemas, typer: _Typer) -> TypeNode:
+    """The first 2xx decides the format (JSON, bytes, nothing). When several 2xx statuses carry
+    different JSON bodies (200 `Reservation`, 202 `Ticket`, 204 none), the method returns their union."""
+    if not op.responses:
+        return NONE
+    first = op.responses[0]
+    if first.format == "binary":
+        return Builtin("bytes")
+    return union(*(_status_type(r.schema, typer) for r in op.responses if r.format != "binary"))
+
+
+def _status_type(schema: Mapping[str, Any] | None, typer: _Typer) -> TypeNode:
+    return NONE if schema is None else typer.type_of(schema)
+
+
+def _endpoint(op: OperationSchemas, typer: _Typer, body_model: str | None) -> Endpoint:
+    first = op.responses[0] if op.responses else None
+    types = [_status_type(r.schema, typer) for r in op.responses if r.format != "binary"]
+    by_status: tuple[StatusBody, ...] = ()
+    if first is not None and first.format != "binary" and any(t != types[0] for t in types):
+        by_status = tuple(
+            StatusBody(r.status, None if r.schema is None else typer.type_of(r.schema))
+            for r in op.responses
+            if r.format != "binary"
+        )
+    response_format = first.format if first is not None else "none"
+    response: TypeNode | None = None
+    if response_format == "json":
+        response = union(*types) if by_status else types[0]
+    return Endpoint(
+        const_name="_" + snake(op.operation_id).upper(),
+        method=op.method.upper(),
+        path=op.path,
+        path_params=tuple(p.wire_name for p in op.parameters if p.location == "path"),
+        response=response,
+        body_model=body_model,
+        params_model=op.params_model,
+        stream=StreamOf(typer.type_of(op.events)) if op.events is not None else None,
+        comma_joined=tuple(
+            p.wire_name
+            for p in op.parameters
+            if p.location == "query" and p.raw.get("explode", p.raw.get("style", "form") == "form") is False
+        ),
+        encoding=op.body.encoding if op.body is not None else "none",  # type: ignore[arg-type]
+        response_format=response_format,  # type: ignore[arg-type]
+        accept=first.media if first is not None and first.format == "binary" else "application/json",
+        responses=by_status,
+    )
+
+
+def _unique_method_names(operations: list[Operation]) -> list[Operation]:
+    """Two operationIds that snake_case alike (`listTags`, `list_tags`) get `list_tags`, `list_tags2`;
+    their module constants stay apart too."""
+    taken: set[tuple[tuple[str, ...], str]] = set()
+    constants: set[str] = set()
+    unique = []
+    for op in operations:
+        name = op.name
+        n = 2
+        while (op.resource, name) in taken or ("_" + snake(name).upper() in constants and name != op.name):
+            name = f"{op.name}{n}"
+            n += 1
+        taken.add((op.resource, name))
+        const = op.endpoint.const_name if name == op.name else "_" + snake(f"{op.operation_id}{n - 1}").upper()
+        while const in constants:
+            const += "_"
+        constants.add(const)
+        endpoint = dataclasses.replace(op.endpoint, const_name=const)
+        unique.append(dataclasses.replace(op, name=name, endpoint=endpoint))
+    return unique
+
+
+def _resource_tree(operations: list[Operation]) -> Resource:
+    def build(prefix: tuple[str, ...]) -> Resource:
+        depth = len(prefix)
+        children = sorted(
+            {op.resource[depth] for op in operations if op.resource[:depth] == prefix and len(op.resource) > depth}
+        )
+        return Resource(
+            attribute=prefix[-1] if prefix else "",
+            class_name="".join(pascal(p) for p in prefix) + "Resource" if prefix else "",
+            children=tuple(build((*prefix, child)) for child in children),
+            operations=tuple(sorted((op for op in operations if op.resource == prefix), key=lambda op: op.name)),
+        )
+
+    return build(())

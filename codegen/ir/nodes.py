@@ -1,0 +1,118 @@
+"""The intermediate representation: the whole SDK, named, typed and sorted, before anything renders.
+
+Input: nothing (definitions only). `build.build_api` fills these from a spec; the renderers
+print them and never derive a name, an import or a type of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .types import TypeNode
+
+Location = Literal["path", "query", "header", "body"]
+ModelKind = Literal["class", "enum", "alias"]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A property of a model class: its Python attribute and its name on the wire."""
+
+    name: str
+    wire_name: str
+    type: TypeNode
+    required: bool
+    deprecated: bool
+    inherited: bool  # declared by a base class (an `allOf` part that is a class of its own)
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """A named schema of models.py: a class, an enum or a type alias."""
+
+    name: str
+    pointer: str  # where it came from in the spec, for error messages
+    kind: ModelKind
+    fields: tuple[Field, ...]  # classes: every property, inherited ones first
+    schema: dict[str, Any] = field(compare=False, hash=False)  # JSON Schema for the models stage
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """An argument of a method: a path, query or header parameter, or a property of the body."""
+
+    name: str  # Python name, as the method signature spells it
+    wire_name: str  # name on the wire ("" for a whole body passed as one argument)
+    location: Location
+    required: bool
+    type: TypeNode
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatusBody:
+    """The body of one 2xx status, when statuses carry different bodies (None: no body)."""
+
+    status: str
+    type: TypeNode | None
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """What the runtime needs of an operation besides the call's arguments (its `Endpoint`)."""
+
+    const_name: str  # the module constant in _client.py, e.g. `_UPDATE_CHAT_COMPLETION`
+    method: str  # upper case
+    path: str
+    path_params: tuple[str, ...]
+    response: TypeNode | None  # the JSON success body; None for no body or bytes
+    body_model: str | None  # validates a JSON body before it is sent
+    params_model: str | None  # checks query and header values before sending, when they have limits
+    stream: TypeNode | None  # the event of a `text/event-stream` success response
+    comma_joined: tuple[str, ...]  # query arrays sent as `a,b,c` (`explode: false`)
+    encoding: Literal["json", "multipart", "none"]
+    response_format: Literal["json", "binary", "none"]
+    accept: str  # the media type asked for
+    responses: tuple[StatusBody, ...]  # only when 2xx statuses differ
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    operation_id: str
+    resource: tuple[str, ...]  # attribute path from the client, e.g. ("chat", "completions")
+    name: str  # method name on the resource
+    summary: str
+    deprecated: bool
+    positional: tuple[Param, ...]  # path parameters, in path order
+    keyword: tuple[Param, ...]  # query, header and body arguments, required first
+    body_whole: bool  # the body is one `body` argument, not keyword arguments per property
+    returns: TypeNode  # what the method returns
+    stream_flag: bool  # the body has a `stream` property that the `_stream` method sets to true
+    endpoint: Endpoint
+
+    @property
+    def params(self) -> tuple[Param, ...]:
+        return self.positional + self.keyword
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """A group of operations reached as an attribute (`client.chat.completions`)."""
+
+    attribute: str
+    class_name: str
+    children: tuple[Resource, ...]
+    operations: tuple[Operation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Api:
+    title: str
+    version: str
+    base_url: str  # the first server of the spec
+    spec_label: str  # the spec path as the user gave it (never absolute)
+    spec_sha256: str
+    models: tuple[Model, ...]  # sorted by name
+    operations: tuple[Operation, ...]  # sorted by (path, method)
+    root: Resource  # the client itself; its operations are methods on the client
