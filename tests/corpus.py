@@ -15,7 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT
+
 SPECS_DIR = ROOT / "tests" / "fixtures" / "specs"
 GOLDEN_DIR = ROOT / "tests" / "golden"
 # A spec whose generation fails has this file in its golden directory instead of a package:

@@ -22,8 +22,8 @@ from codegen.diff import Change, diff_specs, prepare, summary
 from codegen.diff_report import render
 from codegen.diff_rules import RULES
 from codegen.load import Document, parse_document
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 UPSTREAM = ROOT / "tests" / "fixtures" / "upstream"
 FIXTURES = ROOT / "tests" / "fixtures" / "diff"
 OP = "POST /things/{id}"

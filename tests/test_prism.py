@@ -38,10 +38,10 @@ from openai_chat_sdk import (
     UnprocessableEntityError,
 )
 from openai_chat_sdk.models import ChatCompletion
+from tests.support import ROOT
 
 pytestmark = pytest.mark.prism
 
-ROOT = Path(__file__).resolve().parent.parent
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
 STARTUP_TIMEOUT = 60.0
 LISTENING = re.compile(r"Prism is listening on (http://127\.0\.0\.1:\d+)")
