@@ -15,7 +15,7 @@ from werkzeug import Request, Response
 from openai_chat_sdk import APIConnectionError, APITimeoutError, AsyncClient, InternalServerError
 from openai_chat_sdk._aiohttp import AiohttpTransport, aiohttp_http_client
 from openai_chat_sdk.models import ChatCompletion
-from tests.rawserver import RawServer, hang, http_response, reset, respond
+from tests.support.rawserver import RawServer, hang, http_response, reset, respond
 
 MINIMAL = {"id": "c1", "object": "chat.completion", "created": 1, "model": "m", "choices": []}
 

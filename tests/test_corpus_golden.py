@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.corpus import (
+from tests.support.corpus import (
     FAILED_FILE,
     GENERATION_FAILS,
     GOLDEN_DIR,

@@ -32,7 +32,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tests.corpus import Generation, session_corpus
+from tests.support.corpus import Generation, session_corpus
 
 API_KEY = "sk-corpus"
 

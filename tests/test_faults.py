@@ -45,7 +45,7 @@ from openai_chat_sdk._exceptions import (
     UnprocessableEntityError,
 )
 from openai_chat_sdk.models import ChatCompletion
-from tests.rawserver import RawServer, hang, http_response, reset, respond, stall
+from tests.support.rawserver import RawServer, hang, http_response, reset, respond, stall
 
 API_KEY = "sk-test-fault-key"
 COMPLETION_ID = "chatcmpl-1"

@@ -24,8 +24,8 @@ from codegen.load import parse_document
 from codegen.prune import prune
 from openai_chat_sdk import APIResponseValidationError, AsyncClient, Client, OpenAIError, RawResponse
 from openai_chat_sdk.models import ChatCompletion
-from tests.schema_instance import instance
 from tests.support import ROOT
+from tests.support.schema_instance import instance
 
 NEWEST = ROOT / "tests" / "fixtures" / "upstream" / "openai-2026-08-21-f85dbe2.yaml.gz"
 KEY = "sk-secret-test-key-123"
