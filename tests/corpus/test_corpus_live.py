@@ -5,9 +5,6 @@ directory, which goes on sys.path; its package (named after the spec: `operation
 `operations_30`) is imported and its client called against pytest-httpserver. Every assertion reads
 what went on the wire (method, raw path, query pairs, headers, JSON or multipart body) or what came
 back (models, attributes, errors, bytes).
-
-Where the generator gets it wrong, the test still asserts the right behaviour and is a strict xfail
-naming the bug, so fixing the bug turns the xfail into a failure and the mark is removed with it.
 """
 
 from __future__ import annotations
@@ -36,23 +33,10 @@ from tests.support.corpus import Generation, session_corpus
 
 API_KEY = "sk-corpus"
 
-# -- known generator bugs: none open. A new one gets a reason constant here and `@xfail(REASON)`
-# on its test, which then fails (strict) the day the bug is fixed. ------------------------------
 
-
-def xfail(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(reason=reason, strict=True)
-
-
-def version_params(prefix: str, xfails: dict[str, str] | None = None) -> list[Any]:
-    """The 3.0 and 3.1 spellings of one theme, each optionally a strict xfail."""
-    xfails = xfails or {}
-    return [
-        pytest.param(f"{prefix}-{v}", marks=xfail(xfails[v]), id=v)
-        if v in xfails
-        else pytest.param(f"{prefix}-{v}", id=v)
-        for v in ("30", "31")
-    ]
+def version_params(prefix: str) -> list[Any]:
+    """The 3.0 and 3.1 spellings of one theme."""
+    return [pytest.param(f"{prefix}-{v}", id=v) for v in ("30", "31")]
 
 
 # -- generating, importing and calling ----------------------------------------------------------
