@@ -1,7 +1,7 @@
 """The feature corpus as golden files: each spec in tests/fixtures/specs/ generates exactly
 tests/golden/<stem>/, and what it generates is valid, lint-clean, `mypy --strict`-clean Python.
 
-Every spec is generated once per session (tests/corpus.py); ruff and mypy each run once over all
+Every spec is generated once per session (tests/support/corpus.py); ruff and mypy each run once over all
 golden packages, and each spec's test picks its own findings out of that run.
 """
 

@@ -1,6 +1,6 @@
 """The corpus SDKs against a real HTTP server on loopback, sync and async.
 
-Each spec in tests/fixtures/specs/ is generated once per session (tests/corpus.py) into a temporary
+Each spec in tests/fixtures/specs/ is generated once per session (tests/support/corpus.py) into a temporary
 directory, which goes on sys.path; its package (named after the spec: `operations-30.yaml` →
 `operations_30`) is imported and its client called against pytest-httpserver. Every assertion reads
 what went on the wire (method, raw path, query pairs, headers, JSON or multipart body) or what came

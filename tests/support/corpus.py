@@ -1,6 +1,6 @@
 """The feature corpus: small specs of our own under tests/fixtures/specs/, one theme each.
 
-Shared by tests/test_corpus_golden.py, tests/test_corpus_live.py and tests/golden/refresh.py:
+Shared by tests/corpus/test_corpus_golden.py, tests/corpus/test_corpus_live.py and tests/golden/refresh.py:
 which specs there are, the package each one generates (`schemas-30.yaml` → `schemas_30`), and
 generation itself, through the command line exactly as a user runs it, every spec once per
 session (in parallel: each run is a ~1 s subprocess).
