@@ -16,7 +16,7 @@ NPM ?= npm
 NODE_STAMP := node_modules/.installed
 
 $(NODE_STAMP): package.json package-lock.json
-	@command -v $(NPM) >/dev/null 2>&1 || { echo "make: '$(NPM)' not found: install Node.js >= 20 with npm (Prism for tests/test_prism.py)" >&2; exit 1; }
+	@command -v $(NPM) >/dev/null 2>&1 || { echo "make: '$(NPM)' not found: install Node.js >= 20 with npm (Prism for tests/contract/)" >&2; exit 1; }
 	$(NPM) ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
@@ -56,7 +56,7 @@ bench: $(BENCH_STAMP) ## benchmarks (not part of test): per-call overhead, large
 	cd bench && ../$(PY) run_all.py
 
 test-full: $(STAMP) ## the whole upstream API: generate (with the fixes overlay), import, mypy --strict (slow)
-	$(PY) -m pytest -q -m full tests/test_full_spec.py
+	$(PY) -m pytest -q -m full tests/full
 
 format: $(STAMP) ## format the hand-written code
 	$(PY) -m ruff format codegen tests

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.corpus import GOLDEN_DIR, SPECS, expected_tree, generate_all, read_tree  # noqa: E402
+from tests.support.corpus import GOLDEN_DIR, SPECS, expected_tree, generate_all, read_tree  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

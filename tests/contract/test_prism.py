@@ -5,7 +5,7 @@ Prism is the judge of the wire, started with `--errors`: it checks every request
 (a violation → 500). By default it serves the first 200 example, upstream's own chat completion
 object, which is valid. The seed pages' examples are not valid for Prism (`url_citation.url` values
 that are not URIs; no `refusal`): asking for them with `Prefer: example=<name>` gets Prism's 500,
-asserted below; our client parses those examples from a local server in test_client_live.py.
+asserted below; our client parses those examples from a local server in tests/live/test_client_live.py.
 
 `node_modules/.bin/prism` comes from `package-lock.json`; `make test` installs it (`npm ci`).
 """
@@ -38,10 +38,10 @@ from openai_chat_sdk import (
     UnprocessableEntityError,
 )
 from openai_chat_sdk.models import ChatCompletion
+from tests.support import ROOT
 
 pytestmark = pytest.mark.prism
 
-ROOT = Path(__file__).resolve().parent.parent
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
 STARTUP_TIMEOUT = 60.0
 LISTENING = re.compile(r"Prism is listening on (http://127\.0\.0\.1:\d+)")

@@ -22,8 +22,8 @@ from codegen.diff import Change, diff_specs, prepare, summary
 from codegen.diff_report import render
 from codegen.diff_rules import RULES
 from codegen.load import Document, parse_document
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 UPSTREAM = ROOT / "tests" / "fixtures" / "upstream"
 FIXTURES = ROOT / "tests" / "fixtures" / "diff"
 OP = "POST /things/{id}"
@@ -719,24 +719,38 @@ def test_upstream_2025_03_to_2026_05(upstream: dict[str, Document]) -> None:
     assert summary(changes)["breaking"] == 1
 
 
-def test_upstream_2026_05_to_2026_07(upstream: dict[str, Document]) -> None:
-    changes = _update_chat(upstream, VERSIONS[1], VERSIONS[2])
-    assert _facts(changes) == {
-        ("response-property-added", ".moderation", "ChatCompletionModeration"),
-        ("response-property-added", ".usage.prompt_tokens_details.cache_write_tokens", "integer"),
-    }
-    assert summary(changes)["breaking"] == 0
-
-
-def test_upstream_2026_07_to_2026_08(upstream: dict[str, Document]) -> None:
-    changes = _update_chat(upstream, VERSIONS[2], VERSIONS[3])
-    assert _facts(changes) == {
-        ("response-property-added", ".metadata", "Metadata"),
-        ("response-property-added", ".usage.completion_tokens_details.text_tokens", "integer"),
-        ("response-property-added", ".usage.prompt_tokens_details.text_tokens", "integer"),
-        ("response-property-added", ".usage.prompt_tokens_details.image_tokens", "integer"),
-        ("response-property-enum-value-added", ".service_tier", "fast"),
-    }
+@pytest.mark.parametrize(
+    ("old", "new", "facts"),
+    [
+        pytest.param(
+            VERSIONS[1],
+            VERSIONS[2],
+            {
+                ("response-property-added", ".moderation", "ChatCompletionModeration"),
+                ("response-property-added", ".usage.prompt_tokens_details.cache_write_tokens", "integer"),
+            },
+            id="2026_05-to-2026_07",
+        ),
+        pytest.param(
+            VERSIONS[2],
+            VERSIONS[3],
+            {
+                ("response-property-added", ".metadata", "Metadata"),
+                ("response-property-added", ".usage.completion_tokens_details.text_tokens", "integer"),
+                ("response-property-added", ".usage.prompt_tokens_details.text_tokens", "integer"),
+                ("response-property-added", ".usage.prompt_tokens_details.image_tokens", "integer"),
+                ("response-property-enum-value-added", ".service_tier", "fast"),
+            },
+            id="2026_07-to-2026_08",
+        ),
+    ],
+)
+def test_upstream_additions_only(
+    upstream: dict[str, Document], old: str, new: str, facts: set[tuple[str, str, Any]]
+) -> None:
+    """The two later updates only add to the operation: exactly these changes, none breaking."""
+    changes = _update_chat(upstream, old, new)
+    assert _facts(changes) == facts
     assert summary(changes)["breaking"] == 0
 
 

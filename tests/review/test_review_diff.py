@@ -10,8 +10,7 @@ import yaml
 
 from codegen.config import load_settings
 from codegen.pipeline import generate
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT
 
 
 def _generate_with(tmp_path: Path, edit: str, replacement: str) -> dict[PurePosixPath, str]:

@@ -60,6 +60,9 @@ def test_enums_hold_the_seed_values_and_compare_as_strings() -> None:
 def test_docstrings_and_deprecations_are_generated() -> None:
     assert ChatCompletion.__doc__ is not None and "chat completion response" in ChatCompletion.__doc__
     assert ChatCompletion.model_fields["system_fingerprint"].deprecated
+    # The model's fields stay forward references until it is first used (any earlier test that
+    # parses a message did that); complete it here so this test passes on its own too.
+    models.ChatCompletionMessage.model_rebuild()
     assert models.ChatCompletionMessage.model_fields["function_call"].deprecated
 
 

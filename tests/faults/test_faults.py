@@ -2,7 +2,7 @@
 
 HTTP-level faults (status codes, retry headers, bad bodies) come from pytest-httpserver with a
 scripted handler that records every request; transport-level faults (resets, hangs, truncated
-bodies) come from `tests/rawserver.py`, a raw-socket server that follows a script per connection.
+bodies) come from `tests/support/rawserver.py`, a raw-socket server that follows a script per connection.
 Every test runs once with `Client` and once with `AsyncClient` through the same `call` fixture,
 and every wait is bounded: small backoffs, small timeouts, few retries.
 """
@@ -45,7 +45,7 @@ from openai_chat_sdk._exceptions import (
     UnprocessableEntityError,
 )
 from openai_chat_sdk.models import ChatCompletion
-from tests.rawserver import RawServer, hang, http_response, reset, respond, stall
+from tests.support.rawserver import RawServer, hang, http_response, reset, respond, stall
 
 API_KEY = "sk-test-fault-key"
 COMPLETION_ID = "chatcmpl-1"

@@ -8,6 +8,7 @@ import socket
 import time
 from typing import Any
 
+import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -15,7 +16,7 @@ from werkzeug import Request, Response
 from openai_chat_sdk import APIConnectionError, APITimeoutError, AsyncClient, InternalServerError
 from openai_chat_sdk._aiohttp import AiohttpTransport, aiohttp_http_client
 from openai_chat_sdk.models import ChatCompletion
-from tests.rawserver import RawServer, hang, http_response, reset, respond
+from tests.support.rawserver import RawServer, hang, http_response, reset, respond
 
 MINIMAL = {"id": "c1", "object": "chat.completion", "created": 1, "model": "m", "choices": []}
 
@@ -89,10 +90,19 @@ def test_a_slow_server_is_a_timeout() -> None:
     assert time.monotonic() - started < 2.5
 
 
-def test_the_transport_closes_its_session() -> None:
-    async def main() -> bool:
-        transport = AiohttpTransport()
-        await transport.aclose()  # before first use: nothing to close
-        return True
+def test_the_transport_closes_its_session(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/v1/chat/completions/c1", method="POST").respond_with_json(MINIMAL)
 
-    assert asyncio.run(main())
+    async def main() -> None:
+        idle = AiohttpTransport()
+        await idle.aclose()  # before first use: nothing to close, and no error
+        assert idle._session is None
+        transport = AiohttpTransport()
+        async with httpx.AsyncClient(transport=transport) as http:
+            client = AsyncClient(api_key="sk-k", base_url=httpserver.url_for("/v1"), http_client=http)
+            await client.chat.completions.update("c1", metadata={})
+            session = transport._session
+            assert session is not None and not session.closed  # opened on first use, kept open
+        assert session.closed  # closing the httpx client closed the transport's aiohttp session
+
+    asyncio.run(main())

@@ -13,7 +13,6 @@ import logging
 import subprocess
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,9 +24,9 @@ from codegen.load import parse_document
 from codegen.prune import prune
 from openai_chat_sdk import APIResponseValidationError, AsyncClient, Client, OpenAIError, RawResponse
 from openai_chat_sdk.models import ChatCompletion
-from tests.schema_instance import instance
+from tests.support import ROOT
+from tests.support.schema_instance import instance
 
-ROOT = Path(__file__).resolve().parent.parent
 NEWEST = ROOT / "tests" / "fixtures" / "upstream" / "openai-2026-08-21-f85dbe2.yaml.gz"
 KEY = "sk-secret-test-key-123"
 PATH = "/v1/chat/completions/c1"

@@ -8,7 +8,8 @@ import sys
 import venv
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT
+
 ALLOWED = {"anyio", "annotated-types", "certifi", "h11", "httpcore", "httpx", "idna", "pydantic", "pydantic-core"}
 ALLOWED |= {"typing-extensions", "typing-inspection", "exceptiongroup", "sniffio", "openai-chat-sdk"}
 

@@ -12,7 +12,6 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -20,7 +19,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT
+
 EVENTS = [
     {"type": "story.sentence", "index": 0, "sentence": "Once upon a time."},
     {"type": "story.sentence", "index": 1, "sentence": "The end."},

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from codegen.write import read_tree
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 GOOD = (ROOT / "openapi" / "openapi.yaml").read_text()
 
 

@@ -12,7 +12,6 @@ import copy
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,10 +19,10 @@ from jsonschema import Draft202012Validator
 
 from codegen.load import load_document
 from codegen.overlay import apply_overlay
+from tests.support import ROOT
 
 Schema = dict[str, Any]
 
-ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
 RUBY = "000_f210c893eeb79630.txt"

@@ -10,8 +10,8 @@ from pathlib import Path
 from codegen.config import load_settings
 from codegen.pipeline import generate
 from codegen.write import diff_tree, read_tree
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 REFRESH = "make generate  # then review and commit the diff of generated/"
 
 

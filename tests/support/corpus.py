@@ -1,6 +1,6 @@
 """The feature corpus: small specs of our own under tests/fixtures/specs/, one theme each.
 
-Shared by tests/test_corpus_golden.py, tests/test_corpus_live.py and tests/golden/refresh.py:
+Shared by tests/corpus/test_corpus_golden.py, tests/corpus/test_corpus_live.py and tests/golden/refresh.py:
 which specs there are, the package each one generates (`schemas-30.yaml` → `schemas_30`), and
 generation itself, through the command line exactly as a user runs it, every spec once per
 session (in parallel: each run is a ~1 s subprocess).
@@ -15,7 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT
+
 SPECS_DIR = ROOT / "tests" / "fixtures" / "specs"
 GOLDEN_DIR = ROOT / "tests" / "golden"
 # A spec whose generation fails has this file in its golden directory instead of a package:
@@ -24,9 +25,6 @@ FAILED_FILE = "GENERATION_FAILED.txt"
 REFRESH = ".venv/bin/python tests/golden/refresh.py  # then review and commit the diff of tests/golden/"
 
 SPECS: tuple[str, ...] = tuple(sorted(path.stem for path in SPECS_DIR.glob("*.yaml")))
-
-# Specs the generator cannot generate today, with what goes wrong (see the golden FAILED_FILE).
-GENERATION_FAILS: dict[str, str] = {}
 
 
 def package_name(stem: str) -> str:
