@@ -338,3 +338,12 @@ def test_to_dict_of_a_leniently_parsed_model_is_quiet(
     dumped = completion.to_dict(mode="json")
     assert dumped["service_tier"] == "hyperfast" and dumped["choices"][0]["finish_reason"] == "moderated"
     assert not [w for w in recwarn if "serializ" in str(w.message).lower()]
+
+
+def test_an_unknown_keyword_fails_before_anything_is_sent(httpserver: HTTPServer) -> None:
+    client = Client(api_key="k", base_url=httpserver.url_for("/v1"), max_retries=0)
+    with pytest.raises(TypeError, match="extra_header"):
+        client.chat.completions.update("c1", metadata={}, extra_header={"X": "1"})  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="api_kee"):
+        Client(api_kee="k")  # type: ignore[call-arg]
+    assert httpserver.log == []

@@ -1,0 +1,152 @@
+"""render: one piece at a time, from IR values: the Endpoint(...) of an operation, a call, a docstring,
+models.py from the IR's models, and prose wrapped to the line length."""
+
+from __future__ import annotations
+
+import ast
+
+from codegen.ir import types as t
+from codegen.ir.nodes import Api, Endpoint, Field, Model, Operation, Param, Resource, StatusBody
+from codegen.render.client import call, docstring, endpoint_source
+from codegen.render.models import render_models
+from codegen.render.text import wrap, wrap_descriptions
+
+ENDPOINT = Endpoint(
+    const_name="_UPDATE_PET",
+    method="POST",
+    path="/pets/{petId}",
+    path_params=("petId",),
+    response=t.ModelRef("Pet"),
+    body_model="PetUpdate",
+    params_model=None,
+    stream=None,
+    comma_joined=(),
+    encoding="json",
+    response_format="json",
+    accept="application/json",
+    responses=(),
+)
+PET_ID = Param("pet_id", "petId", "path", True, t.Builtin("str"), "The pet.")
+NAME = Param("name", "name", "body", True, t.Builtin("str"), "A name " * 30)
+TAG = Param("x_tag", "X-Tag", "header", False, t.Builtin("str"), "")
+OPERATION = Operation(
+    operation_id="updatePet",
+    resource=("pets",),
+    name="update",
+    summary="Update a pet",
+    deprecated=False,
+    positional=(PET_ID,),
+    keyword=(NAME, TAG),
+    body_whole=False,
+    returns=t.ModelRef("Pet"),
+    stream_flag=False,
+    endpoint=ENDPOINT,
+)
+
+
+def test_endpoint_source_states_only_what_differs_from_the_defaults() -> None:
+    source = endpoint_source(ENDPOINT)
+    assert source == (
+        "Endpoint('POST', '/pets/{petId}', path_params=('petId',), response=lambda: models.Pet, "
+        "body_model=lambda: models.PetUpdate)"
+    )
+    ast.parse(source)
+
+
+def test_endpoint_source_of_a_binary_download_and_of_bodies_per_status() -> None:
+    download = Endpoint(**{**_fields(ENDPOINT), "response": None, "body_model": None, "response_format": "binary"})
+    download = Endpoint(**{**_fields(download), "accept": "audio/mpeg", "encoding": "none"})
+    assert endpoint_source(download).endswith("response_format=\"binary\", accept='audio/mpeg')")
+    by_status = Endpoint(
+        **{
+            **_fields(ENDPOINT),
+            "response": t.union(t.ModelRef("Pet"), t.NONE),
+            "responses": (StatusBody("200", t.ModelRef("Pet")), StatusBody("204", None)),
+        }
+    )
+    assert "responses={'200': lambda: models.Pet, '204': None}" in endpoint_source(by_status)
+
+
+def _fields(endpoint: Endpoint) -> dict[str, object]:
+    return {name: getattr(endpoint, name) for name in Endpoint.__dataclass_fields__}
+
+
+def test_a_call_passes_arguments_by_wire_name_and_nothing_empty() -> None:
+    assert call(OPERATION) == (
+        "_UPDATE_PET, path={'petId': pet_id}, headers={'X-Tag': x_tag}, body={'name': name}, **options"
+    )
+
+
+def test_docstrings_wrap_and_document_every_argument() -> None:
+    text = docstring(OPERATION)
+    lines = text.splitlines()
+    assert lines[0] == '"""Update a pet' and lines[-1] == '"""'
+    assert "  pet_id: The pet." in lines
+    assert any(line.startswith("  name: A name") for line in lines)
+    assert all(len(line) <= 120 - 8 for line in lines)  # fits once indented in the method
+    assert "**options: `extra_headers`, `extra_query`, `extra_body`, `timeout`" in text
+    assert "x_tag" not in text  # undocumented arguments are not listed with an empty line
+
+
+def test_docstrings_escape_what_would_end_them() -> None:
+    op = Operation(
+        **{**{n: getattr(OPERATION, n) for n in Operation.__dataclass_fields__}, "summary": 'say """hi""" \\o/'}
+    )
+    assert ast.literal_eval(docstring(op)).startswith('say """hi""" \\o/')
+
+
+def test_models_are_rendered_from_the_ir_names() -> None:
+    pet = Model(
+        name="Pet",
+        pointer="/components/schemas/Pet",
+        kind="class",
+        fields=(
+            Field("pet_name", "petName", t.Builtin("str"), True, False, False),
+            Field("old", "old", t.Builtin("str"), False, True, False),
+        ),
+        schema={
+            "type": "object",
+            "required": ["petName"],
+            "properties": {"petName": {"type": "string"}, "old": {"type": "string", "deprecated": True}},
+        },
+    )
+    kind = Model("Kind", "/components/schemas/Kind", "enum", (), {"type": "string", "enum": ["a", "b"]})
+    tags = Model("Tags", "/components/schemas/Tags", "alias", (), {"type": "array", "items": {"type": "string"}})
+    api = Api("T", "1", "http://x", "spec.yaml", "0" * 64, (kind, pet, tags), (), Resource("", "", (), ()))
+    code = render_models(api, package="pkg", header="# head", source="spec.yaml")
+    module = ast.parse(code)
+    assert code.startswith("# head\n")
+    assert "pet_name: Annotated[str, Field(alias='petName')]" in code  # our name, the wire name as alias
+    assert "from ._models import BaseModel, mark_deprecated" in code
+    assert "mark_deprecated(Pet, 'old')" in code
+    assert "Tags = TypeAliasType(" in code
+    exports = next(n for n in module.body if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "__all__")
+    assert ast.literal_eval(exports.value) == ["Kind", "Pet", "Tags"]
+
+
+def test_no_models_is_an_empty_module_not_a_crash() -> None:
+    api = Api("T", "1", "http://x", "spec.yaml", "0" * 64, (), (), Resource("", "", (), ()))
+    assert render_models(api, package="pkg", header="# head", source="s") == "# head\n\n__all__ = [\n]\n"
+
+
+def test_wrap_keeps_short_lines_code_and_long_words() -> None:
+    url = "https://example.com/" + "a" * 120
+    text = f"short line\n{'word ' * 40}\n```\n{'code ' * 40}\n```\n- {'item ' * 30}\n{url}\n"
+    wrapped = wrap(text, 60).splitlines()
+    assert wrapped[0] == "short line"
+    assert all(len(line) <= 60 for line in wrapped if "code" not in line and not line.startswith("https"))
+    assert f"{'code ' * 40}" in wrapped  # fenced code as written
+    assert url in wrapped  # a URL is never broken
+    assert any(line.startswith("  item") for line in wrapped)  # a list item's lines hang under it
+
+
+def test_wrap_descriptions_leaves_properties_named_description_and_values_alone() -> None:
+    long = "word " * 40
+    schema = {
+        "description": long,
+        "properties": {"description": {"type": "string", "description": long}},
+        "default": {"description": long},
+    }
+    wrapped = wrap_descriptions(schema)
+    assert "\n" in wrapped["description"] and "\n" in wrapped["properties"]["description"]["description"]
+    assert wrapped["default"] == {"description": long}
