@@ -10,6 +10,7 @@ from codegen.ir.nodes import Api, Endpoint, Field, Model, Operation, Param, Reso
 from codegen.render.client import call, docstring, endpoint_source
 from codegen.render.models import render_models
 from codegen.render.text import wrap, wrap_descriptions
+from tests.support import ROOT
 
 ENDPOINT = Endpoint(
     const_name="_UPDATE_PET",
@@ -150,3 +151,13 @@ def test_wrap_descriptions_leaves_properties_named_description_and_values_alone(
     wrapped = wrap_descriptions(schema)
     assert "\n" in wrapped["description"] and "\n" in wrapped["properties"]["description"]["description"]
     assert wrapped["default"] == {"description": long}
+
+
+def test_the_exported_exceptions_are_the_runtime_ones() -> None:
+    from codegen.render.client import EXCEPTIONS
+
+    source = (ROOT / "codegen" / "runtime" / "_exceptions.py").read_text()
+    declared = next(
+        n for n in ast.parse(source).body if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "__all__"
+    )
+    assert sorted(ast.literal_eval(declared.value)) == list(EXCEPTIONS)
