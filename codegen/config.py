@@ -34,6 +34,12 @@ class Settings:
     resources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     # schema name or derived class name → class name
     renames: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # securitySchemes name → client option (default: the scheme's name in snake_case, `_auth` dropped)
+    auth_options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # client option → (header, environment variable suffix): sent on every request when set
+    header_options: Mapping[str, tuple[str, str]] = field(default_factory=lambda: MappingProxyType({}))
+    base_exception: str = ""  # the base of every error the SDK raises; derived from the package when empty
+    error_envelope: str = ""  # an error body's key that holds the error object (OpenAI: "error"); "" keeps it whole
 
     @property
     def dist_name(self) -> str:
@@ -42,6 +48,10 @@ class Settings:
     @property
     def env(self) -> str:
         return self.env_prefix or self.package.upper()
+
+    @property
+    def exception(self) -> str:
+        return self.base_exception or "".join(w.capitalize() for w in self.package.split("_") if w) + "Error"
 
 
 def _table(path: Path) -> dict[str, Any]:
@@ -97,4 +107,26 @@ def load_settings(
         env_prefix=str(table.get("env-prefix", "")),
         resources=MappingProxyType(dict(table.get("resources", {}))),
         renames=MappingProxyType(dict(table.get("renames", {}))),
+        auth_options=MappingProxyType({str(k): str(v) for k, v in table.get("auth", {}).items()}),
+        header_options=MappingProxyType(_header_options(table.get("header-options", {}), config or DEFAULT_CONFIG)),
+        base_exception=_identifier(table.get("base-exception", ""), "base-exception", config or DEFAULT_CONFIG),
+        error_envelope=str(table.get("error-envelope", "")),
     )
+
+
+def _identifier(value: object, key: str, config: Path) -> str:
+    if value and not (isinstance(value, str) and value.isidentifier()):
+        raise CodegenError.at(str(config), "", f"{key} {value!r} is not a Python identifier")
+    return str(value or "")
+
+
+def _header_options(table: object, config: Path) -> dict[str, tuple[str, str]]:
+    """`organization = { header = "OpenAI-Organization", env = "ORG_ID" }` → {option: (header, env)}."""
+    out: dict[str, tuple[str, str]] = {}
+    for option, entry in table.items() if isinstance(table, dict) else []:
+        if not (str(option).isidentifier() and isinstance(entry, dict) and isinstance(entry.get("header"), str)):
+            raise CodegenError.at(
+                str(config), "", f'header-options.{option}: want {{ header = "Name", env = "SUFFIX" }}'
+            )
+        out[str(option)] = (entry["header"], str(entry.get("env", str(option).upper())))
+    return out

@@ -17,7 +17,22 @@ from typing import Any, Literal
 
 from ..config import Settings
 from ..naming import attribute_names, dedupe, pascal, snake
-from .nodes import Api, Endpoint, Field, Model, ModelKind, Operation, Param, Resource, StatusBody
+from .nodes import (
+    Api,
+    AuthKind,
+    AuthScheme,
+    ClientOption,
+    Endpoint,
+    Field,
+    Model,
+    ModelKind,
+    Operation,
+    Param,
+    Resource,
+    Security,
+    Server,
+    StatusBody,
+)
 from .schemas import NamedSchemas, OperationSchemas, is_class, model_schemas, nullable
 from .types import (
     ANY,
@@ -46,7 +61,12 @@ def build_api(spec: dict[str, Any], *, source: str, settings: Settings) -> Api:
     typer = _Typer(defs, kinds)
     models = tuple(_model(name, named, defs, kinds, typer) for name in sorted(defs) if kinds[name] != "inline")
     fields = {m.name: m.fields for m in models}
-    operations = _unique_method_names([_operation(op, typer, fields, settings) for op in named.operations])
+    auth = _auth_schemes(spec, settings)
+    default_security = _security(spec.get("security"), auth) or ()
+    operations = _unique_method_names(
+        [_operation(op, typer, fields, settings, auth, default_security) for op in named.operations]
+    )
+    server = _server(spec, taken={a.option for a in auth} | set(settings.header_options))
     info = spec.get("info") or {}
     return Api(
         title=str(info.get("title", "API")),
@@ -57,7 +77,113 @@ def build_api(spec: dict[str, Any], *, source: str, settings: Settings) -> Api:
         models=models,
         operations=tuple(operations),
         root=_resource_tree(operations),
+        server=server,
+        auth=auth,
+        default_security=default_security,
+        required_auth=_required(default_security, operations),
+        header_options=tuple((o, h, e) for o, (h, e) in sorted(settings.header_options.items())),
+        options=_client_options(auth, settings, server),
     )
+
+
+# -- client: auth, servers, options ----------------------------------------------------------
+
+# Options every client has (the runtime's ClientOptions): a spec's own options must not take these names.
+RUNTIME_OPTIONS = frozenset(
+    {"base_url", "timeout", "max_retries", "backoff", "default_headers", "default_query", "http_client"}
+    | {"strict_response_validation", "on_retry"}
+)
+_SUFFIXES = ("_authentication", "_auth", "_scheme", "_security")
+
+
+def _auth_schemes(spec: Mapping[str, Any], settings: Settings) -> tuple[AuthScheme, ...]:
+    """One client option per security scheme the runtime can send; mutual TLS and HTTP schemes
+    other than bearer and basic are left out (the operations that need only them send nothing)."""
+    schemes = ((spec.get("components") or {}).get("securitySchemes")) or {}
+    taken = set(RUNTIME_OPTIONS) | set(settings.header_options)
+    found: list[AuthScheme] = []
+    for name in sorted(schemes):
+        scheme = schemes[name]
+        if not isinstance(scheme, Mapping):
+            continue
+        kind, wire = _auth_kind(scheme)
+        if kind is None:
+            continue
+        option = settings.auth_options.get(name) or _auth_option(name)
+        option = dedupe(option, taken)
+        taken.add(option)
+        found.append(AuthScheme(option=option, scheme=name, kind=kind, wire_name=wire, env=option.upper()))
+    return tuple(sorted(found, key=lambda a: a.option))
+
+
+def _auth_kind(scheme: Mapping[str, Any]) -> tuple[AuthKind | None, str]:
+    kind = scheme.get("type")
+    if kind == "http":
+        http = str(scheme.get("scheme", "")).lower()
+        return ("bearer" if http == "bearer" else "basic" if http == "basic" else None), "Authorization"
+    if kind in ("oauth2", "openIdConnect"):
+        return "bearer", "Authorization"  # a token got elsewhere, sent as a bearer token
+    if kind == "apiKey" and scheme.get("in") in ("header", "query", "cookie") and scheme.get("name"):
+        return scheme["in"], str(scheme["name"])
+    return None, ""
+
+
+def _auth_option(scheme: str) -> str:
+    name = snake(scheme)
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name.removesuffix(suffix)
+    return name
+
+
+def _security(requirements: Any, auth: tuple[AuthScheme, ...]) -> Security | None:
+    """The alternatives of a `security` list, as the client options each needs; None when absent.
+    An alternative naming a scheme the client cannot send is dropped; `{}` is "no credentials"."""
+    if not isinstance(requirements, list):
+        return None
+    by_scheme = {a.scheme: a.option for a in auth}
+    alternatives: list[tuple[str, ...]] = []
+    for requirement in requirements:
+        if isinstance(requirement, Mapping) and all(name in by_scheme for name in requirement):
+            alternative = tuple(sorted(by_scheme[name] for name in requirement))
+            if alternative not in alternatives:
+                alternatives.append(alternative)
+    return tuple(alternatives)
+
+
+def _required(default: Security, operations: list[Operation]) -> tuple[str, ...]:
+    """Credentials a client must have at construction: those every operation needs."""
+    if len(default) != 1 or any(op.endpoint.security is not None for op in operations):
+        return ()
+    return default[0]
+
+
+def _server(spec: Mapping[str, Any], *, taken: set[str]) -> Server:
+    servers = spec.get("servers") or [{}]
+    first = servers[0] if isinstance(servers[0], Mapping) else {}
+    url = str(first.get("url") or "http://localhost")
+    variables = []
+    used = set(taken) | RUNTIME_OPTIONS
+    for name, variable in sorted((first.get("variables") or {}).items()):
+        if "{" + name + "}" in url and isinstance(variable, Mapping):
+            option = dedupe(snake(name), used)
+            used.add(option)
+            variables.append((option, str(name), str(variable.get("default", ""))))
+    return Server(url=url, variables=tuple(variables))
+
+
+def _client_options(auth: tuple[AuthScheme, ...], settings: Settings, server: Server) -> tuple[ClientOption, ...]:
+    options = [
+        ClientOption(
+            a.option,
+            "tuple[str, str] | None" if a.kind == "basic" else "str | None",
+            f"{a.scheme}: " + ("(username, password)" if a.kind == "basic" else f"{a.kind} {a.wire_name}"),
+        )
+        for a in auth
+    ]
+    options += [ClientOption(o, "str | None", f"sent as {h}") for o, (h, _) in sorted(settings.header_options.items())]
+    options += [ClientOption(o, "str | None", f"the server's {{{n}}}, default {d!r}") for o, n, d in server.variables]
+    return tuple(options)
 
 
 # -- models ----------------------------------------------------------------------------------
@@ -233,7 +359,12 @@ class _Typer:
 
 
 def _operation(
-    op: OperationSchemas, typer: _Typer, fields: Mapping[str, tuple[Field, ...]], settings: Settings
+    op: OperationSchemas,
+    typer: _Typer,
+    fields: Mapping[str, tuple[Field, ...]],
+    settings: Settings,
+    auth: tuple[AuthScheme, ...],
+    default_security: Security,
 ) -> Operation:
     placement = settings.resources.get(op.operation_id, snake(op.operation_id))
     *resource, name = placement.split(".")
@@ -257,7 +388,8 @@ def _operation(
     rest = [p for p in params if p.location != "path"] + [
         p for p in body if not (stream_flag and p.wire_name == "stream")
     ]
-    endpoint = _endpoint(op, typer, body_model)
+    security = _security(op.raw.get("security"), auth)
+    endpoint = _endpoint(op, typer, body_model, None if security == default_security else security)
     return Operation(
         operation_id=op.operation_id,
         resource=tuple(resource),
@@ -329,7 +461,7 @@ def _status_type(schema: Mapping[str, Any] | None, typer: _Typer) -> TypeNode:
     return NONE if schema is None else typer.type_of(schema)
 
 
-def _endpoint(op: OperationSchemas, typer: _Typer, body_model: str | None) -> Endpoint:
+def _endpoint(op: OperationSchemas, typer: _Typer, body_model: str | None, security: Security | None) -> Endpoint:
     first = op.responses[0] if op.responses else None
     types = [_status_type(r.schema, typer) for r in op.responses if r.format != "binary"]
     by_status: tuple[StatusBody, ...] = ()
@@ -361,6 +493,7 @@ def _endpoint(op: OperationSchemas, typer: _Typer, body_model: str | None) -> En
         response_format=response_format,  # type: ignore[arg-type]
         accept=first.media if first is not None and first.format == "binary" else "application/json",
         responses=by_status,
+        security=security,
     )
 
 

@@ -58,6 +58,40 @@ class StatusBody:
     type: TypeNode | None
 
 
+AuthKind = Literal["bearer", "basic", "header", "query", "cookie"]
+
+
+@dataclass(frozen=True, slots=True)
+class AuthScheme:
+    """One way to authenticate, from `components/securitySchemes`: a client option of its own."""
+
+    option: str  # the client option, e.g. `api_key`
+    scheme: str  # its name in the spec
+    kind: AuthKind  # bearer (also oauth2, openIdConnect), basic, or an API key in a header, query or cookie
+    wire_name: str  # the header, query parameter or cookie that carries it
+    env: str  # environment variable suffix: <PREFIX>_<env>
+
+
+@dataclass(frozen=True, slots=True)
+class ClientOption:
+    """A client option the spec or the settings add: a credential, a server variable, a header."""
+
+    name: str
+    annotation: str  # as the options TypedDict spells it
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    """Where requests go by default: `servers[0]`, its variables filled from client options."""
+
+    url: str  # may hold `{variable}`s
+    variables: tuple[tuple[str, str, str], ...]  # (option, name in the url, default)
+
+
+Security = tuple[tuple[str, ...], ...]  # alternatives, each the client options it needs together
+
+
 @dataclass(frozen=True, slots=True)
 class Endpoint:
     """What the runtime needs of an operation besides the call's arguments (its `Endpoint`)."""
@@ -75,6 +109,7 @@ class Endpoint:
     response_format: Literal["json", "binary", "none"]
     accept: str  # the media type asked for
     responses: tuple[StatusBody, ...]  # only when 2xx statuses differ
+    security: Security | None  # None: the spec's default; (): no credentials
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,3 +151,9 @@ class Api:
     models: tuple[Model, ...]  # sorted by name
     operations: tuple[Operation, ...]  # sorted by (path, method)
     root: Resource  # the client itself; its operations are methods on the client
+    server: Server
+    auth: tuple[AuthScheme, ...]  # sorted by option
+    default_security: Security  # what operations without their own `security` need
+    required_auth: tuple[str, ...]  # credentials every operation needs: a client without one fails at once
+    header_options: tuple[tuple[str, str, str], ...]  # (option, header, env suffix), from the settings
+    options: tuple[ClientOption, ...]  # what the spec adds to the client's options, in this order

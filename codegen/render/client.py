@@ -8,6 +8,7 @@ from `codegen/runtime/`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import PurePosixPath
@@ -53,11 +54,12 @@ EXCEPTIONS = (
     "ConflictError",
     "InternalServerError",
     "NotFoundError",
-    "OpenAIError",
     "PermissionDeniedError",
     "RateLimitError",
+    "SDKError",
     "UnprocessableEntityError",
 )
+BASE_EXCEPTION = "SDKError"  # the runtime's name for the base of every error; each SDK names it (settings)
 MODELS = "models."
 DOC_WIDTH = 120 - 8 - 4  # a method's docstring is indented by 8, its argument lines by 4 more
 
@@ -125,6 +127,8 @@ def endpoint_source(endpoint: Endpoint) -> str:
             for r in endpoint.responses
         )
         arguments.append(f"responses={{{entries}}}")
+    if endpoint.security is not None:
+        arguments.append(f"security={endpoint.security!r}")
     return f"Endpoint({', '.join(arguments)})"
 
 
@@ -212,8 +216,12 @@ def render_client(api: Api, settings: Settings) -> dict[PurePosixPath, str]:
         "header": header(api),
         "env_prefix": settings.env,
         "base_url": api.base_url,
-        "exceptions": EXCEPTIONS,
-        "exports": sorted([*RUNTIME_EXPORTS, *EXCEPTIONS]),
+        "exceptions": exceptions(settings),
+        "exports": sorted([*RUNTIME_EXPORTS, *exceptions(settings)]),
+        "server_variables": {option: (name, default) for option, name, default in api.server.variables},
+        "auth_schemes": {a.option: (a.kind, a.wire_name) for a in api.auth},
+        "header_options": {option: (header, env) for option, header, env in api.header_options},
+        "client_doc": client_doc(api, settings),
         **_imports(api),
     }
     return {
@@ -225,10 +233,26 @@ def render_client(api: Api, settings: Settings) -> dict[PurePosixPath, str]:
     }
 
 
+def client_doc(api: Api, settings: Settings) -> str:
+    """What a client reads from the environment when an option is not passed."""
+    names = [a.env for a in api.auth] + ["BASE_URL"] + [env for _, _, env in api.header_options]
+    names += [option.upper() for option, _, _ in api.server.variables]
+    listed = ", ".join(f"`{settings.env}_{name}`" for name in names)
+    return wrap(f"Options (`ClientOptions`) not passed fall back to the environment: {listed}.", DOC_WIDTH)
+
+
+def exceptions(settings: Settings) -> list[str]:
+    return sorted(settings.exception if name == BASE_EXCEPTION else name for name in EXCEPTIONS)
+
+
 def runtime_files(api: Api, settings: Settings) -> dict[PurePosixPath, str]:
-    """The runtime modules, verbatim under the provenance line."""
+    """The runtime modules under the provenance line, as written but for two names: the base
+    exception's (`SDKError` → the SDK's own, e.g. `OpenAIError`) and the package's in examples."""
     runtime = resources.files("codegen.runtime")
     pkg = PurePosixPath(settings.package)
-    return {
-        pkg / name: f"{header(api)}\n{runtime.joinpath(name).read_text(encoding='utf-8')}" for name in RUNTIME_MODULES
-    }
+    files = {}
+    for name in RUNTIME_MODULES:
+        text = runtime.joinpath(name).read_text(encoding="utf-8")
+        text = re.sub(rf"\b{BASE_EXCEPTION}\b", settings.exception, text).replace("<package>", settings.package)
+        files[pkg / name] = f"{header(api)}\n{text}"
+    return files

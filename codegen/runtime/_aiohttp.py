@@ -4,8 +4,8 @@ httpx 0.28's own async pool spends most of its time assigning connections once d
 are in flight (bench/transports.py: about 3x the CPU per call of this transport at 32 concurrent).
 Use it through httpx's API, so everything else stays the same:
 
-    from openai_chat_sdk import AsyncClient
-    from openai_chat_sdk._aiohttp import aiohttp_http_client   # needs `pip install aiohttp`
+    from <package> import AsyncClient
+    from <package>._aiohttp import aiohttp_http_client   # needs `pip install aiohttp`
 
     client = AsyncClient(http_client=aiohttp_http_client())   # close it yourself: await client.aclose()
 

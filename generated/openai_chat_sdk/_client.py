@@ -82,8 +82,8 @@ class ChatResource(SyncAPIResource):
 class Client(SyncAPIClient):
     """Synchronous client for OpenAI API.
 
-    Options (`ClientOptions`) not passed fall back to the environment: `OPENAI_API_KEY`,
-    `OPENAI_BASE_URL`, `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `OPENAI_API_KEY`, `OPENAI_BASE_URL`,
+    `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`.
     """
 
     @cached_property
@@ -137,8 +137,8 @@ class AsyncChatResource(AsyncAPIResource):
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for OpenAI API.
 
-    Options (`ClientOptions`) not passed fall back to the environment: `OPENAI_API_KEY`,
-    `OPENAI_BASE_URL`, `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `OPENAI_API_KEY`, `OPENAI_BASE_URL`,
+    `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`.
     """
 
     @cached_property

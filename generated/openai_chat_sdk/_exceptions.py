@@ -18,7 +18,7 @@
     └── (ValueError)                     a bad argument, raised before anything is sent
 
 Every exception pickles and unpickles with its fields (multiprocessing, Ray); the copy
-drops the `Authorization` header of the request it carries.
+drops the credentials of the request it carries (headers, cookies, API keys in the query).
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+
+from ._constants import AUTH_SCHEMES, ERROR_ENVELOPE
 
 __all__ = [
     "APIConnectionError",
@@ -49,12 +51,25 @@ class OpenAIError(Exception):
     """Base of every error this package raises on purpose."""
 
 
+# Where credentials travel: never in a pickled copy of a request.
+_SECRET_HEADERS = frozenset(
+    {"authorization", "cookie"} | {name.lower() for kind, name in AUTH_SCHEMES.values() if kind == "header"}
+)
+_SECRET_QUERY = frozenset(name for kind, name in AUTH_SCHEMES.values() if kind == "query")
+
+
 def _scrubbed(request: httpx.Request | None) -> httpx.Request | None:
-    if request is None or "authorization" not in request.headers:
+    if request is None:
+        return request
+    secret_headers = [name for name in request.headers if name.lower() in _SECRET_HEADERS]
+    secret_query = [name for name in request.url.params if name in _SECRET_QUERY]
+    if not secret_headers and not secret_query:
         return request
     headers = httpx.Headers(request.headers)
-    del headers["authorization"]
-    return httpx.Request(request.method, request.url, headers=headers, content=request.content)
+    for name in secret_headers:
+        del headers[name]
+    url = request.url.copy_with(params=request.url.params.merge(dict.fromkeys(secret_query, "[hidden]")))
+    return httpx.Request(request.method, url, headers=headers, content=request.content)
 
 
 class APIError(OpenAIError):
@@ -179,9 +194,19 @@ def status_error(response: httpx.Response) -> APIStatusError:
         data: object = response.json()
     except ValueError:
         data = response.text or None
-    # OpenAI wraps errors as {"error": {...}}; any other shape is kept whole.
-    body = data["error"] if isinstance(data, dict) and isinstance(data.get("error"), dict) else data
-    detail = body.get("message") if isinstance(body, dict) else None
+    # Some APIs wrap the error ({"error": {...}}: ERROR_ENVELOPE); any other shape is kept whole.
+    wrapped = ERROR_ENVELOPE and isinstance(data, dict) and isinstance(data.get(ERROR_ENVELOPE), dict)
+    body = data[ERROR_ENVELOPE] if wrapped else data  # type: ignore[index]
+    detail = _detail(body)
     message = f"Error code: {response.status_code} - {detail if isinstance(detail, str) else data}"
     cls = InternalServerError if response.status_code >= 500 else _BY_STATUS.get(response.status_code, APIStatusError)
     return cls(message, response=response, body=body)
+
+
+def _detail(body: object) -> str | None:
+    """The human message of an error body: `message`, `detail` (problem+json) or `title`."""
+    if isinstance(body, dict):
+        for key in ("message", "detail", "title"):
+            if isinstance(body.get(key), str):
+                return str(body[key])
+    return None

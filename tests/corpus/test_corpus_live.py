@@ -71,7 +71,8 @@ class Sdk:
         return importlib.import_module(f"{self.package.__name__}.models")
 
     def call(self, method: str, *args: Any, client_options: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
-        options = {"api_key": API_KEY, "base_url": self.base_url, "max_retries": 0, **(client_options or {})}
+        credentials = {"api_key": API_KEY} if "api_key" in self.package._constants.AUTH_SCHEMES else {}
+        options = {**credentials, "base_url": self.base_url, "max_retries": 0, **(client_options or {})}
         if self.mode == "sync":
             with self.package.Client(**options) as client:
                 return getattr(client, method)(*args, **kwargs)

@@ -67,14 +67,14 @@ def stream(request: pytest.FixtureRequest, sdk: ModuleType, httpserver: HTTPServ
 
     def sync_read(**kwargs: Any) -> list[Any]:
         with (
-            sdk.Client(api_key="k", base_url=base_url, max_retries=0) as client,
+            sdk.Client(base_url=base_url, max_retries=0) as client,
             client.create_story_stream(**kwargs) as events,
         ):
             return list(events)
 
     def async_read(**kwargs: Any) -> list[Any]:
         async def main() -> list[Any]:
-            async with sdk.AsyncClient(api_key="k", base_url=base_url, max_retries=0) as client:
+            async with sdk.AsyncClient(base_url=base_url, max_retries=0) as client:
                 events = await client.create_story_stream(**kwargs)
                 async with events:
                     return [event async for event in events]
@@ -131,7 +131,7 @@ def test_arguments_are_checked_before_sending(stream: Callable[..., list[Any]], 
 
 def test_the_plain_method_still_returns_the_json_body(sdk: ModuleType, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/stories", method="POST").respond_with_json({"id": "s1", "text": "Once."})
-    with sdk.Client(api_key="k", base_url=httpserver.url_for("/"), max_retries=0) as client:
+    with sdk.Client(base_url=httpserver.url_for("/"), max_retries=0) as client:
         story = client.create_story(prompt="p")
     assert (story.id, story.text) == ("s1", "Once.")
     assert json.loads(httpserver.log[0][0].get_data()) == {"prompt": "p"}

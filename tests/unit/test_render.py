@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 
 from codegen.ir import types as t
-from codegen.ir.nodes import Api, Endpoint, Field, Model, Operation, Param, Resource, StatusBody
+from codegen.ir.nodes import Api, Endpoint, Field, Model, Operation, Param, Resource, Server, StatusBody
 from codegen.render.client import call, docstring, endpoint_source
 from codegen.render.models import render_models
 from codegen.render.text import wrap, wrap_descriptions
@@ -26,6 +26,7 @@ ENDPOINT = Endpoint(
     response_format="json",
     accept="application/json",
     responses=(),
+    security=None,
 )
 PET_ID = Param("pet_id", "petId", "path", True, t.Builtin("str"), "The pet.")
 NAME = Param("name", "name", "body", True, t.Builtin("str"), "A name " * 30)
@@ -96,6 +97,13 @@ def test_docstrings_escape_what_would_end_them() -> None:
     assert ast.literal_eval(docstring(op)).startswith('say """hi""" \\o/')
 
 
+def _api(models: tuple[Model, ...]) -> Api:
+    return Api(
+        "T", "1", "http://x", "spec.yaml", "0" * 64, models, (), Resource("", "", (), ()),
+        server=Server("http://x", ()), auth=(), default_security=(), required_auth=(), header_options=(), options=(),
+    )  # fmt: skip
+
+
 def test_models_are_rendered_from_the_ir_names() -> None:
     pet = Model(
         name="Pet",
@@ -113,7 +121,7 @@ def test_models_are_rendered_from_the_ir_names() -> None:
     )
     kind = Model("Kind", "/components/schemas/Kind", "enum", (), {"type": "string", "enum": ["a", "b"]})
     tags = Model("Tags", "/components/schemas/Tags", "alias", (), {"type": "array", "items": {"type": "string"}})
-    api = Api("T", "1", "http://x", "spec.yaml", "0" * 64, (kind, pet, tags), (), Resource("", "", (), ()))
+    api = _api((kind, pet, tags))
     code = render_models(api, package="pkg", header="# head", source="spec.yaml")
     module = ast.parse(code)
     assert code.startswith("# head\n")
@@ -126,7 +134,7 @@ def test_models_are_rendered_from_the_ir_names() -> None:
 
 
 def test_no_models_is_an_empty_module_not_a_crash() -> None:
-    api = Api("T", "1", "http://x", "spec.yaml", "0" * 64, (), (), Resource("", "", (), ()))
+    api = _api(())
     assert render_models(api, package="pkg", header="# head", source="s") == "# head\n\n__all__ = [\n]\n"
 
 

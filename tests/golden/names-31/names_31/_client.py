@@ -47,8 +47,7 @@ _LIST_TAGS_2: Endpoint[list[str]] = Endpoint("GET", "/tags", response=lambda: li
 class Client(SyncAPIClient):
     """Synchronous client for Awkward Names.
 
-    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_31_API_KEY`,
-    `NAMES_31_BASE_URL`, `NAMES_31_ORG_ID`, `NAMES_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_31_BASE_URL`.
     """
 
     @cached_property
@@ -192,8 +191,7 @@ class ClientWithRawResponse:
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Awkward Names.
 
-    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_31_API_KEY`,
-    `NAMES_31_BASE_URL`, `NAMES_31_ORG_ID`, `NAMES_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_31_BASE_URL`.
     """
 
     @cached_property

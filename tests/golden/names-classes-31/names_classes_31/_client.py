@@ -39,8 +39,7 @@ _RUN_QUERY: Endpoint[models.Query] = Endpoint(
 class Client(SyncAPIClient):
     """Synchronous client for Client Names.
 
-    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_CLASSES_31_API_KEY`,
-    `NAMES_CLASSES_31_BASE_URL`, `NAMES_CLASSES_31_ORG_ID`, `NAMES_CLASSES_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_CLASSES_31_BASE_URL`.
     """
 
     @cached_property
@@ -85,8 +84,7 @@ class ClientWithRawResponse:
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Client Names.
 
-    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_CLASSES_31_API_KEY`,
-    `NAMES_CLASSES_31_BASE_URL`, `NAMES_CLASSES_31_ORG_ID`, `NAMES_CLASSES_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_CLASSES_31_BASE_URL`.
     """
 
     @cached_property

@@ -39,8 +39,7 @@ _UPDATE_JOB: Endpoint[models.Job] = Endpoint(
 class Client(SyncAPIClient):
     """Synchronous client for Reserved Words.
 
-    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_RESERVED_31_API_KEY`,
-    `NAMES_RESERVED_31_BASE_URL`, `NAMES_RESERVED_31_ORG_ID`, `NAMES_RESERVED_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_RESERVED_31_BASE_URL`.
     """
 
     @cached_property
@@ -81,8 +80,7 @@ class ClientWithRawResponse:
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Reserved Words.
 
-    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_RESERVED_31_API_KEY`,
-    `NAMES_RESERVED_31_BASE_URL`, `NAMES_RESERVED_31_ORG_ID`, `NAMES_RESERVED_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_RESERVED_31_BASE_URL`.
     """
 
     @cached_property

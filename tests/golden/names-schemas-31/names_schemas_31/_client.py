@@ -33,8 +33,7 @@ _GET_FORM: Endpoint[models.Form] = Endpoint(
 class Client(SyncAPIClient):
     """Synchronous client for Schema Names.
 
-    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_SCHEMAS_31_API_KEY`,
-    `NAMES_SCHEMAS_31_BASE_URL`, `NAMES_SCHEMAS_31_ORG_ID`, `NAMES_SCHEMAS_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_SCHEMAS_31_BASE_URL`.
     """
 
     @cached_property
@@ -64,8 +63,7 @@ class ClientWithRawResponse:
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Schema Names.
 
-    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_SCHEMAS_31_API_KEY`,
-    `NAMES_SCHEMAS_31_BASE_URL`, `NAMES_SCHEMAS_31_ORG_ID`, `NAMES_SCHEMAS_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `NAMES_SCHEMAS_31_BASE_URL`.
     """
 
     @cached_property

@@ -2,7 +2,7 @@
 """Typed Python client for Warehouse Operations 1.0.0.
 
 Generated from tests/fixtures/specs/operations-30.yaml
-(sha256 b956b21022628ae7bff25755cd50a8911b2c12534f74f5163617a971f387bcd5).
+(sha256 09acc0746acf0a8408dc1b7c84a40c3715f8b158fe2654c2a7363e7fee3c90ec).
 """
 
 from typing import TYPE_CHECKING, Any
@@ -21,7 +21,7 @@ from ._exceptions import (
     ConflictError,
     InternalServerError,
     NotFoundError,
-    OpenAIError,
+    Operations30Error,
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
@@ -48,7 +48,7 @@ __all__ = [
     "NOT_GIVEN",
     "NotFoundError",
     "NotGiven",
-    "OpenAIError",
+    "Operations30Error",
     "PermissionDeniedError",
     "RateLimitError",
     "RawResponse",

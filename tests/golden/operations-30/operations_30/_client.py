@@ -95,7 +95,7 @@ class Client(SyncAPIClient):
     """Synchronous client for Warehouse Operations.
 
     Options (`ClientOptions`) not passed fall back to the environment: `OPERATIONS_30_API_KEY`,
-    `OPERATIONS_30_BASE_URL`, `OPERATIONS_30_ORG_ID`, `OPERATIONS_30_PROJECT_ID`.
+    `OPERATIONS_30_BASE_URL`.
     """
 
     @cached_property
@@ -307,7 +307,7 @@ class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Warehouse Operations.
 
     Options (`ClientOptions`) not passed fall back to the environment: `OPERATIONS_30_API_KEY`,
-    `OPERATIONS_30_BASE_URL`, `OPERATIONS_30_ORG_ID`, `OPERATIONS_30_PROJECT_ID`.
+    `OPERATIONS_30_BASE_URL`.
     """
 
     @cached_property

@@ -2,7 +2,7 @@
 """Typed Python client for Warehouse Operations 1.0.0.
 
 Generated from tests/fixtures/specs/operations-31.yaml
-(sha256 64fb1ee6fcd104e136e2c0864c1fdff2a96ba86d08d999455702e81a49d30607).
+(sha256 d83361bc4f64fd14c4d01b9ae0224017c641b5e5c2eab576ed50d06ed96e4bb9).
 """
 
 from typing import TYPE_CHECKING, Any
@@ -21,7 +21,7 @@ from ._exceptions import (
     ConflictError,
     InternalServerError,
     NotFoundError,
-    OpenAIError,
+    Operations31Error,
     PermissionDeniedError,
     RateLimitError,
     UnprocessableEntityError,
@@ -48,7 +48,7 @@ __all__ = [
     "NOT_GIVEN",
     "NotFoundError",
     "NotGiven",
-    "OpenAIError",
+    "Operations31Error",
     "PermissionDeniedError",
     "RateLimitError",
     "RawResponse",

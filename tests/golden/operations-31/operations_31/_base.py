@@ -8,6 +8,7 @@ deciding on retries, turning a response into a model or an error. `SyncAPIClient
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import enum
 import functools
@@ -29,12 +30,23 @@ import pydantic
 import pydantic_core
 from typing_extensions import Self, TypedDict, Unpack
 
-from ._constants import DEFAULT_BASE_URL, ENV_PREFIX, USER_AGENT
+from ._constants import (
+    AUTH_SCHEMES,
+    DEFAULT_BASE_URL,
+    DEFAULT_SECURITY,
+    ENV_PREFIX,
+    HEADER_OPTIONS,
+    REQUIRED_AUTH,
+    SERVER_VARIABLES,
+    USER_AGENT,
+    SpecAttributes,
+    SpecOptions,
+)
 from ._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
-    OpenAIError,
+    Operations31Error,
     status_error,
 )
 from ._lenient import lenient_value
@@ -113,12 +125,10 @@ class RetryEvent:
     error: Exception | None
 
 
-class ClientOptions(TypedDict, total=False):
-    """The options of `Client` and `AsyncClient` besides `http_client` (and of `with_options()`)."""
+class ClientOptions(SpecOptions, total=False):
+    """The options of `Client` and `AsyncClient` besides `http_client` (and of `with_options()`):
+    these, and the API's own (`SpecOptions`: credentials, server variables, headers)."""
 
-    api_key: str | None  # default: the <PREFIX>_API_KEY environment variable
-    organization: str | None
-    project: str | None
     base_url: str | httpx.URL | None  # default: <PREFIX>_BASE_URL, else the spec's server
     timeout: TimeoutTypes | NotGiven  # seconds or an httpx.Timeout; None: no timeout
     max_retries: int
@@ -138,7 +148,7 @@ class RequestOptions(TypedDict, total=False):
     timeout: TimeoutTypes | NotGiven  # this call's timeout
 
 
-_CLIENT_OPTIONS = frozenset(ClientOptions.__annotations__)
+_CLIENT_OPTIONS = ClientOptions.__required_keys__ | ClientOptions.__optional_keys__
 _ARGUMENTS = frozenset({"path", "query", "headers", "body"})  # what a generated method passes by itself
 _REQUEST_OPTIONS = frozenset(RequestOptions.__annotations__)
 
@@ -161,6 +171,7 @@ class LazyModule:
 
 
 TypeThunk = Callable[[], Any]  # `lambda: models.ChatCompletion`: a type, resolved on first use
+Security = tuple[tuple[str, ...], ...]  # alternatives, each the credentials (client options) it needs together
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +205,7 @@ class Endpoint(Generic[_T]):
     accept: str = "application/json"
     # When 2xx statuses carry different bodies: status → type (None: no body).
     responses: Mapping[str, TypeThunk | None] = field(default_factory=dict)
+    security: Security | None = None  # None: the API's default (DEFAULT_SECURITY)
     _types: EndpointTypes | None = field(default=None, init=False, repr=False)
     _adapters: dict[str, Callable[[bytes], Any]] = field(default_factory=dict, init=False, repr=False)
 
@@ -239,6 +251,45 @@ class Endpoint(Generic[_T]):
 
 def _env(name: str) -> str | None:
     return os.environ.get(f"{ENV_PREFIX}_{name}") or None
+
+
+def _credential_from_env(option: str) -> Any:
+    value = _env(option.upper())
+    if value is not None and AUTH_SCHEMES[option][0] == "basic":
+        username, _, password = value.partition(":")  # <PREFIX>_<OPTION>=username:password
+        return (username, password)
+    return value
+
+
+def _apply_credential(option: str, value: Any, headers: dict[str, str], query: dict[str, str]) -> None:
+    kind, name = AUTH_SCHEMES[option]
+    if kind == "bearer":
+        headers["Authorization"] = f"Bearer {value}"
+    elif kind == "basic":
+        username, password = value
+        token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+        headers["Authorization"] = f"Basic {token}"
+    elif kind == "header":
+        headers[name] = str(value)
+    elif kind == "query":
+        query[name] = str(value)
+    else:  # a cookie
+        cookie = f"{name}={value}"
+        headers["Cookie"] = f"{headers['Cookie']}; {cookie}" if "Cookie" in headers else cookie
+
+
+def _base_url(given: str | httpx.URL | None, options: Mapping[str, Any]) -> httpx.URL:
+    """The base URL: the option, else <PREFIX>_BASE_URL, else the spec's server with its variables."""
+    url = str(given or _env("BASE_URL") or "")
+    if not url:
+        url = DEFAULT_BASE_URL
+        for option, (name, default) in SERVER_VARIABLES.items():
+            url = url.replace("{" + name + "}", str(options.get(option) or _env(option.upper()) or default))
+    if not url.startswith(("http://", "https://")):
+        raise Operations31Error(
+            f"base_url must be an absolute http(s) URL, got {url!r}: pass base_url or set {ENV_PREFIX}_BASE_URL"
+        )
+    return httpx.URL(url.rstrip("/") + "/")
 
 
 def _configure_logging() -> None:
@@ -322,12 +373,9 @@ def _file(value: Any) -> Any:
     return value
 
 
-class BaseClient:
+class BaseClient(SpecAttributes):
     """Options and request/response logic shared by `Client` and `AsyncClient`."""
 
-    api_key: str
-    organization: str | None
-    project: str | None
     base_url: httpx.URL
     timeout: TimeoutTypes
     max_retries: int
@@ -341,13 +389,18 @@ class BaseClient:
         unknown = sorted(set(options) - _CLIENT_OPTIONS)
         if unknown:
             raise TypeError(f"{type(self).__name__}() got unexpected keyword argument(s): {', '.join(unknown)}")
-        api_key = options.get("api_key")
-        api_key = api_key if api_key is not None else _env("API_KEY")
-        if not api_key:
-            raise OpenAIError(
-                "The api_key client option must be set either by passing api_key to the client "
-                f"or by setting the {ENV_PREFIX}_API_KEY environment variable"
-            )
+        given: Mapping[str, Any] = options
+        # Credentials, server variables and header options: the argument, else <PREFIX>_<OPTION>.
+        self._credentials: dict[str, Any] = {}
+        for option in AUTH_SCHEMES:
+            value = given.get(option)
+            self._credentials[option] = value if value is not None else _credential_from_env(option)
+        for option in REQUIRED_AUTH:
+            if not self._credentials[option]:
+                raise Operations31Error(
+                    f"The {option} client option must be set either by passing {option} to the client "
+                    f"or by setting the {ENV_PREFIX}_{option.upper()} environment variable"
+                )
         max_retries = options.get("max_retries", DEFAULT_MAX_RETRIES)
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ValueError(f"max_retries must be a non-negative integer, got {max_retries!r}")
@@ -355,14 +408,8 @@ class BaseClient:
         initial, maximum = backoff
         if not 0 <= initial <= maximum:
             raise ValueError(f"backoff must be (initial, maximum) with 0 <= initial <= maximum, got {backoff!r}")
-        organization, project = options.get("organization"), options.get("project")
         timeout = options.get("timeout", NOT_GIVEN)
-        self.api_key = api_key
-        self.organization = organization if organization is not None else _env("ORG_ID")
-        self.project = project if project is not None else _env("PROJECT_ID")
-        self.base_url = httpx.URL(
-            str(options.get("base_url") or _env("BASE_URL") or DEFAULT_BASE_URL).rstrip("/") + "/"
-        )
+        self.base_url = _base_url(options.get("base_url"), given)
         self.timeout = DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout
         self.max_retries = max_retries
         self.backoff = (float(initial), float(maximum))
@@ -372,22 +419,49 @@ class BaseClient:
         default_headers, default_query = options.get("default_headers"), options.get("default_query")
         self._custom_headers = dict(default_headers or {})
         self._custom_query = dict(default_query or {})
-        self._headers = self._build_default_headers()
+        self._header_values = {option: given.get(option) or _env(env) for option, (_, env) in HEADER_OPTIONS.items()}
+        variables = {option: given.get(option) or _env(option.upper()) for option in SERVER_VARIABLES}
+        for name, value in {**self._credentials, **self._header_values, **variables}.items():
+            setattr(self, name, value)  # `client.api_key`, typed by SpecAttributes
+        self._auth_cache: dict[Security, tuple[dict[str, str], dict[str, str]]] = {}
+        auth_headers, self._auth_query = self._auth(DEFAULT_SECURITY, required=False)
+        self._default_auth_ok = not DEFAULT_SECURITY or DEFAULT_SECURITY in self._auth_cache
+        self._headers = self._build_default_headers(auth_headers)
+        self._headers_without_auth = self._build_default_headers({})
         self._url_prefix = str(self.base_url).rstrip("/")
 
-    def _build_default_headers(self) -> dict[str, str]:
+    def _build_default_headers(self, auth_headers: Mapping[str, str]) -> dict[str, str]:
         headers = {
             "Accept": "application/json",
             "Content-Type": "application/json",
             "User-Agent": USER_AGENT,
-            "Authorization": f"Bearer {self.api_key}",
+            **auth_headers,
         }
-        if self.organization:
-            headers["OpenAI-Organization"] = self.organization
-        if self.project:
-            headers["OpenAI-Project"] = self.project
+        for option, (header, _) in HEADER_OPTIONS.items():
+            value = self._header_values[option]
+            if value:
+                headers[header] = str(value)
         headers.update(self._custom_headers)
         return headers
+
+    def _auth(self, security: Security, *, required: bool) -> tuple[dict[str, str], dict[str, str]]:
+        """The headers and query parameters that authenticate a request: the first alternative
+        whose credentials are all set. None set and `required`: a clear error before sending."""
+        cached = self._auth_cache.get(security)
+        if cached is not None:
+            return cached
+        for alternative in sorted(security, key=lambda alternative: not alternative):  # "no credentials" last
+            if all(self._credentials.get(option) for option in alternative):
+                headers: dict[str, str] = {}
+                query: dict[str, str] = {}
+                for option in alternative:
+                    _apply_credential(option, self._credentials[option], headers, query)
+                self._auth_cache[security] = (headers, query)
+                return headers, query
+        if required and security:
+            wanted = " or ".join(" and ".join(f"{o} ({ENV_PREFIX}_{o.upper()})" for o in alt) for alt in security)
+            raise Operations31Error(f"This operation needs credentials: set {wanted}")
+        return {}, {}
 
     def with_options(self, **changes: Any) -> Self:
         """A copy with some options changed, sharing this client's connection pool."""
@@ -430,7 +504,12 @@ class BaseClient:
         if params_model is not None:  # limits and allowed values of query and header parameters
             values = {**(query or {}), **(headers or {})}
             params_model.model_validate({k: v for k, v in values.items() if v is not NOT_GIVEN and v is not None})
-        sent_headers = self._headers
+        sent_headers, auth_query = self._headers, self._auth_query
+        if endpoint.security is not None:  # the operation states its own (`security: []`: none at all)
+            own_headers, auth_query = self._auth(endpoint.security, required=True)
+            sent_headers = {**self._headers_without_auth, **own_headers}
+        elif not self._default_auth_ok:
+            self._auth(DEFAULT_SECURITY, required=True)  # raises: no credentials for any alternative
         accept = "text/event-stream" if stream else endpoint.accept
         if accept != "application/json" or extra_headers or headers:
             sent_headers = {**sent_headers, "Accept": accept, **header_values(headers or {})}
@@ -447,7 +526,7 @@ class BaseClient:
             value = given.get(name)
             if isinstance(value, list):
                 given[name] = ",".join(str(item) for item in value)
-        params = {**self._custom_query, **given}
+        params = {**self._custom_query, **auth_query, **given} if auth_query else {**self._custom_query, **given}
         if extra_query:
             params.update(extra_query)
         return http.build_request(

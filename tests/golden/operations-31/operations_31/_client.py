@@ -95,7 +95,7 @@ class Client(SyncAPIClient):
     """Synchronous client for Warehouse Operations.
 
     Options (`ClientOptions`) not passed fall back to the environment: `OPERATIONS_31_API_KEY`,
-    `OPERATIONS_31_BASE_URL`, `OPERATIONS_31_ORG_ID`, `OPERATIONS_31_PROJECT_ID`.
+    `OPERATIONS_31_BASE_URL`.
     """
 
     @cached_property
@@ -307,7 +307,7 @@ class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Warehouse Operations.
 
     Options (`ClientOptions`) not passed fall back to the environment: `OPERATIONS_31_API_KEY`,
-    `OPERATIONS_31_BASE_URL`, `OPERATIONS_31_ORG_ID`, `OPERATIONS_31_PROJECT_ID`.
+    `OPERATIONS_31_BASE_URL`.
     """
 
     @cached_property

@@ -21,9 +21,9 @@ from ._exceptions import (
     ConflictError,
     InternalServerError,
     NotFoundError,
-    OpenAIError,
     PermissionDeniedError,
     RateLimitError,
+    Recursion30Error,
     UnprocessableEntityError,
 )
 from ._response import RawResponse
@@ -48,10 +48,10 @@ __all__ = [
     "NOT_GIVEN",
     "NotFoundError",
     "NotGiven",
-    "OpenAIError",
     "PermissionDeniedError",
     "RateLimitError",
     "RawResponse",
+    "Recursion30Error",
     "RequestOptions",
     "RetryEvent",
     "UnprocessableEntityError",

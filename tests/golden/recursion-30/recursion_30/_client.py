@@ -47,8 +47,7 @@ _REPLACE_TREE: Endpoint[models.TreeNode] = Endpoint(
 class Client(SyncAPIClient):
     """Synchronous client for Family Trees.
 
-    Options (`ClientOptions`) not passed fall back to the environment: `RECURSION_30_API_KEY`,
-    `RECURSION_30_BASE_URL`, `RECURSION_30_ORG_ID`, `RECURSION_30_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `RECURSION_30_BASE_URL`.
     """
 
     @cached_property
@@ -114,8 +113,7 @@ class ClientWithRawResponse:
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Family Trees.
 
-    Options (`ClientOptions`) not passed fall back to the environment: `RECURSION_30_API_KEY`,
-    `RECURSION_30_BASE_URL`, `RECURSION_30_ORG_ID`, `RECURSION_30_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `RECURSION_30_BASE_URL`.
     """
 
     @cached_property

@@ -21,9 +21,9 @@ from ._exceptions import (
     ConflictError,
     InternalServerError,
     NotFoundError,
-    OpenAIError,
     PermissionDeniedError,
     RateLimitError,
+    Schemas30Error,
     UnprocessableEntityError,
 )
 from ._response import RawResponse
@@ -48,12 +48,12 @@ __all__ = [
     "NOT_GIVEN",
     "NotFoundError",
     "NotGiven",
-    "OpenAIError",
     "PermissionDeniedError",
     "RateLimitError",
     "RawResponse",
     "RequestOptions",
     "RetryEvent",
+    "Schemas30Error",
     "UnprocessableEntityError",
     "__version__",
 ]

@@ -67,8 +67,7 @@ _GET_VEHICLE: Endpoint[models.Vehicle] = Endpoint(
 class Client(SyncAPIClient):
     """Synchronous client for Garden Schemas.
 
-    Options (`ClientOptions`) not passed fall back to the environment: `SCHEMAS_30_API_KEY`,
-    `SCHEMAS_30_BASE_URL`, `SCHEMAS_30_ORG_ID`, `SCHEMAS_30_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `SCHEMAS_30_BASE_URL`.
     """
 
     @cached_property
@@ -197,8 +196,7 @@ class ClientWithRawResponse:
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Garden Schemas.
 
-    Options (`ClientOptions`) not passed fall back to the environment: `SCHEMAS_30_API_KEY`,
-    `SCHEMAS_30_BASE_URL`, `SCHEMAS_30_ORG_ID`, `SCHEMAS_30_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `SCHEMAS_30_BASE_URL`.
     """
 
     @cached_property

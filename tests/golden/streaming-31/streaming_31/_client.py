@@ -39,8 +39,7 @@ _CREATE_STORY: Endpoint[models.Story] = Endpoint(
 class Client(SyncAPIClient):
     """Synchronous client for Story Teller.
 
-    Options (`ClientOptions`) not passed fall back to the environment: `STREAMING_31_API_KEY`,
-    `STREAMING_31_BASE_URL`, `STREAMING_31_ORG_ID`, `STREAMING_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `STREAMING_31_BASE_URL`.
     """
 
     @cached_property
@@ -88,8 +87,7 @@ class ClientWithRawResponse:
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Story Teller.
 
-    Options (`ClientOptions`) not passed fall back to the environment: `STREAMING_31_API_KEY`,
-    `STREAMING_31_BASE_URL`, `STREAMING_31_ORG_ID`, `STREAMING_31_PROJECT_ID`.
+    Options (`ClientOptions`) not passed fall back to the environment: `STREAMING_31_BASE_URL`.
     """
 
     @cached_property
