@@ -16,7 +16,9 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from ..config import Settings
+from ..errors import Problem
 from ..naming import attribute_names, dedupe, pascal, snake
+from ..refs import escape
 from .nodes import (
     Api,
     AuthKind,
@@ -33,10 +35,12 @@ from .nodes import (
     Server,
     StatusBody,
 )
-from .schemas import NamedSchemas, OperationSchemas, is_class, model_schemas, nullable
+from .operations import DEFAULT_STYLES, NamedSchemas, OperationSchemas, model_schemas
+from .schemas import is_class, nullable
 from .types import (
     ANY,
     NONE,
+    Binary,
     Builtin,
     ListOf,
     LiteralOf,
@@ -52,6 +56,7 @@ from .types import (
 # Names every generated method already uses: a parameter or property of the same name gets a `_`.
 RESERVED_ARGUMENTS = frozenset({"self", "timeout", "extra_headers", "extra_query", "extra_body", "options"})
 _DEFS = "#/$defs/"
+JSON = "application/json"
 
 
 def build_api(spec: dict[str, Any], *, source: str, settings: Settings) -> Api:
@@ -83,6 +88,7 @@ def build_api(spec: dict[str, Any], *, source: str, settings: Settings) -> Api:
         required_auth=_required(default_security, operations),
         header_options=tuple((o, h, e) for o, (h, e) in sorted(settings.header_options.items())),
         options=_client_options(auth, settings, server),
+        warnings=named.warnings + _auth_warnings(spec, auth, source),
     )
 
 
@@ -149,6 +155,17 @@ def _security(requirements: Any, auth: tuple[AuthScheme, ...]) -> Security | Non
             if alternative not in alternatives:
                 alternatives.append(alternative)
     return tuple(alternatives)
+
+
+def _auth_warnings(spec: Mapping[str, Any], auth: tuple[AuthScheme, ...], source: str) -> tuple[Problem, ...]:
+    sent = {a.scheme for a in auth}
+    schemes = ((spec.get("components") or {}).get("securitySchemes")) or {}
+    why = "not sent by the client (mutual TLS or an HTTP scheme other than bearer and basic): set it up on http_client"
+    return tuple(
+        Problem(source, f"/components/securitySchemes/{escape(name)}", why)
+        for name in sorted(schemes)
+        if name not in sent
+    )
 
 
 def _required(default: Security, operations: list[Operation]) -> tuple[str, ...]:
@@ -413,15 +430,22 @@ def _argument(wire: str) -> str:
 def _body(
     op: OperationSchemas, typer: _Typer, fields: Mapping[str, tuple[Field, ...]], taken: set[str]
 ) -> tuple[list[Param], str | None, bool]:
-    """(arguments, validating model, whole). An object body becomes keyword arguments named as the
-    body model's attributes; any other body (a union, an array) is one `body` argument."""
+    """(arguments, validating model, whole). An object body (JSON, form or multipart) becomes keyword
+    arguments named as the body model's attributes; any other body (a union, an array, text, bytes)
+    is one `body` argument."""
     if op.body is None:
         return [], None, False
-    files = op.body.encoding == "multipart"
+    kind = op.body.encoding
+    files = kind == "multipart"
     schema = op.body.schema
-    properties, required = _flat_properties(schema, typer._defs)
+    properties, required = (
+        _flat_properties(schema, typer._defs) if kind in ("json", "form", "multipart") else ({}, set())
+    )
     if not properties:
-        return [Param("body", "", "body", op.body.required, typer.type_of(schema, files=files), "")], None, True
+        whole = (
+            Binary() if kind == "binary" else Builtin("str") if kind == "text" else typer.type_of(schema, files=files)
+        )
+        return [Param("body", "", "body", op.body.required, whole, "")], None, True
     ref = schema.get("$ref")
     model = ref.removeprefix(_DEFS) if isinstance(ref, str) else None
     attributes = {f.wire_name: f.name for f in fields.get(model or "", ())} or attribute_names(list(properties))
@@ -442,19 +466,21 @@ def _body(
                 description=str(prop.get("description", "") if isinstance(prop, Mapping) else "").strip(),
             )
         )
-    # A multipart body carries files, which the models type as bytes: it is built, not validated.
-    return params, model if model and not files else None, False
+    # Only a JSON body is validated by its model: form and multipart fields are built as given.
+    return params, model if model and kind == "json" else None, False
 
 
 def _returns(op: OperationSchemas, typer: _Typer) -> TypeNode:
-    """The first 2xx decides the format (JSON, bytes, nothing). When several 2xx statuses carry
+    """The first 2xx decides the format (JSON, text, bytes, nothing). When several 2xx statuses carry
     different JSON bodies (200 `Reservation`, 202 `Ticket`, 204 none), the method returns their union."""
     if not op.responses:
         return NONE
     first = op.responses[0]
     if first.format == "binary":
         return Builtin("bytes")
-    return union(*(_status_type(r.schema, typer) for r in op.responses if r.format != "binary"))
+    if first.format == "text":
+        return Builtin("str")
+    return union(*(_status_type(r.schema, typer) for r in op.responses if r.format in ("json", "none")))
 
 
 def _status_type(schema: Mapping[str, Any] | None, typer: _Typer) -> TypeNode:
@@ -463,18 +489,18 @@ def _status_type(schema: Mapping[str, Any] | None, typer: _Typer) -> TypeNode:
 
 def _endpoint(op: OperationSchemas, typer: _Typer, body_model: str | None, security: Security | None) -> Endpoint:
     first = op.responses[0] if op.responses else None
-    types = [_status_type(r.schema, typer) for r in op.responses if r.format != "binary"]
+    parsed = [r for r in op.responses if r.format in ("json", "none")]
+    types = [_status_type(r.schema, typer) for r in parsed]
     by_status: tuple[StatusBody, ...] = ()
-    if first is not None and first.format != "binary" and any(t != types[0] for t in types):
-        by_status = tuple(
-            StatusBody(r.status, None if r.schema is None else typer.type_of(r.schema))
-            for r in op.responses
-            if r.format != "binary"
-        )
+    if first is not None and first.format in ("json", "none") and any(t != types[0] for t in types):
+        by_status = tuple(StatusBody(r.status, None if r.schema is None else typer.type_of(r.schema)) for r in parsed)
     response_format = first.format if first is not None else "none"
     response: TypeNode | None = None
     if response_format == "json":
         response = union(*types) if by_status else types[0]
+    styles = [(p.wire_name, *p.style) for p in op.parameters if p.style != DEFAULT_STYLES[p.location]]
+    if op.body is not None:
+        styles += [s for s in op.body.styles if s[1:] != ("form", True)]
     return Endpoint(
         const_name="_" + snake(op.operation_id).upper(),
         method=op.method.upper(),
@@ -484,14 +510,11 @@ def _endpoint(op: OperationSchemas, typer: _Typer, body_model: str | None, secur
         body_model=body_model,
         params_model=op.params_model,
         stream=StreamOf(typer.type_of(op.events)) if op.events is not None else None,
-        comma_joined=tuple(
-            p.wire_name
-            for p in op.parameters
-            if p.location == "query" and p.raw.get("explode", p.raw.get("style", "form") == "form") is False
-        ),
-        encoding=op.body.encoding if op.body is not None else "none",  # type: ignore[arg-type]
-        response_format=response_format,  # type: ignore[arg-type]
-        accept=first.media if first is not None and first.format == "binary" else "application/json",
+        styles=tuple(styles),
+        encoding=op.body.encoding if op.body is not None else "none",
+        content_type=op.body.media if op.body is not None else "application/json",
+        response_format=response_format,
+        accept=first.media if first is not None and first.format != "none" and first.media != "*/*" else JSON,
         responses=by_status,
         security=security,
     )

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..errors import Problem
 from .types import TypeNode
 
-Location = Literal["path", "query", "header", "body"]
+Location = Literal["path", "query", "header", "cookie", "body"]
 ModelKind = Literal["class", "enum", "alias"]
 
 
@@ -104,9 +105,10 @@ class Endpoint:
     body_model: str | None  # validates a JSON body before it is sent
     params_model: str | None  # checks query and header values before sending, when they have limits
     stream: TypeNode | None  # the event of a `text/event-stream` success response
-    comma_joined: tuple[str, ...]  # query arrays sent as `a,b,c` (`explode: false`)
-    encoding: Literal["json", "multipart", "none"]
-    response_format: Literal["json", "binary", "none"]
+    styles: tuple[tuple[str, str, bool], ...]  # (wire name, style, explode) where not the location's default
+    encoding: Literal["json", "form", "multipart", "text", "binary", "none"]
+    content_type: str  # the request body's media type
+    response_format: Literal["json", "text", "binary", "none"]
     accept: str  # the media type asked for
     responses: tuple[StatusBody, ...]  # only when 2xx statuses differ
     security: Security | None  # None: the spec's default; (): no credentials
@@ -157,3 +159,4 @@ class Api:
     required_auth: tuple[str, ...]  # credentials every operation needs: a client without one fails at once
     header_options: tuple[tuple[str, str, str], ...]  # (option, header, env suffix), from the settings
     options: tuple[ClientOption, ...]  # what the spec adds to the client's options, in this order
+    warnings: tuple[Problem, ...] = ()  # what was skipped or read leniently, each with its pointer

@@ -54,13 +54,18 @@ class Upload:
 
 
 @dataclass(frozen=True, slots=True)
+class Binary:
+    """Raw bytes to send: bytes, a file object, a path, or an iterator of chunks."""
+
+
+@dataclass(frozen=True, slots=True)
 class StreamOf:
     """Server-sent events, one `event` each (`Stream[...]`, or `AsyncStream[...]` when async)."""
 
     event: TypeNode
 
 
-TypeNode = Builtin | ModelRef | ListOf | MapOf | UnionOf | LiteralOf | Upload | StreamOf
+TypeNode = Builtin | ModelRef | ListOf | MapOf | UnionOf | LiteralOf | Upload | Binary | StreamOf
 
 NONE = Builtin("None")
 ANY = Builtin("Any")
@@ -95,6 +100,8 @@ def annotation(node: TypeNode, *, models: str = "", is_async: bool = False) -> s
             return f"Literal[{value!r}]"
         case Upload():
             return "FileTypes"
+        case Binary():
+            return "BinaryContent"
         case StreamOf(event):
             return f"{'Async' if is_async else ''}Stream[{annotation(event, models=models)}]"
     raise AssertionError(node)  # pragma: no cover - the match is exhaustive
@@ -120,7 +127,7 @@ def model_names(node: TypeNode) -> set[str]:
 
 
 def names_used(node: TypeNode, *, is_async: bool = False) -> set[str]:
-    """Names an annotation needs besides models: `Any`, `Literal`, `FileTypes`, `Stream`."""
+    """Names an annotation needs besides models: `Any`, `Literal`, `FileTypes`, `BinaryContent`, `Stream`."""
     found: set[str] = set()
     for n in walk(node):
         if n == ANY:
@@ -129,6 +136,8 @@ def names_used(node: TypeNode, *, is_async: bool = False) -> set[str]:
             found.add("Literal")
         elif isinstance(n, Upload):
             found.add("FileTypes")
+        elif isinstance(n, Binary):
+            found.add("BinaryContent")
         elif isinstance(n, StreamOf):
             found.add("AsyncStream" if is_async else "Stream")
     return found

@@ -24,6 +24,7 @@ from .text import wrap
 RUNTIME_MODULES = (
     "_aiohttp.py",
     "_base.py",
+    "_encoding.py",
     "_exceptions.py",
     "_lenient.py",
     "_models.py",
@@ -98,7 +99,7 @@ def endpoint_annotation(endpoint: Endpoint) -> str:
 
 
 def _bytes_or_none(endpoint: Endpoint) -> types.TypeNode:
-    return types.Builtin("bytes") if endpoint.response_format == "binary" else types.NONE
+    return {"binary": types.Builtin("bytes"), "text": types.Builtin("str")}.get(endpoint.response_format, types.NONE)
 
 
 def endpoint_source(endpoint: Endpoint) -> str:
@@ -115,12 +116,17 @@ def endpoint_source(endpoint: Endpoint) -> str:
     if endpoint.stream is not None:
         assert isinstance(endpoint.stream, types.StreamOf)
         arguments.append(f"stream={_thunk(endpoint.stream.event)}")
-    if endpoint.comma_joined:
-        arguments.append(f"comma_joined={endpoint.comma_joined!r}")
-    if endpoint.encoding == "multipart":
-        arguments.append('encoding="multipart"')
-    if endpoint.response_format == "binary":
-        arguments.append(f'response_format="binary", accept={endpoint.accept!r}')
+    if endpoint.styles:
+        styles = ", ".join(f"{name!r}: ({style!r}, {explode})" for name, style, explode in endpoint.styles)
+        arguments.append(f"styles={{{styles}}}")
+    if endpoint.encoding not in ("json", "none"):
+        arguments.append(f"encoding={endpoint.encoding!r}")
+    if endpoint.encoding != "none" and endpoint.content_type != _DEFAULT_CONTENT_TYPE[endpoint.encoding]:
+        arguments.append(f"content_type={endpoint.content_type!r}")
+    if endpoint.response_format in ("binary", "text"):
+        arguments.append(f"response_format={endpoint.response_format!r}")
+    if endpoint.accept != "application/json":
+        arguments.append(f"accept={endpoint.accept!r}")
     if endpoint.responses:
         entries = ", ".join(
             f"{r.status!r}: {_thunk(r.type) if r.type is not None and r.type != types.NONE else None}"
@@ -132,15 +138,28 @@ def endpoint_source(endpoint: Endpoint) -> str:
     return f"Endpoint({', '.join(arguments)})"
 
 
+# What the runtime sends when an endpoint names no content type of its own.
+_DEFAULT_CONTENT_TYPE = {
+    "json": "application/json",
+    "multipart": "multipart/form-data",
+    "form": "application/x-www-form-urlencoded",
+    "text": "text/plain",
+    "binary": "application/octet-stream",
+}
+
+
 def _thunk(node: types.TypeNode) -> str:
     return f"lambda: {annotation(node)}"
+
+
+_ARGUMENT = {"path": "path", "query": "query", "header": "headers", "cookie": "cookies", "body": "body"}
 
 
 def call(op: Operation, *, streaming: bool = False) -> str:
     """The arguments of the runtime call: the endpoint, then the method's arguments by wire name."""
     parts = [op.endpoint.const_name]
-    for location in ("path", "query", "headers", "body"):
-        params = [p for p in op.params if (p.location + "s" if p.location == "header" else p.location) == location]
+    for location in ("path", "query", "headers", "cookies", "body"):
+        params = [p for p in op.params if _ARGUMENT[p.location] == location]
         if location == "body" and op.body_whole:
             parts.append(f"body={params[0].name}")
             continue

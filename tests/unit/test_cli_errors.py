@@ -79,36 +79,3 @@ def test_validation_errors_inside_schemas_name_the_exact_node(tmp_path: Path, ou
         and "is not of type 'number'" in line
         for line in lines
     ), result.stderr
-
-
-@pytest.mark.parametrize(
-    ("edit", "expected"),
-    [
-        (
-            (
-                "      requestBody:\n        required: true\n        content:\n          application/json:",
-                "      requestBody:\n        required: true\n        content:\n          text/csv:",
-            ),
-            r"bad\.yaml#/paths/~1chat~1completions~1\{completion_id\}/post/requestBody: "
-            r"request content \['text/csv'\] unsupported",
-        ),
-        (
-            (
-                "      - in: path\n",
-                "      - in: cookie\n        name: session\n        schema:\n          type: string\n"
-                "      - in: path\n",
-            ),
-            r"post: parameter 'session' in 'cookie' is not supported",
-        ),
-    ],
-    ids=["request-content", "cookie-parameter"],
-)
-def test_unsupported_construct_is_named(tmp_path: Path, out: Path, edit: tuple[str, str], expected: str) -> None:
-    before = read_tree(out)
-    assert edit[0] in GOOD
-    spec = tmp_path / "bad.yaml"
-    spec.write_text(GOOD.replace(*edit))
-    result = _run("generate", "--spec", str(spec), "--overlay", "none", "--out", str(out))
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert __import__("re").search(expected, result.stderr), result.stderr
-    assert read_tree(out) == before

@@ -6,14 +6,11 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from codegen.config import Settings
-from codegen.errors import CodegenError
 from codegen.ir import types as t
 from codegen.ir.build import build_api
 from codegen.ir.nodes import Api, Model, Operation
-from codegen.ir.schemas import model_schemas
+from codegen.ir.operations import model_schemas
 
 SETTINGS = Settings(spec=Path("spec.yaml"), out=Path("out"), package="pkg")
 
@@ -211,11 +208,106 @@ def test_operation_schemas_are_named_before_the_ir_reads_them() -> None:
     assert named.components == {"Pet", "Meta"}  # PetKind is derived, not a component
 
 
-def test_an_unsupported_request_media_type_names_its_pointer() -> None:
-    paths = {"/x": {"post": {"operationId": "x", "requestBody": {"content": {"text/csv": {"schema": {}}}}}}}
-    with pytest.raises(CodegenError) as caught:
-        _api(paths)
-    assert str(caught.value).startswith("spec.yaml#/paths/~1x/post/requestBody: request content ['text/csv']")
+def test_an_operation_that_cannot_be_generated_is_skipped_with_a_warning_and_gives_its_names_back() -> None:
+    paths = {
+        "/bad": {
+            "post": {
+                "operationId": "bad",
+                "parameters": [{"name": "legacy", "in": "body", "schema": {"type": "object"}}],
+                "responses": {"200": _json({"type": "object", "properties": {"a": {"type": "string"}}})},
+            }
+        },
+        "/good": {"get": {"operationId": "good", "responses": {"200": _json({"$ref": "#/components/schemas/Pet"})}}},
+    }
+    api = _api(paths, {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}})
+    assert [op.operation_id for op in api.operations] == ["good"]
+    assert [str(w) for w in api.warnings] == [
+        "spec.yaml#/paths/~1bad/post/parameters: operation skipped: parameter 'legacy' in 'body' is not supported"
+    ]
+    assert "BadResponse" not in {m.name for m in api.models}  # claimed by the skipped operation, given back
+
+
+MEDIA = {
+    "/csv": {"post": {"operationId": "csv", "requestBody": {"content": {"text/csv": {"schema": {}}}}}},
+    "/blob": {
+        "put": {
+            "operationId": "blob",
+            "requestBody": {"content": {"application/octet-stream": {}}},
+            "responses": {"200": {"description": "", "content": {"text/plain": {"schema": {"type": "string"}}}}},
+        }
+    },
+    "/form": {
+        "post": {
+            "operationId": "form",
+            "requestBody": {
+                "content": {
+                    "application/xml": {"schema": {"type": "object", "properties": {"a": {"type": "string"}}}},
+                    "application/x-www-form-urlencoded": {
+                        "schema": {"type": "object", "properties": {"tags": {"type": "array", "items": {}}}},
+                        "encoding": {"tags": {"style": "pipeDelimited", "explode": False}},
+                    },
+                }
+            },
+            "responses": {"200": _json({"type": "object", "properties": {"ok": {"type": "boolean"}}})},
+        }
+    },
+    "/vendor": {
+        "patch": {
+            "operationId": "vendor",
+            "requestBody": {
+                "content": {"application/merge-patch+json": {"schema": {"type": "object", "properties": {"x": {}}}}}
+            },
+            "responses": {"200": {"description": "", "content": {"application/xml": {"schema": {}}}}},
+        }
+    },
+}
+
+
+def test_media_types_become_arguments_and_endpoints_by_kind() -> None:
+    api = _api(MEDIA)
+    csv, blob, form, vendor = (_op(api, name) for name in ("csv", "blob", "form", "vendor"))
+    assert csv.body_whole and csv.keyword[0].type == t.Builtin("str")
+    assert (csv.endpoint.encoding, csv.endpoint.content_type) == ("text", "text/csv")
+    assert blob.body_whole and blob.keyword[0].type == t.Binary() and blob.endpoint.encoding == "binary"
+    assert blob.returns == t.Builtin("str") and (blob.endpoint.response_format, blob.endpoint.accept) == (
+        "text",
+        "text/plain",
+    )
+    assert form.endpoint.encoding == "form" and [p.name for p in form.keyword] == ["tags"]  # form, not XML
+    assert form.endpoint.styles == (("tags", "pipeDelimited", False),)
+    assert (vendor.endpoint.encoding, vendor.endpoint.content_type) == ("json", "application/merge-patch+json")
+    assert vendor.returns == t.Builtin("str")  # XML comes back as text ...
+    assert any("application/xml is returned as text" in str(w) for w in api.warnings)  # ... and says so
+
+
+def test_parameter_styles_and_cookies() -> None:
+    parameters = [
+        {"name": "ids", "in": "query", "style": "spaceDelimited", "explode": False, "schema": {"type": "array"}},
+        {"name": "filter", "in": "query", "style": "deepObject", "explode": True, "schema": {"type": "object"}},
+        {"name": "plain", "in": "query", "schema": {"type": "array"}},
+        {"name": "sid", "in": "cookie", "schema": {"type": "string"}},
+        {"name": "color", "in": "path", "required": True, "style": "matrix", "schema": {"type": "string"}},
+    ]
+    op = _op(_api({"/p/{color}": {"get": {"operationId": "p", "parameters": parameters}}}), "p")
+    assert op.endpoint.styles == (
+        ("color", "matrix", False),
+        ("ids", "spaceDelimited", False),
+        ("filter", "deepObject", True),
+    )
+    assert [(p.name, p.location) for p in op.keyword] == [
+        ("ids", "query"),
+        ("filter", "query"),
+        ("plain", "query"),
+        ("sid", "cookie"),
+    ]
+
+
+def test_callbacks_and_webhooks_are_noted_not_generated() -> None:
+    spec = _spec({"/a": {"post": {"operationId": "a", "callbacks": {"done": {}}}}})
+    spec["webhooks"] = {"newPet": {"post": {}}}
+    api = build_api(spec, source="s", settings=SETTINGS)
+    assert [op.name for op in api.operations] == ["a"]
+    assert [w.pointer for w in api.warnings] == ["/paths/~1a/post/callbacks", "/webhooks/newPet"]
 
 
 def test_type_tree_prints_and_lists_what_it_needs() -> None:

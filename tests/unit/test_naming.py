@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from codegen.errors import CodegenError
-from codegen.ir.schemas import model_schemas
+from codegen.ir.operations import model_schemas
 from codegen.naming import dedupe, pascal, singular, snake
 
 

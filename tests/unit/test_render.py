@@ -21,8 +21,9 @@ ENDPOINT = Endpoint(
     body_model="PetUpdate",
     params_model=None,
     stream=None,
-    comma_joined=(),
+    styles=(),
     encoding="json",
+    content_type="application/json",
     response_format="json",
     accept="application/json",
     responses=(),
@@ -58,7 +59,7 @@ def test_endpoint_source_states_only_what_differs_from_the_defaults() -> None:
 def test_endpoint_source_of_a_binary_download_and_of_bodies_per_status() -> None:
     download = Endpoint(**{**_fields(ENDPOINT), "response": None, "body_model": None, "response_format": "binary"})
     download = Endpoint(**{**_fields(download), "accept": "audio/mpeg", "encoding": "none"})
-    assert endpoint_source(download).endswith("response_format=\"binary\", accept='audio/mpeg')")
+    assert endpoint_source(download).endswith("response_format='binary', accept='audio/mpeg')")
     by_status = Endpoint(
         **{
             **_fields(ENDPOINT),

@@ -56,7 +56,7 @@ _LIST_ITEMS: Endpoint[models.ListItemsResponse] = Endpoint(
     "/items",
     response=lambda: models.ListItemsResponse,
     params_model=lambda: models.ListItemsParams,
-    comma_joined=("ids",),
+    styles={"ids": ("form", False)},
 )
 
 _CREATE_ITEM: Endpoint[models.Item] = Endpoint(

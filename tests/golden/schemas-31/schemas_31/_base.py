@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import base64
 import email.utils
-import enum
 import functools
 import importlib
-import io
-import json
 import logging
 import os
 import random
@@ -22,12 +19,11 @@ import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import IO, Any, Generic, Literal, TypeVar
-from urllib.parse import quote
+from typing import Any, Generic, Literal, TypeVar
+from urllib.parse import urlencode
 
 import httpx
 import pydantic
-import pydantic_core
 from typing_extensions import Self, TypedDict, Unpack
 
 from ._constants import (
@@ -42,6 +38,19 @@ from ._constants import (
     SpecAttributes,
     SpecOptions,
 )
+from ._encoding import (
+    BinaryContent,
+    FileTypes,
+    Style,
+    binary_body,
+    cookie_header,
+    form_body,
+    header_values,
+    json_body,
+    multipart_body,
+    path_value,
+    query_pairs,
+)
 from ._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
@@ -55,6 +64,7 @@ from ._stream import AsyncStream, Stream
 
 __all__ = [
     "NOT_GIVEN",
+    "BinaryContent",
     "AsyncAPIClient",
     "AsyncAPIResource",
     "AsyncStream",
@@ -82,12 +92,17 @@ DEFAULT_MAX_RETRIES = 2
 DEFAULT_BACKOFF = (0.5, 8.0)  # initial and maximum delay between retries, seconds
 MAX_SERVER_DELAY = 120.0  # a longer Retry-After is not waited for; our own backoff is used instead
 _RETRY_STATUSES = frozenset({408, 409, 429})
+_CONTENT_TYPES = {
+    "json": "application/json",
+    "multipart": "multipart/form-data",  # httpx adds the boundary
+    "form": "application/x-www-form-urlencoded",
+    "text": "text/plain",
+    "binary": "application/octet-stream",
+}
 
 Headers = Mapping[str, str]
 Query = Mapping[str, object]
 Body = Mapping[str, object]
-FileContent = bytes | IO[bytes] | os.PathLike[str]
-FileTypes = FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
 TimeoutTypes = float | httpx.Timeout | None
 
 
@@ -149,7 +164,7 @@ class RequestOptions(TypedDict, total=False):
 
 
 _CLIENT_OPTIONS = ClientOptions.__required_keys__ | ClientOptions.__optional_keys__
-_ARGUMENTS = frozenset({"path", "query", "headers", "body"})  # what a generated method passes by itself
+_ARGUMENTS = frozenset({"path", "query", "headers", "cookies", "body"})  # what a generated method passes by itself
 _REQUEST_OPTIONS = frozenset(RequestOptions.__annotations__)
 
 
@@ -199,9 +214,10 @@ class Endpoint(Generic[_T]):
     body_model: TypeThunk | None = None
     params_model: TypeThunk | None = None
     stream: TypeThunk | None = None  # the event type of a `text/event-stream` response, when there is one
-    comma_joined: tuple[str, ...] = ()  # query arrays sent as `a,b,c` (`explode: false`), not `a&a&a`
-    encoding: Literal["json", "multipart"] = "json"
-    response_format: Literal["json", "binary"] = "json"
+    styles: Mapping[str, Style] = field(default_factory=dict)  # (style, explode) where not the default
+    encoding: Literal["json", "multipart", "form", "binary", "text"] = "json"
+    content_type: str | None = None  # the request body's media type, when not the encoding's usual one
+    response_format: Literal["json", "binary", "text"] = "json"
     accept: str = "application/json"
     # When 2xx statuses carry different bodies: status → type (None: no body).
     responses: Mapping[str, TypeThunk | None] = field(default_factory=dict)
@@ -304,73 +320,12 @@ def _configure_logging() -> None:
 _configure_logging()
 
 
-def wire_value(value: object) -> object:
-    """A query or header value as text: enum members by value, booleans as `true`/`false`."""
-    if isinstance(value, enum.Enum):
-        value = value.value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        return [wire_value(item) for item in value]
-    return value
-
-
-def header_values(values: Mapping[str, object]) -> dict[str, str]:
-    """Header parameters that were given, as strings."""
-    given = {name: value for name, value in values.items() if value is not NOT_GIVEN and value is not None}
-    return {name: str(wire_value(value)) for name, value in given.items()}
-
-
 def encode_path(endpoint: Endpoint[Any], values: Mapping[str, object]) -> str:
-    """Fill the path template; each value is one percent-encoded segment."""
+    """Fill the path template, each parameter in its style."""
     path = endpoint.path
     for name in endpoint.path_params:
-        value = values[name]
-        text = value if isinstance(value, str) else str(value)
-        if not text:
-            raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
-        if text in (".", ".."):
-            raise ValueError(f"`{name}` cannot be {text!r}: it would change the path")
-        path = path.replace("{" + name + "}", quote(text, safe=""))
+        path = path.replace("{" + name + "}", path_value(name, values[name], endpoint.styles.get(name)))
     return path
-
-
-def _json_body(model: type[pydantic.BaseModel] | None, body: object, extra_body: Body | None) -> bytes | None:
-    """The JSON to send: validated by the operation's model when it has one (so nothing the spec
-    forbids leaves the machine), with `extra_body` merged in on top."""
-    if model is not None:
-        validated = model.model_validate(body if body is not None else {})
-        if not extra_body:
-            return validated.model_dump_json(by_alias=True, exclude_unset=True).encode()
-        body = validated.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    if extra_body:
-        body = {**(body if isinstance(body, Mapping) else {}), **extra_body}
-    if body is None:
-        return None
-    return pydantic_core.to_json(body, by_alias=True, exclude_none=False)
-
-
-def _multipart(fields: Mapping[str, object]) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
-    """Split form fields into plain values and files (bytes, file objects, paths, or tuples)."""
-    data: dict[str, Any] = {}
-    files: list[tuple[str, Any]] = []
-    for name, value in fields.items():
-        items = value if isinstance(value, list) else [value]
-        for item in items:
-            if isinstance(item, (bytes, io.IOBase, os.PathLike, tuple)):
-                files.append((name, _file(item)))
-            elif item is not None:
-                text = item if isinstance(item, str) else json.dumps(pydantic_core.to_jsonable_python(item))
-                data.setdefault(name, []).append(text.strip('"') if isinstance(item, (int, float, bool)) else text)
-    return {k: v[0] if len(v) == 1 else v for k, v in data.items()}, files
-
-
-def _file(value: Any) -> Any:
-    if isinstance(value, os.PathLike):
-        path = os.fspath(value)
-        with open(path, "rb") as handle:
-            return (os.path.basename(path), handle.read())
-    return value
 
 
 class BaseClient(SpecAttributes):
@@ -487,6 +442,7 @@ class BaseClient(SpecAttributes):
         path: Mapping[str, object] | None = None,
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
+        cookies: Mapping[str, object] | None = None,
         body: object = None,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
@@ -497,7 +453,7 @@ class BaseClient(SpecAttributes):
         """The request for one call: `path`, `query`, `headers` and `body` carry the method's
         arguments by wire name (NOT_GIVEN for those left out); the rest are `RequestOptions`."""
         url = self._url_prefix + encode_path(endpoint, path or {})
-        content: bytes | None = None
+        content: Any = None
         files: list[tuple[str, Any]] | None = None
         data: dict[str, Any] | None = None
         params_model = endpoint.types().params_model
@@ -511,28 +467,50 @@ class BaseClient(SpecAttributes):
         elif not self._default_auth_ok:
             self._auth(DEFAULT_SECURITY, required=True)  # raises: no credentials for any alternative
         accept = "text/event-stream" if stream else endpoint.accept
-        if accept != "application/json" or extra_headers or headers:
-            sent_headers = {**sent_headers, "Accept": accept, **header_values(headers or {})}
+        kind = endpoint.encoding
+        if (
+            accept != "application/json"
+            or extra_headers
+            or headers
+            or cookies
+            or kind != "json"
+            or endpoint.content_type
+        ):
+            sent_headers = {**sent_headers, "Accept": accept, **header_values(headers or {}, endpoint.styles)}
+            if cookies and (cookie := cookie_header(cookies)):
+                sent_headers["Cookie"] = f"{sent_headers['Cookie']}; {cookie}" if "Cookie" in sent_headers else cookie
+            if kind != "json" or endpoint.content_type:
+                sent_headers["Content-Type"] = endpoint.content_type or _CONTENT_TYPES[kind]
             sent_headers.update(extra_headers or {})
         if isinstance(body, Mapping):
             body = {k: v for k, v in body.items() if v is not NOT_GIVEN}
-        if endpoint.encoding == "multipart":
-            data, files = _multipart({**(body if isinstance(body, Mapping) else {}), **(extra_body or {})})
+        fields = {**(body if isinstance(body, Mapping) else {}), **(extra_body or {})}
+        if kind == "json":
+            content = json_body(endpoint.types().body_model, body, extra_body)
+        elif kind == "multipart":
+            data, files = multipart_body(fields)
             sent_headers = {k: v for k, v in sent_headers.items() if k.lower() != "content-type"}  # httpx: boundary
+        elif kind == "form":
+            content = urlencode(form_body(fields, endpoint.styles)).encode()
         else:
-            content = _json_body(endpoint.types().body_model, body, extra_body)
-        given = {k: wire_value(v) for k, v in (query or {}).items() if v is not NOT_GIVEN and v is not None}
-        for name in endpoint.comma_joined:
-            value = given.get(name)
-            if isinstance(value, list):
-                given[name] = ",".join(str(item) for item in value)
-        params = {**self._custom_query, **auth_query, **given} if auth_query else {**self._custom_query, **given}
-        if extra_query:
-            params.update(extra_query)
+            content = binary_body(body, kind)
+        pairs = [
+            pair
+            for name, value in (query or {}).items()
+            if value is not NOT_GIVEN and value is not None
+            for pair in query_pairs(name, value, endpoint.styles.get(name))
+        ]
+        params: Any = pairs or None
+        if self._custom_query or auth_query or extra_query:
+            fixed = {**self._custom_query, **auth_query, **(extra_query or {})}
+            mine = {name for name, _ in pairs} - set(extra_query or ())
+            extra = set(extra_query or ())
+            params = [pair for k, v in fixed.items() if k not in mine for pair in query_pairs(k, v, None)]
+            params += [(k, v) for k, v in pairs if k not in extra]
         return http.build_request(
             endpoint.method,
             url,
-            params=params or None,  # type: ignore[arg-type]
+            params=params,
             headers=sent_headers,
             content=content,
             data=data,
@@ -599,6 +577,8 @@ class BaseClient(SpecAttributes):
     def _parse(self, endpoint: Endpoint[_T], response: httpx.Response) -> _T:
         if endpoint.response_format == "binary":
             return response.content  # type: ignore[return-value]
+        if endpoint.response_format == "text":
+            return response.text  # type: ignore[return-value]
         if endpoint.response is None:
             return None  # type: ignore[return-value]
         content = response.content
