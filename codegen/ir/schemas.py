@@ -44,7 +44,8 @@ class SchemaSet:
     spec: dict[str, Any]
     source: str
     renames: Mapping[str, str]
-    component_names: dict[str, str] = field(default_factory=dict)
+    component_names: dict[str, str] = field(default_factory=dict)  # component key → class name
+    component_keys: dict[str, str] = field(default_factory=dict)  # class name → component key
     defs: dict[str, dict[str, Any]] = field(default_factory=dict)
     pointers: dict[str, str] = field(default_factory=dict)
     taken: set[str] = field(default_factory=set)
@@ -73,6 +74,13 @@ class SchemaSet:
                         **{k: current[k] for k in ("description",) if k in current},
                     }
 
+    def same_component(self, derived: str, schema: Mapping[str, Any]) -> str | None:
+        """The component an inline schema would collide with by name, when it is that very schema
+        (a spec that repeats a component inline): reuse it rather than make `Name2`."""
+        key = self.component_keys.get(derived)
+        components = (self.spec.get("components") or {}).get("schemas") or {}
+        return derived if key is not None and components.get(key) == schema else None
+
     def claim(self, derived: str, schema: Mapping[str, Any], pointer: str) -> str:
         wanted = self.renames.get(derived) or schema.get("x-codegen-name") or derived
         if not isinstance(wanted, str) or not wanted.isidentifier():
@@ -94,6 +102,7 @@ class SchemaSet:
         schemas = (self.spec.get("components") or {}).get("schemas") or {}
         for key in sorted(schemas):
             self.component_names[key] = self.claim(pascal(key), schemas[key], COMPONENT_PREFIX[1:] + escape(key))
+            self.component_keys[self.component_names[key]] = key
         bodies: dict[str, tuple[Mapping[str, Any], str]] = {}
         for key in sorted(schemas):
             schema, pointer = schemas[key], self.pointers[self.component_names[key]]
@@ -213,7 +222,11 @@ class SchemaSet:
         if isinstance(discriminator, Mapping) and len(non_null) == len(branches):
             out["discriminator"] = {"propertyName": discriminator["propertyName"]}
             mapping = discriminator.get("mapping")
-            if isinstance(mapping, Mapping):
+            if isinstance(mapping, Mapping):  # targets are refs, or (as many specs write them) bare names
+                mapping = {
+                    value: target if str(target).startswith(("#", ".", "/")) else COMPONENT_PREFIX + str(target)
+                    for value, target in mapping.items()
+                }
                 out["discriminator"]["mapping"] = {
                     value: self._convert_ref({"$ref": target}, f"{pointer}/discriminator/mapping")["$ref"]
                     for value, target in mapping.items()
@@ -230,9 +243,11 @@ class SchemaSet:
         return self._with_annotations(out, schema)
 
     def _convert_enum(self, schema: Mapping[str, Any], hint: str, pointer: str, *, root: bool) -> dict[str, Any]:
-        values = list(schema["enum"])
+        values = list(schema["enum"]) if isinstance(schema["enum"], list) else []
         nullable = None in values
         values = [v for v in values if v is not None]
+        if not values:  # `enum: [null]`: only null
+            return self._with_annotations({"type": "null"}, schema, defaults=False)
         if len(values) == 1 and not root:
             # A one-value enum is a constant (`object: "chat.completion"`): a Literal, not a class.
             out = self._with_annotations({"const": values[0]}, schema, defaults=False)  # its own default
@@ -241,6 +256,8 @@ class SchemaSet:
             body = self._with_annotations(body, schema, defaults=False)
             if root:
                 out = body
+            elif (reused := self.same_component(hint, schema)) is not None:
+                out = self._with_annotations(self.ref(reused), schema)
             else:
                 name = self.claim(hint, schema, pointer)
                 self.defs[name] = body
@@ -261,6 +278,8 @@ class SchemaSet:
                 out["propertyNames"] = self.convert(key_schema, f"{hint}Key", f"{pointer}/propertyNames")
             return self._with_annotations(out, schema, constraints=True)
         if not root:
+            if (reused := self.same_component(hint, schema)) is not None:
+                return self._with_annotations(self.ref(reused), schema, defaults=False)
             name = self.claim(hint, schema, pointer)
             self.defs[name] = self._convert_object(schema, name, pointer, root=True)
             return self._with_annotations(self.ref(name), schema, defaults=False)
@@ -374,7 +393,7 @@ def _split_nullable(schema: Mapping[str, Any]) -> tuple[Mapping[str, Any], str, 
                     return branch, f"{key}/{index}", {**lifted, **words}
     if schema.get("nullable") is True:
         return {k: v for k, v in schema.items() if k != "nullable"}, "", words
-    if isinstance(schema.get("enum"), list) and None in schema["enum"]:  # `enum: [a, b, null]`
+    if isinstance(schema.get("enum"), list) and None in schema["enum"] and len(schema["enum"]) > 1:  # `[a, null]`
         inner = {**schema, "enum": [v for v in schema["enum"] if v is not None]}
         if isinstance(inner.get("type"), list):
             inner["type"] = next(t for t in inner["type"] if t != "null")

@@ -317,3 +317,25 @@ def test_type_tree_prints_and_lists_what_it_needs() -> None:
     stream = t.StreamOf(t.ModelRef("Event"))
     assert t.annotation(stream, is_async=True) == "AsyncStream[Event]" and t.names_used(stream) == {"Stream"}
     assert t.union(t.NONE, t.union(t.NONE, t.Builtin("int"))) == t.UnionOf((t.Builtin("int"), t.NONE))
+
+
+def test_edge_schemas_become_types_not_crashes() -> None:
+    schemas = {
+        "Nothing": {"enum": [None]},
+        "Cat": {"type": "object", "properties": {"kind": {"type": "string"}, "meow": {"type": "boolean"}}},
+        "Dog": {"type": "object", "properties": {"kind": {"type": "string"}}},
+        "MakePetRequest": {"type": "object", "properties": {"name": {"type": "string"}}},
+    }
+    body = {"type": "object", "properties": {"name": {"type": "string"}}}  # the component, repeated inline
+    union = {
+        "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+        "discriminator": {"propertyName": "kind", "mapping": {"cat": "Cat", "dog": "#/components/schemas/Dog"}},
+    }
+    paths = {"/p": {"post": {"operationId": "makePet", "requestBody": _json(body), "responses": {"200": _json(union)}}}}
+    api = _api(paths, schemas)
+    assert _model(api, "Nothing").schema == {"type": "null"}  # `enum: [null]` is None, not an empty enum
+    cat = _model(api, "Cat").schema["properties"]["kind"]
+    assert cat == {"const": "cat"}  # a mapping by bare name narrows the branch like a $ref does
+    op = _op(api, "makePet")
+    assert op.endpoint.body_model == "MakePetRequest" and "MakePetRequest2" not in {m.name for m in api.models}
+    assert not api.warnings
