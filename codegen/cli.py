@@ -72,8 +72,8 @@ def _prune(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .diff import diff_specs, prepare
-    from .diff_report import render
+    from .diff.report import render
+    from .diff.wire import diff_specs, prepare
     from .load import load_document
 
     overlay = load_document(args.overlay) if args.overlay else None

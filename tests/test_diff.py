@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 from codegen.cli import main
-from codegen.diff import Change, diff_specs, prepare, summary
-from codegen.diff_report import render
-from codegen.diff_rules import RULES
+from codegen.diff.report import render
+from codegen.diff.rules import RULES
+from codegen.diff.wire import Change, diff_specs, prepare, summary
 from codegen.load import Document, parse_document
 
 ROOT = Path(__file__).resolve().parent.parent

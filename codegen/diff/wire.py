@@ -2,7 +2,7 @@
 
 Input: two spec `Document`s (`prepare` prunes them to some operations and applies an overlay).
 Output: a list of `Change`s in walk order: operations by path and method, then parameters,
-request body and responses, each schema walked property by property. `diff_rules` classifies
+request body and responses, each schema walked property by property. `rules` classifies
 each change from its kind.
 
 Schemas are compared resolved: `$ref`s are followed; the three spellings of "may be null"
@@ -20,13 +20,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .diff_rules import Direction, Rule, rule, schema_kind
-from .errors import CodegenError, Problem
-from .load import Document
-from .overlay import apply_overlay
-from .prune import HTTP_METHODS, prune
-from .refs import escape, iter_refs, resolve_ref
-from .schemas import KEPT_FORMATS
+from ..errors import CodegenError, Problem
+from ..load import Document
+from ..overlay import apply_overlay
+from ..prune import HTTP_METHODS, prune
+from ..refs import escape, iter_refs, resolve_ref
+from ..schemas import KEPT_FORMATS
+from .rules import Direction, Rule, rule, schema_kind
 
 JSON = "application/json"
 _NONE = object()  # a default that is absent, unlike `default: null`

@@ -1,6 +1,6 @@
 """Render a list of spec changes for people or tools.
 
-Input: `Change`s from `codegen.diff` and a format. Output: text (one line per change, breaking
+Input: `Change`s from `codegen.diff.wire` and a format. Output: text (one line per change, breaking
 first, then a summary line), Markdown (a table per classification, fit to paste into a pull
 request) or JSON (`{"changes": [...], "summary": {...}}`, description-only changes included).
 Text and Markdown list description-only changes only when asked; they are always counted.
@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from .diff import Change, summary
+from .wire import Change, summary
 
 FORMATS = ("text", "markdown", "json")
 _WIDTH = 80  # longest value shown in text and Markdown; JSON keeps everything
