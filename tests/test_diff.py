@@ -675,6 +675,211 @@ def test_an_operation_on_one_side_only_is_added_not_an_error() -> None:
     assert [(c.kind, c.operation) for c in diff_specs(*pruned)] == [("operation-added", "GET /others")]
 
 
+# --- JSON Schema 2020-12 keywords, constants, patterns, numeric types, media types ------------
+
+ARRAY = {"type": "array", "items": _string()}
+MAP = {"type": "object", "additionalProperties": _string()}
+
+# (name, old, new, request kind + classification, response kind + classification): the property `a`.
+KEYWORDS_2020: list[tuple[str, Schema, Schema, tuple[str, str], tuple[str, str]]] = [
+    (
+        "contains added",
+        ARRAY,
+        {**ARRAY, "contains": _string(minLength=2)},
+        ("subschema-added", "breaking"),
+        ("subschema-added", "non-breaking"),
+    ),
+    (
+        "contains removed",
+        {**ARRAY, "contains": _string()},
+        ARRAY,
+        ("subschema-removed", "non-breaking"),
+        ("subschema-removed", "non-breaking"),
+    ),
+    (
+        "minContains raised",
+        {**ARRAY, "contains": _string(), "minContains": 1},
+        {**ARRAY, "contains": _string(), "minContains": 2},
+        ("constraint-tightened", "breaking"),
+        ("constraint-tightened", "non-breaking"),
+    ),
+    (
+        "maxContains lowered",
+        {**ARRAY, "contains": _string(), "maxContains": 3},
+        {**ARRAY, "contains": _string(), "maxContains": 2},
+        ("constraint-tightened", "breaking"),
+        ("constraint-tightened", "non-breaking"),
+    ),
+    (
+        "patternProperties added",
+        MAP,
+        {**MAP, "patternProperties": {"^x-": _string()}},
+        ("subschema-added", "breaking"),
+        ("subschema-added", "non-breaking"),
+    ),
+    (
+        "propertyNames added",
+        MAP,
+        {**MAP, "propertyNames": {"maxLength": 3}},
+        ("subschema-added", "breaking"),
+        ("subschema-added", "non-breaking"),
+    ),
+    (
+        "dependentRequired added",
+        obj(b=_string(), c=_string()),
+        {**obj(b=_string(), c=_string()), "dependentRequired": {"b": ["c"]}},
+        ("constraint-tightened", "breaking"),
+        ("constraint-tightened", "non-breaking"),
+    ),
+    (
+        "dependentRequired shortened",
+        {**obj(b=_string(), c=_string()), "dependentRequired": {"b": ["c"]}},
+        {**obj(b=_string(), c=_string()), "dependentRequired": {"b": []}},
+        ("constraint-loosened", "non-breaking"),
+        ("constraint-loosened", "non-breaking"),
+    ),
+    (
+        "else added",
+        {**obj(b=_string()), "if": obj(b=_string(const="x"))},
+        {**obj(b=_string()), "if": obj(b=_string(const="x")), "else": {"required": ["b"]}},
+        ("subschema-added", "breaking"),
+        ("subschema-added", "non-breaking"),
+    ),
+    (
+        "prefixItems added",
+        ARRAY,
+        {**ARRAY, "prefixItems": [_string()]},
+        ("subschema-added", "breaking"),
+        ("subschema-added", "non-breaking"),
+    ),
+    (
+        "unevaluatedProperties: false added",
+        obj(b=_string()),
+        {**obj(b=_string()), "unevaluatedProperties": False},
+        ("subschema-added", "breaking"),
+        ("subschema-added", "non-breaking"),
+    ),
+    (
+        "contentMediaType set",
+        _string(),
+        _string(contentMediaType="application/json"),
+        ("constraint-tightened", "breaking"),
+        ("constraint-tightened", "non-breaking"),
+    ),
+    (
+        "const changed",
+        _string(const="a"),
+        _string(const="b"),
+        ("const-changed", "breaking"),
+        ("const-changed", "breaking"),
+    ),
+    (
+        "one-value enum changed",
+        _string(enum=["a"]),
+        _string(enum=["b"]),
+        ("const-changed", "breaking"),
+        ("const-changed", "breaking"),
+    ),
+    (
+        "pattern generalised to .*",
+        _string(pattern="^[a-z]+$"),
+        _string(pattern=".*"),
+        ("constraint-loosened", "non-breaking"),
+        ("constraint-loosened", "non-breaking"),
+    ),
+    (
+        "pattern emptied",
+        _string(pattern="^[a-z]+$"),
+        _string(pattern=""),
+        ("constraint-loosened", "non-breaking"),
+        ("constraint-loosened", "non-breaking"),
+    ),
+    (
+        "integer | string to number | string",
+        {"type": ["integer", "string"]},
+        {"type": ["number", "string"]},
+        ("type-widened", "non-breaking"),
+        ("type-changed", "breaking"),
+    ),
+    (
+        "number to integer",
+        {"type": "number"},
+        {"type": "integer"},
+        ("type-changed", "breaking"),
+        ("type-narrowed", "non-breaking"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "as_request", "as_response"), KEYWORDS_2020, ids=lambda v: v)
+def test_2020_keywords_const_patterns_numbers(
+    name: str, old: Schema, new: Schema, as_request: tuple[str, str], as_response: tuple[str, str]
+) -> None:
+    for direction, (suffix, classification), check in (
+        ("request", as_request, in_request),
+        ("response", as_response, in_response),
+    ):
+        change = check(obj(a=old), obj(a=new))
+        assert (change.kind, change.rule.classification) == (f"{direction}-property-{suffix}", classification), name
+        assert change.location.endswith(".a"), change.location
+
+
+def test_subschemas_are_walked_and_a_property_they_name_is_no_field() -> None:
+    base = {**obj(b=_string()), "then": obj(c=_string(minLength=1))}
+    tightened = {**obj(b=_string()), "then": obj(c=_string(minLength=3))}
+    change = in_request(obj(a=base), obj(a=tightened))
+    assert (change.kind, change.location) == ("request-property-constraint-tightened", "request body .a<then>.c")
+    added = {**obj(b=_string()), "then": {**obj(c=_string(), d=_string()), "required": ["d"]}}
+    change = in_request(obj(a={**obj(b=_string()), "then": obj(c=_string())}), obj(a=added))
+    assert (change.kind, change.breaking) == ("request-property-added-required", True)
+    removed = in_request(obj(a=added), obj(a={**obj(b=_string()), "then": obj(c=_string())}))
+    assert (removed.kind, removed.breaking) == ("subschema-property-removed", False)
+
+
+def test_not_is_not_walked() -> None:
+    old = {"not": obj(("x",), x=_string(maxLength=10))}
+    new = {"not": obj(("y",), y=_string(maxLength=5))}
+    change = in_request(obj(a=_string(**old)), obj(a=_string(**new)))
+    assert (change.kind, change.rule.level) == ("request-property-not-changed", "warn")
+
+
+def test_default_of_a_required_parameter_is_never_used() -> None:
+    old = [_query("limit", default=20) | {"required": True}]
+    new = [_query("limit", default=10) | {"required": True}]
+    change = one(make_spec(params=old), make_spec(params=new))
+    assert (change.kind, change.breaking) == ("request-required-parameter-default-changed", False)
+
+
+def test_xml_bodies_and_untyped_responses_are_not_compared_as_schemas() -> None:
+    def with_media(media: str, schema: Schema) -> dict[str, Any]:
+        spec = make_spec(request=schema, response=schema)
+        op = spec["paths"]["/things/{id}"]["post"]
+        op["requestBody"]["content"] = {media: {"schema": schema}}
+        op["responses"]["200"]["content"] = {media: {"schema": schema}}
+        return spec
+
+    old, new = obj(a=_string(), b=_string()), obj(a=_string())
+    assert structural(run(with_media("application/xml", old), with_media("application/xml", new))) == []
+    # A text body still constrains what callers send; the text response is bytes to the SDK.
+    changes = structural(run(with_media("text/plain", _string()), with_media("text/plain", _string(maxLength=3))))
+    assert [(c.kind, c.location) for c in changes] == [("request-body-constraint-tightened", "request body text/plain")]
+    vendor = structural(run(with_media("application/vnd.x+json", old), with_media("application/vnd.x+json", new)))
+    assert {c.kind for c in vendor} == {"request-property-removed", "response-property-removed"}
+
+
+@pytest.mark.parametrize(
+    ("old_id", "new_id", "kind"),
+    [("updateThing", None, "operation-id-removed"), (None, "updateThing", "operation-id-added")],
+)
+def test_operation_id_added_or_removed_renames_the_method(old_id: str | None, new_id: str | None, kind: str) -> None:
+    old, new = make_spec(), make_spec()
+    for spec, op_id in ((old, old_id), (new, new_id)):
+        if op_id is None:
+            del spec["paths"]["/things/{id}"]["post"]["operationId"]
+    change = one(old, new)
+    assert (change.kind, change.breaking, change.old, change.new) == (kind, True, old_id, new_id)
+
+
 # --- Real upstream pairs ---------------------------------------------------------------------
 
 

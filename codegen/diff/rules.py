@@ -125,6 +125,33 @@ _SCHEMA: dict[str, tuple[tuple[Level, str], tuple[Level, str]]] = {
         ("warn", "still sent; plan to stop reading it"),
     ),
     "deprecation-removed": (("info", "no longer deprecated"), ("info", "no longer deprecated")),
+    "type-narrowed": (
+        ("error", "callers sending the old type are rejected, and the generated argument type changes"),
+        ("info", "every value sent now fits the old generated type (an int is a float to Python)"),
+    ),
+    "const-changed": (
+        ("error", "callers sending the old constant are rejected; the generated Literal changes"),
+        (
+            "error",
+            "the generated Literal changes, and unions that tell their branches apart by it pick another class",
+        ),
+    ),
+    "subschema-added": (
+        ("error", "a new JSON Schema subschema constrains what callers send"),
+        ("info", "response constraints do not change generated types; responses are parsed leniently"),
+    ),
+    "subschema-removed": (
+        ("info", "one constraint fewer on what callers send"),
+        ("info", "response constraints do not change generated types; responses are parsed leniently"),
+    ),
+    "subschema-changed": (
+        ("error", "a JSON Schema subschema changed: values that were valid may now be rejected"),
+        ("info", "response constraints do not change generated types; responses are parsed leniently"),
+    ),
+    "not-changed": (
+        ("warn", "what `not` rejects changed; the SDK does not check it, the server may"),
+        ("info", "response constraints do not change generated types; responses are parsed leniently"),
+    ),
     "default-changed": (
         ("warn", "callers who leave it out get a different server behaviour"),
         ("info", "a default in a response describes the server, not the types"),
@@ -159,7 +186,15 @@ _OTHER: dict[str, tuple[Level, str]] = {
         "the attribute may be missing: its generated type gains `| None` and typed readers must handle it",
     ),
     "response-property-became-required": ("info", "the attribute is always sent now"),
+    "subschema-property-removed": (
+        "info",
+        "named only inside a JSON Schema subschema (`if`, `contains`, ...): no generated field, one constraint less",
+    ),
     # Parameters.
+    "request-required-parameter-default-changed": (
+        "info",
+        "callers always pass a required parameter, so its default is never used",
+    ),
     "request-parameter-added-required": ("error", "callers must now pass it"),
     "request-parameter-added-optional": ("info", "a new optional argument; existing calls are unchanged"),
     "request-parameter-removed": ("error", "the generated method no longer takes it: callers who pass it break"),
@@ -183,6 +218,8 @@ _OTHER: dict[str, tuple[Level, str]] = {
     "operation-added": ("info", "a new method"),
     "operation-removed": ("error", "the generated method disappears"),
     "operation-id-changed": ("error", "the generated method and its resource placement are keyed by operationId"),
+    "operation-id-added": ("error", "the generated method was named after method and path; now after operationId"),
+    "operation-id-removed": ("error", "the generated method was named after operationId; now after method and path"),
     "operation-deprecated": ("warn", "still works; plan to stop calling it"),
     "operation-deprecation-removed": ("info", "no longer deprecated"),
     # Words only.
