@@ -19,6 +19,7 @@ import pytest
 
 from codegen.cli import main
 from codegen.diff.report import render
+from codegen.diff.review import Review
 from codegen.diff.rules import RULES
 from codegen.diff.wire import Change, diff_specs, prepare, summary
 from codegen.load import Document, parse_document
@@ -981,21 +982,27 @@ def test_cli_exit_1_on_breaking_and_the_three_formats(capsys: pytest.CaptureFixt
     lines = text.splitlines()
     assert lines[0].startswith("breaking")
     assert lines[-1].startswith("summary: 4 breaking, ")
-    assert "GET /pets/{pet_id} response 200 .tag: response-property-removed" in text
+    assert "GET /pets/{pet_id} response 200 .tag [Pet.tag]: response-property-removed" in text
 
     code, markdown, _ = _cli(capsys, old, new, "--format", "markdown")
     assert code == 1
-    assert "#### Breaking (4)" in markdown and "#### Non-breaking" in markdown
-    assert "| `GET /pets/{pet_id}` | `response 200 .tag` | `response-property-removed` |" in markdown
+    assert markdown.startswith("### ❌ Breaking for SDK users — suggested SDK version bump: **major**\n")
+    assert "#### Breaking changes (3)" in markdown and "#### SDK API changes" in markdown
+    # One row per Python-level change, listing every operation that reports it, with a migration hint.
+    assert (
+        "| `Pet.tag` | `GET /pets response 200 [].tag`<br>`GET /pets/{pet_id} response 200 .tag` "
+        "| `response-property-removed` | readers | stop reading it" in markdown
+    )
     assert "2 description-only changes not listed" in markdown
 
     code, raw, _ = _cli(capsys, old, new, "--format", "json")
     document = json.loads(raw)
     assert code == 1
     assert document["summary"]["breaking"] == 4
-    assert {"kind", "classification", "level", "operation", "location", "old", "new", "reason"} <= set(
+    assert {"kind", "classification", "level", "operation", "location", "old", "new", "reason", "python"} <= set(
         document["changes"][0]
     )
+    assert (document["verdict"], document["bump"]) == ("breaking", "major")
     assert any(c["kind"] == "description-changed" for c in document["changes"])
 
 
@@ -1033,8 +1040,15 @@ def test_cli_exit_2_on_input_errors(capsys: pytest.CaptureFixture[str], tmp_path
 
 
 def test_render_is_stable_for_no_changes() -> None:
-    assert render([], "markdown").endswith("No changes.\n")
-    assert json.loads(render([], "json")) == {
+    nothing = Review(changes=())
+    assert render(nothing, "markdown").endswith("No changes.\n")
+    assert json.loads(render(nothing, "json")) == {
+        "verdict": "non-breaking",
+        "bump": "none",
         "changes": [],
         "summary": {"breaking": 0, "non_breaking": 0, "warnings": 0, "description_only": 0},
+        "stat": {},
+        "ignored": [],
+        "notes": [],
+        "sdk_note": "",
     }

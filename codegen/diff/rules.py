@@ -18,6 +18,11 @@ model and method lose the field, so callers who pass it fail type-checking (or g
 Deviation from oasdiff ≥ 1.31: response constraint changes are non-breaking here (the brief's
 rule): responses are parsed leniently by default, so a value outside the old bounds still
 parses; only `strict_response_validation=True` would reject it.
+
+SDK kinds (`sdk-…`) come from comparing the generated Python API (sdk.py): a renamed method or
+argument, keyword arguments that became one `body=`, a return type that changed. Each rule also
+says whom a breaking change breaks (`effect`: callers, readers) and how to migrate (`hint`, with
+`{old}`, `{new}` and `{python}` filled in from the change).
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ Level = Literal["error", "warn", "info", "doc"]
 Direction = Literal["request", "response"]
 
 
+SEVERITY: Mapping[Level, int] = {"doc": 0, "info": 1, "warn": 2, "error": 3}
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     kind: str
@@ -39,6 +47,73 @@ class Rule:
     @property
     def classification(self) -> str:
         return "breaking" if self.level == "error" else "non-breaking"
+
+    @property
+    def effect(self) -> str:
+        """`breaks callers`, `breaks readers` or `safe` (a warning is safe, with something to check)."""
+        if self.level != "error":
+            return "safe"
+        readers = self.kind.startswith("response-") or self.kind.startswith(_READER_SDK_KINDS)
+        return "breaks readers" if readers else "breaks callers"
+
+    @property
+    def hint(self) -> str:
+        """How to migrate, with `{old}`, `{new}`, `{python}` placeholders; empty when nothing to do."""
+        if self.level != "error":
+            return ""
+        for pattern, text in _HINTS:
+            if pattern in self.kind:
+                return text
+        return self.reason
+
+
+_READER_SDK_KINDS = ("sdk-return-", "sdk-stream-type-", "sdk-field-", "sdk-class-", "sdk-enum-")
+# Migration hints for breaking kinds: the first pattern found in the kind wins.
+_HINTS: tuple[tuple[str, str], ...] = (
+    ("method-renamed", "rename the calls: `{old}(…)` → `{new}(…)`"),
+    ("operation-id", "rename the calls to the new method name (`{python}`)"),
+    ("body-became-one-argument", "pass the whole body as one `body=` value instead of `{old}`"),
+    ("body-became-keywords", "pass the body's fields as keyword arguments (`{new}`) instead of `body=`"),
+    ("operation-removed", "remove the calls: the operation is gone from the spec"),
+    ("method-removed", "remove the calls: the operation is gone from the spec"),
+    ("stream-variant-removed", "call the method without `_stream`"),
+    ("argument-renamed", "rename the keyword: `{old}=` → `{new}=`"),
+    ("added-required", "pass the new argument in every call"),
+    ("became-required", "pass it in every call"),
+    ("request-parameter-removed", "stop passing it"),
+    ("request-property-removed", "stop passing it (or send it with `extra_body`)"),
+    ("argument-removed", "stop passing it"),
+    ("request-body-removed", "stop sending a body"),
+    ("const-changed", "use `{new}` where you used `{old}`"),
+    ("request-body-added", "send a body"),
+    ("enum-value-removed", "stop sending `{old}`"),
+    ("request-property-enum-added", "send only the listed values"),
+    ("request-parameter-enum-added", "send only the listed values"),
+    ("request-body-enum-added", "send only the listed values"),
+    ("constraint-tightened", "check the values you send against `{new}`"),
+    ("subschema", "check the values you send against the new schema"),
+    ("request-body-format", "check the values you send against format `{new}`"),
+    ("request-property-format", "check the values you send against format `{new}`"),
+    ("request-parameter-format", "check the values you send against format `{new}`"),
+    ("default-changed", "pass the value explicitly to keep `{old}`"),
+    ("media-type-removed", "send or accept one of the remaining content types"),
+    ("became-not-nullable", "stop sending None"),
+    ("union-branch-removed", "stop sending `{old}`"),
+    ("union-narrowed", "send only `{new}`"),
+    ("request-", "pass a value of the new type: `{new}`"),
+    ("sdk-argument", "pass a value of the new type: `{new}`"),
+    ("property-removed", "stop reading it (a value the server still sends stays in `model_extra`)"),
+    ("became-optional", "handle a missing value: the attribute may be None"),
+    ("became-nullable", "handle None"),
+    ("union-widened", "narrow the value: it may now also be `{new}`"),
+    ("union-branch-added", "handle the new variant `{new}`"),
+    ("enum-removed", "compare with plain strings instead of the enum's members"),
+    ("success-status-removed", "check what the method returns now"),
+    ("sdk-return", "read the result as `{new}`"),
+    ("sdk-stream-type", "read the events as `{new}`"),
+    ("type-changed", "read it as `{new}`"),
+    ("sdk-field-renamed", "rename the attribute: `.{old}` → `.{new}`"),
+)
 
 
 # Schema-level changes, the same for a request body, one of its properties or a parameter:
@@ -222,8 +297,65 @@ _OTHER: dict[str, tuple[Level, str]] = {
     "operation-id-removed": ("error", "the generated method was named after operationId; now after method and path"),
     "operation-deprecated": ("warn", "still works; plan to stop calling it"),
     "operation-deprecation-removed": ("info", "no longer deprecated"),
+    "operation-id-changed-same-method": ("info", "the generated method keeps its name and place"),
     # Words only.
     "description-changed": ("doc", "documentation only: docstrings change, types do not"),
+}
+
+# The generated Python API (sdk.py), in its own terms.
+_SDK: dict[str, tuple[Level, str]] = {
+    "sdk-method-added": ("info", "a new method"),
+    "sdk-method-removed": ("error", "the method is gone: calls raise AttributeError"),
+    "sdk-method-renamed": ("error", "the method has another name or place: calls to the old one raise AttributeError"),
+    "sdk-stream-variant-added": ("info", "a new `_stream` method"),
+    "sdk-stream-variant-removed": ("error", "the `_stream` method is gone"),
+    "sdk-body-became-one-argument": (
+        "error",
+        "the body's keyword arguments became one `body=` argument: every call breaks",
+    ),
+    "sdk-body-became-keywords": ("error", "the `body=` argument became keyword arguments: every call breaks"),
+    "sdk-argument-added-required": ("error", "a new required argument: calls without it raise TypeError"),
+    "sdk-argument-added-optional": ("info", "a new optional argument"),
+    "sdk-argument-removed": ("error", "the argument is gone: calls that pass it raise TypeError"),
+    "sdk-argument-renamed": ("error", "the keyword argument has another name: calls that pass it raise TypeError"),
+    "sdk-positional-argument-renamed": ("warn", "a positional argument has another name; positional calls still work"),
+    "sdk-argument-became-positional": ("error", "the argument became positional: keyword calls raise TypeError"),
+    "sdk-argument-became-keyword": ("error", "the argument became keyword-only: positional calls raise TypeError"),
+    "sdk-argument-became-required": ("error", "calls that leave it out raise TypeError"),
+    "sdk-argument-became-optional": ("info", "calls may leave it out"),
+    "sdk-argument-became-required-in-signature": (
+        "warn",
+        "the signature now requires an argument the server already required: working calls pass it",
+    ),
+    "sdk-argument-added-required-in-signature": (
+        "warn",
+        "the signature gains a required argument the server already required: working calls send it",
+    ),
+    "sdk-argument-type-widened": ("info", "the argument accepts every value it did"),
+    "sdk-argument-type-narrowed": ("error", "the argument accepts fewer values: type checkers flag old calls"),
+    "sdk-argument-type-changed": ("error", "the argument's type changed: type checkers flag old calls"),
+    "sdk-argument-type-renamed": ("warn", "the argument's type names another class of the same shape"),
+    "sdk-return-type-widened": ("error", "the method may return values its old type ruled out"),
+    "sdk-return-type-narrowed": ("info", "the method returns a narrower type; old code still type-checks"),
+    "sdk-return-type-changed": ("error", "the method returns another type"),
+    "sdk-return-type-renamed": ("warn", "the return type is another class of the same shape"),
+    "sdk-stream-type-widened": ("error", "the stream may yield events its old type ruled out"),
+    "sdk-stream-type-narrowed": ("info", "the stream yields a narrower type"),
+    "sdk-stream-type-changed": ("error", "the stream yields another type"),
+    "sdk-stream-type-renamed": ("warn", "the event type is another class of the same shape"),
+    "sdk-class-added": ("info", "a new model class"),
+    "sdk-class-removed": ("warn", "code that imports or names the class breaks; responses still parse"),
+    "sdk-enum-added": ("info", "a new enum"),
+    "sdk-enum-removed": ("warn", "code that imports or names the enum breaks; values still parse as strings"),
+    "sdk-enum-member-added": ("info", "a new member"),
+    "sdk-enum-member-removed": ("warn", "code that names the member breaks; the value still parses as a string"),
+    "sdk-field-added": ("info", "a new attribute"),
+    "sdk-field-removed": ("warn", "the class loses the attribute"),
+    "sdk-field-renamed": ("error", "the attribute has another Python name: code that reads or sets it breaks"),
+    "sdk-field-type-widened": ("warn", "the attribute's type admits more values"),
+    "sdk-field-type-narrowed": ("info", "the attribute's type admits fewer values"),
+    "sdk-field-type-changed": ("warn", "the attribute's type changed"),
+    "sdk-field-type-renamed": ("warn", "the attribute's type names another class of the same shape"),
 }
 
 SUBJECTS: Mapping[Direction, tuple[str, ...]] = {
@@ -233,7 +365,7 @@ SUBJECTS: Mapping[Direction, tuple[str, ...]] = {
 
 
 def _build() -> dict[str, Rule]:
-    rules = {kind: Rule(kind, level, reason) for kind, (level, reason) in _OTHER.items()}
+    rules = {kind: Rule(kind, level, reason) for kind, (level, reason) in {**_OTHER, **_SDK}.items()}
     for suffix, (request, response) in _SCHEMA.items():
         sides: tuple[tuple[Direction, tuple[Level, str]], ...] = (("request", request), ("response", response))
         for direction, (level, reason) in sides:

@@ -14,6 +14,7 @@ byte-for-byte equal in both specs are skipped, which keeps a diff of two 3 MB sp
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -26,7 +27,7 @@ from ..overlay import apply_overlay
 from ..prune import HTTP_METHODS, prune
 from ..refs import escape, iter_refs, resolve_ref
 from ..schemas import KEPT_FORMATS
-from .rules import Direction, Rule, rule, schema_kind
+from .rules import SEVERITY, Direction, Rule, rule, schema_kind
 
 JSON = "application/json"
 _NONE = object()  # a default that is absent, unlike `default: null`
@@ -55,10 +56,15 @@ class Change:
     old: Any = None
     new: Any = None
     owner: str = ""  # the component ref whose property this is, when there is one (for the Python spelling)
+    python: str = ""  # how SDK users spell what changed: `client.chat.completions.update(metadata=…)`
+    merged: str = ""  # the SDK kind folded into this change (merge.py), when it says more than the wire
 
     @property
     def rule(self) -> Rule:
-        return rule(self.kind)
+        own = rule(self.kind)
+        if self.merged and SEVERITY[rule(self.merged).level] > SEVERITY[own.level]:
+            return rule(self.merged)
+        return own
 
     @property
     def breaking(self) -> bool:
@@ -78,6 +84,9 @@ class Change:
             "old": self.old,
             "new": self.new,
             "reason": self.rule.reason,
+            "python": self.python,
+            "sdk_kind": self.merged,
+            "effect": self.rule.effect,
         }
 
 
@@ -149,6 +158,9 @@ class _Side:
         return node
 
 
+_CHILD_POINTERS = {"[]": "/items", "{}": "/additionalProperties"}
+
+
 @dataclass(slots=True)
 class _Walk:
     """State of one operation's walk in one direction; `visited` pairs end recursion."""
@@ -158,6 +170,7 @@ class _Walk:
     unchanged: frozenset[str]
     operation: str
     direction: Direction
+    at: str = ""  # the operation's JSON pointer (`#/paths/~1things/post`)
     visited: set[tuple[str, str]] = field(default_factory=set)
 
     def change(self, kind: str, site: _Site, old: Any = None, new: Any = None) -> Change:
@@ -180,19 +193,31 @@ class _Site:
     parameter: bool = False
     depth: int = 0
     required: bool = False  # a parameter callers must pass
-    owner: str | None = None  # the component whose properties are walked here (names the model class)
+    owner: str | None = None  # the schema whose properties are walked here (names the model class)
     sub: bool = False  # inside a 2020-12 subschema (`if`, `contains`, ...): a constraint, not a model
+    pointer: str | None = None  # where the new side's schema here sits (`#/paths/…/schema`), when known
 
     def child(self, token: str, *, sub: bool = False) -> _Site:
+        pointer = None
+        if self.pointer is not None and token.startswith("."):
+            pointer = f"{self.pointer}/properties/{escape(token[1:])}"
+        elif self.pointer is not None and token in _CHILD_POINTERS:
+            pointer = self.pointer + _CHILD_POINTERS[token]
         return _Site(
-            self.root, self.path + token, self.parameter, self.depth + 1, owner=self.owner, sub=self.sub or sub
-        )
+            self.root, self.path + token, self.parameter, self.depth + 1, owner=self.owner, sub=self.sub or sub,
+            pointer=pointer,
+        )  # fmt: skip
 
     def branch(self, label: str) -> _Site:
         return _Site(self.root, f"{self.path}<{label}>", self.parameter, self.depth, owner=self.owner, sub=self.sub)
 
-    def owned(self, ref: str | None) -> _Site:
-        return _Site(self.root, self.path, self.parameter, self.depth, self.required, ref, self.sub)
+    def at(self, ref: str | None) -> _Site:
+        """The site once a `$ref` is followed: the target names the schema."""
+        return dataclasses.replace(self, pointer=ref) if ref else self
+
+    def owned(self) -> _Site:
+        """The site whose properties are compared: they belong to the schema here."""
+        return dataclasses.replace(self, owner=self.pointer)
 
     @property
     def subject(self) -> str:
@@ -255,7 +280,8 @@ def _operations(side: _Side) -> dict[tuple[str, int], _Operation]:
 def _compare_operation(
     sides: tuple[_Side, _Side], unchanged: frozenset[str], old: _Operation, new: _Operation
 ) -> Iterator[Change]:
-    request = _Walk(*sides, unchanged, new.label, "request")
+    at = f"#/paths/{escape(new.path)}/{new.method}"
+    request = _Walk(*sides, unchanged, new.label, "request", at)
     if request.same(old.node, new.node) and request.same(old.raw_parameters, new.raw_parameters):
         return
     site = _Site("")  # the operation itself, like operation-added
@@ -270,7 +296,7 @@ def _compare_operation(
         yield from _doc(request, _Site(f"operation {key}"), old.node.get(key), new.node.get(key))
     yield from _compare_parameters(request, old.parameters, new.parameters)
     yield from _compare_request_body(request, old.node.get("requestBody"), new.node.get("requestBody"))
-    response = _Walk(*sides, unchanged, new.label, "response")
+    response = _Walk(*sides, unchanged, new.label, "response", at)
     yield from _compare_responses(response, old.node.get("responses") or {}, new.node.get("responses") or {})
 
 
@@ -324,7 +350,8 @@ def _compare_request_body(w: _Walk, old_node: Any, new_node: Any) -> Iterator[Ch
     if was != now:
         yield w.change(f"request-body-became-{_required_word(now)}", site, _required_word(was), _required_word(now))
     yield from _doc(w, site, old.get("description"), new.get("description"))
-    yield from _compare_content(w, "request body", "request", old.get("content") or {}, new.get("content") or {})
+    content = old.get("content") or {}, new.get("content") or {}
+    yield from _compare_content(w, "request body", "request", *content, at=f"{w.at}/requestBody")
 
 
 def _compare_responses(w: _Walk, old: Mapping[Any, Any], new: Mapping[Any, Any]) -> Iterator[Change]:
@@ -340,17 +367,19 @@ def _compare_responses(w: _Walk, old: Mapping[Any, Any], new: Mapping[Any, Any])
         if not isinstance(before, dict) or not isinstance(after, dict):
             continue
         yield from _doc(w, site, before.get("description"), after.get("description"))
-        yield from _compare_content(w, site.root, "response", before.get("content") or {}, after.get("content") or {})
+        content = before.get("content") or {}, after.get("content") or {}
+        yield from _compare_content(w, site.root, "response", *content, at=f"{w.at}/responses/{escape(status)}")
     for status in new_by_status:
         if status not in old_by_status:
             yield w.change("response-status-added", _Site(f"response {status}"), None, status)
 
 
 def _compare_content(
-    w: _Walk, root: str, prefix: str, old: Mapping[str, Any], new: Mapping[str, Any]
+    w: _Walk, root: str, prefix: str, old: Mapping[str, Any], new: Mapping[str, Any], *, at: str
 ) -> Iterator[Change]:
     for media, before in old.items():
-        site = _Site(root if media == JSON else f"{root} {media}")
+        pointer = f"{at}/content/{escape(media)}/schema"
+        site = _Site(root if media == JSON else f"{root} {media}", pointer=pointer)
         if media not in new:
             yield w.change(f"{prefix}-media-type-removed", site, media, None)
         elif isinstance(before, dict) and isinstance(new[media], dict) and compared_media(media, prefix):
@@ -402,6 +431,7 @@ def _compare_views(w: _Walk, old: _View, new: _View, site: _Site, *, nulls: bool
         if (old.key, new.key) in w.visited:
             return
         w.visited.add((old.key, new.key))
+    site = site.at(new.ref)
     if old.ref and new.ref and old.ref != new.ref:
         yield w.schema_change("ref-changed", site, _name(old.ref), _name(new.ref))
     yield from _doc(w, site, old.schema.get("description"), new.schema.get("description"))
@@ -425,7 +455,7 @@ def _compare_views(w: _Walk, old: _View, new: _View, site: _Site, *, nulls: bool
     else:
         yield from _compare_enums(w, _enum(old.schema), _enum(new.schema), site)
     yield from _compare_constraints(w, _constraints(old.schema), _constraints(new.schema), site)
-    yield from _compare_properties(w, old, new, site.owned(new.ref))
+    yield from _compare_properties(w, old, new, site.owned())
     for key, token in (("items", "[]"), ("additionalProperties", "{}")):
         before, after = old.schema.get(key), new.schema.get(key)
         if isinstance(before, dict) and isinstance(after, dict):

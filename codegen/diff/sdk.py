@@ -1,0 +1,205 @@
+"""Compare two public surfaces: what changes for code that uses the generated SDK.
+
+Input: the old and new `Surface` (surface.py). Output: `Change`s whose kinds start with `sdk-`,
+each spelled in Python (`client.chat.completions.update(metadata=…)`, `ChatCompletion.service_tier`)
+and carrying `explains`: the wire locations it comes from, which `merge.py` uses to fold it into
+the wire-level change instead of listing it twice.
+
+Methods are matched by HTTP method and path (parameter names blanked), so a renamed method is one
+change, not a removal and an addition; arguments by location and wire name; classes and enums by name,
+fields by wire alias.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .surface import Argument, EnumClass, Method, ModelClass, Surface
+from .types import relation
+from .wire import Change
+
+
+@dataclass(frozen=True, slots=True)
+class _Types:
+    """What annotation comparisons need to know of both sides."""
+
+    old_classes: frozenset[str]
+    new_classes: frozenset[str]
+    enums: dict[str, str]
+
+    def relation(self, old: str, new: str) -> str:
+        return relation(old, new, old_classes=self.old_classes, new_classes=self.new_classes, enums=self.enums)
+
+
+@dataclass(frozen=True, slots=True)
+class SdkChange:
+    """An SDK change and what it explains: wire changes of `operation` at `site` (a location, or a
+    location prefix when `prefix`), or of the property `alias` of the class `model`."""
+
+    change: Change
+    site: str | None = None
+    prefix: bool = False
+    model: str = ""
+    alias: str = ""
+    member: str = ""  # an enum member's value: explains the enum-value changes of fields typed by `model`
+
+
+def compare_surfaces(old: Surface, new: Surface) -> list[SdkChange]:
+    found: list[SdkChange] = []
+    old_methods = {m.key: m for m in old.methods}
+    new_methods = {m.key: m for m in new.methods}
+    classes = _Types(old.names, new.names, {**old.enum_bases, **new.enum_bases})
+    for key in sorted(old_methods.keys() | new_methods.keys()):
+        before, after = old_methods.get(key), new_methods.get(key)
+        if after is None and before is not None:
+            found.append(_at(before, "sdk-method-removed", "", f"{before.spelling}()", old=before.spelling))
+        elif before is None and after is not None:
+            found.append(_at(after, "sdk-method-added", "", f"{after.spelling}()", new=after.spelling))
+        elif before is not None and after is not None:
+            found.extend(_compare_methods(before, after, classes))
+    found.extend(_compare_classes(old, new, classes))
+    found.extend(_compare_enums(old, new))
+    return found
+
+
+def _at(
+    method: Method, kind: str, site: str, python: str, *, old: object = None, new: object = None, prefix: bool = False
+) -> SdkChange:
+    return SdkChange(Change(kind, method.operation, site, old, new, python=python), site, prefix)
+
+
+def call(method: Method, argument: Argument | None = None) -> str:
+    """`client.chat.completions.update(metadata=…)`; a positional argument by name alone."""
+    if argument is None:
+        return f"{method.spelling}()"
+    if argument.positional:
+        return f"{method.spelling}({argument.name}, …)"
+    return f"{method.spelling}({argument.name}=…)"
+
+
+def argument_site(argument: Argument) -> str:
+    """Where the wire diff reports the argument: `parameter query limit`, `request body .metadata`."""
+    if argument.location == "body":
+        return f"request body .{argument.wire_name}" if argument.wire_name else "request body"
+    return f"parameter {argument.location} {argument.wire_name}"
+
+
+def _compare_methods(old: Method, new: Method, classes: _Types) -> Iterator[SdkChange]:
+    if old.spelling != new.spelling:
+        yield _at(new, "sdk-method-renamed", "", f"{new.spelling}()", old=old.spelling, new=new.spelling)
+    if old.stream and not new.stream:
+        yield _at(new, "sdk-stream-variant-removed", "", f"{old.spelling}_stream()", old=f"{old.name}_stream")
+    elif new.stream and not old.stream:
+        yield _at(new, "sdk-stream-variant-added", "", f"{new.spelling}_stream()", new=f"{new.name}_stream")
+    elif old.stream and new.stream:
+        yield from _returns(new, "stream", old.stream, new.stream, classes)
+    yield from _returns(new, "return", old.returns, new.returns, classes)
+    yield from _compare_arguments(old, new, classes)
+
+
+def _returns(method: Method, what: str, old: str, new: str, classes: _Types) -> Iterator[SdkChange]:
+    how = classes.relation(old, new)
+    if how == "same":
+        return
+    suffix = {"wider": "widened", "narrower": "narrowed", "renamed": "renamed", "other": "changed"}[how]
+    python = f"{method.spelling}{'_stream' if what == 'stream' else ''}() -> {new}"
+    yield _at(method, f"sdk-{what}-type-{suffix}", "response", python, old=old, new=new, prefix=True)
+
+
+def _compare_arguments(old: Method, new: Method, classes: _Types) -> Iterator[SdkChange]:
+    before = {(a.location, a.wire_name): a for a in old.arguments}
+    after = {(a.location, a.wire_name): a for a in new.arguments}
+    old_body = [a for a in old.arguments if a.location == "body"]
+    new_body = [a for a in new.arguments if a.location == "body"]
+    whole_before = [a.name for a in old_body if not a.wire_name]
+    whole_after = [a.name for a in new_body if not a.wire_name]
+    if old_body and new_body and bool(whole_before) != bool(whole_after):
+        # Keyword arguments became one `body=` argument (a body wrapped in oneOf, made an array...) or back.
+        kind = "sdk-body-became-one-argument" if whole_after else "sdk-body-became-keywords"
+        shown_old, shown_new = (", ".join(f"{a.name}=" for a in args) for args in (old_body, new_body))
+        python = f"{new.spelling}({whole_after[0]}=…)" if whole_after else f"{new.spelling}({shown_new[:-1]}…)"
+        yield _at(new, kind, "request body", python, old=shown_old, new=shown_new, prefix=True)
+        before = {k: a for k, a in before.items() if a.location != "body"}
+        after = {k: a for k, a in after.items() if a.location != "body"}
+    for key, argument in before.items():
+        site = argument_site(argument)
+        if key not in after:
+            yield _at(new, "sdk-argument-removed", site, call(old, argument), old=argument.name)
+            continue
+        now = after[key]
+        if now.name != argument.name:
+            kind = (
+                "sdk-positional-argument-renamed" if argument.positional and now.positional else "sdk-argument-renamed"
+            )
+            yield _at(new, kind, site, call(new, now), old=argument.name, new=now.name)
+        elif now.positional != argument.positional:
+            kind = "sdk-argument-became-positional" if now.positional else "sdk-argument-became-keyword"
+            yield _at(new, kind, site, call(new, now), old=argument.name, new=now.name)
+        if now.required != argument.required:
+            kind = "sdk-argument-became-required" if now.required else "sdk-argument-became-optional"
+            yield _at(new, kind, site, call(new, now))
+        how = classes.relation(argument.annotation, now.annotation)
+        if how != "same":
+            suffix = {"wider": "widened", "narrower": "narrowed", "renamed": "renamed", "other": "changed"}[how]
+            python = call(new, now)
+            yield _at(new, f"sdk-argument-type-{suffix}", site, python, old=argument.annotation, new=now.annotation)
+    for key, argument in after.items():
+        if key not in before:
+            kind = "sdk-argument-added-required" if argument.required else "sdk-argument-added-optional"
+            yield _at(new, kind, argument_site(argument), call(new, argument), new=argument.annotation)
+
+
+def _compare_classes(old: Surface, new: Surface, classes: _Types) -> Iterator[SdkChange]:
+    before = {c.name: c for c in old.classes}
+    after = {c.name: c for c in new.classes}
+    for name in sorted(before.keys() | after.keys()):
+        if name not in after:
+            yield _model(name, "", "sdk-class-removed", name, old=name)
+        elif name not in before:
+            yield _model(name, "", "sdk-class-added", name, new=name)
+        else:
+            yield from _compare_fields(before[name], after[name], classes)
+
+
+def _model(model: str, alias: str, kind: str, python: str, *, old: object = None, new: object = None) -> SdkChange:
+    return SdkChange(Change(kind, "", "", old, new, python=python), model=model, alias=alias)
+
+
+def _compare_fields(old: ModelClass, new: ModelClass, classes: _Types) -> Iterator[SdkChange]:
+    before = {f.alias: f for f in old.fields}
+    after = {f.alias: f for f in new.fields}
+    for alias, was in before.items():
+        python = f"{new.name}.{was.name}"
+        if alias not in after:
+            yield _model(new.name, alias, "sdk-field-removed", python, old=was.annotation)
+            continue
+        now = after[alias]
+        if now.name != was.name:
+            yield _model(new.name, alias, "sdk-field-renamed", f"{new.name}.{now.name}", old=was.name, new=now.name)
+        how = classes.relation(was.annotation, now.annotation)
+        if how != "same":
+            suffix = {"wider": "widened", "narrower": "narrowed", "renamed": "renamed", "other": "changed"}[how]
+            yield _model(new.name, alias, f"sdk-field-type-{suffix}", python, old=was.annotation, new=now.annotation)
+    for alias, now in after.items():
+        if alias not in before:
+            yield _model(new.name, alias, "sdk-field-added", f"{new.name}.{now.name}", new=now.annotation)
+
+
+def _compare_enums(old: Surface, new: Surface) -> Iterator[SdkChange]:
+    before: dict[str, EnumClass] = {e.name: e for e in old.enums}
+    after: dict[str, EnumClass] = {e.name: e for e in new.enums}
+    for name in sorted(before.keys() | after.keys()):
+        if name not in after:
+            yield _model(name, "", "sdk-enum-removed", name, old=name)
+        elif name not in before:
+            yield _model(name, "", "sdk-enum-added", name, new=name)
+        else:
+            for value in before[name].values:
+                if value not in after[name].values:
+                    change = _model(name, "", "sdk-enum-member-removed", f"{name}.{value}", old=value).change
+                    yield SdkChange(change, model=name, member=value)
+            for value in after[name].values:
+                if value not in before[name].values:
+                    change = _model(name, "", "sdk-enum-member-added", f"{name}.{value}", new=value).change
+                    yield SdkChange(change, model=name, member=value)

@@ -1,0 +1,293 @@
+"""The public Python API a spec generates: the only module of the diff that reads the IR.
+
+Input: a spec (already pruned and overlaid) and the project's Settings, or an `ir.Api`.
+Output: a `Surface`, plain frozen dataclasses of strings: the client's methods (resource path,
+name, positional and keyword arguments with their annotation text, required flag and default,
+return type, streaming variant) and the model classes (fields with Python name, wire alias,
+annotation text, required flag) and enums (values) of models.py. `sdk.py` compares two of them.
+
+Everything the generator decides is read from the IR; what today's IR does not hold (the Python
+names and types of model fields, which only models.py spells) is derived here from each model's
+JSON Schema, the way the models stage spells it (snake_case names, `X | None` when optional).
+An operation the generator rejects (an unsupported parameter location or body media type) has no
+method: it is left out of the surface, with the reason kept in `skipped`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..build_ir import build_api, type_expr
+from ..config import Settings
+from ..errors import CodegenError
+from ..ir import Api, Operation
+from ..naming import snake
+from ..refs import iter_refs, split_pointer
+from ..schemas import is_class
+
+_MAX_RETRIES = 64  # operations dropped one failing batch at a time
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    name: str  # as the signature spells it
+    wire_name: str  # "" for a whole-body `body` argument
+    location: str  # path, query, header or body
+    annotation: str
+    required: bool
+    positional: bool
+    default: str | None = None  # the default's text (`NOT_GIVEN` for an optional argument)
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    operation: str  # `POST /chat/completions/{completion_id}`, as the wire diff labels it
+    operation_id: str
+    resource: tuple[str, ...]
+    name: str
+    arguments: tuple[Argument, ...]  # positional first, then keyword-only, as the signature orders them
+    returns: str
+    stream: str | None  # the event type of the `<name>_stream` variant, when there is one
+    deprecated: bool
+
+    @property
+    def spelling(self) -> str:
+        return ".".join(("client", *self.resource, self.name))
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(HTTP method, path with parameter names blanked): what stays when the method is renamed."""
+        method, _, path = self.operation.partition(" ")
+        return method, re.sub(r"\{[^}]*\}", "{}", path)
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    alias: str  # the wire name
+    annotation: str
+    required: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ModelClass:
+    name: str
+    pointer: str  # where in the spec it comes from (`/components/schemas/ChatCompletion`)
+    fields: tuple[Field, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EnumClass:
+    name: str
+    pointer: str
+    values: tuple[str, ...]  # JSON text of each value
+    base: str = "str"  # the type its members also are: str, int or float
+
+
+@dataclass(frozen=True, slots=True)
+class Surface:
+    methods: tuple[Method, ...]
+    classes: tuple[ModelClass, ...]
+    enums: tuple[EnumClass, ...]
+    skipped: tuple[str, ...] = ()  # `file#/pointer: why` of operations the generator rejects
+    by_pointer: Mapping[str, str] = field(default_factory=dict, compare=False)  # spec pointer → class name
+
+    def class_for_ref(self, ref: str) -> str | None:
+        """The class a component `$ref` (`#/components/schemas/X`) generates, if any."""
+        return self.by_pointer.get(ref.removeprefix("#"))
+
+    fields_of: Mapping[str, Mapping[str, Field]] = field(default_factory=dict, compare=False)  # class → alias → field
+
+    def field_name(self, class_name: str, alias: str) -> str | None:
+        """The Python name of the field `alias` of `class_name`, if the class has one."""
+        found = self.fields_of.get(class_name, {}).get(alias)
+        return found.name if found else None
+
+    def field_annotation(self, class_name: str, alias: str) -> str:
+        found = self.fields_of.get(class_name, {}).get(alias)
+        return found.annotation if found else ""
+
+    @property
+    def enum_bases(self) -> dict[str, str]:
+        return {e.name: e.base for e in self.enums}
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(c.name for c in self.classes) | {e.name for e in self.enums}
+
+
+def build_surfaces(
+    old: dict[str, Any], new: dict[str, Any], *, sources: tuple[str, str], settings: Settings
+) -> tuple[Surface, Surface]:
+    """Both sides' surfaces. A class whose model schema is the same on both sides is listed without
+    its fields: they cannot differ, and spelling 2,000 classes out twice is most of the cost."""
+    old_api, old_skipped = build_tolerant(old, source=sources[0], settings=settings)
+    new_api, new_skipped = build_tolerant(new, source=sources[1], settings=settings)
+    old_models = {m.name: m.schema for m in old_api.models}
+    same = _unchanged({m.name: m.schema for m in new_api.models}, old_models)
+    return (
+        surface_of(old_api, skipped=old_skipped, same=same),
+        surface_of(new_api, skipped=new_skipped, same=same),
+    )
+
+
+_MISSING: dict[str, Any] = {"$missing": True}
+
+
+def _unchanged(new: Mapping[str, Any], old: Mapping[str, Any]) -> frozenset[str]:
+    """Models equal on both sides whose referenced models are too (a field's annotation depends on them)."""
+    refs = {name: {ref.removeprefix("#/$defs/") for ref, _ in iter_refs(schema)} for name, schema in new.items()}
+    changed = {name for name, schema in new.items() if old.get(name, _MISSING) != schema}
+    changed |= old.keys() - new.keys()
+    users: dict[str, set[str]] = {}
+    for name, targets in refs.items():
+        for target in targets:
+            users.setdefault(target, set()).add(name)
+    stack = list(changed)
+    while stack:
+        for user in users.get(stack.pop(), ()):
+            if user not in changed:
+                changed.add(user)
+                stack.append(user)
+    return frozenset(new.keys() - changed)
+
+
+def build_surface(spec: dict[str, Any], *, source: str, settings: Settings) -> Surface:
+    """One side's whole surface."""
+    api, skipped = build_tolerant(spec, source=source, settings=settings)
+    return surface_of(api, skipped=skipped)
+
+
+def build_tolerant(spec: dict[str, Any], *, source: str, settings: Settings) -> tuple[Api, tuple[str, ...]]:
+    """Build the IR, leaving out the operations the generator rejects (a spec-wide error propagates)."""
+    skipped: list[str] = []
+    spec = dict(spec)
+    for _ in range(_MAX_RETRIES):
+        try:
+            api = build_api(spec, source=source, settings=settings)
+        except CodegenError as exc:
+            dropped = _drop_operations(spec, [p.pointer for p in exc.problems])
+            if not dropped:
+                raise
+            spec = dropped
+            skipped.extend(str(p) for p in exc.problems)
+            continue
+        return api, tuple(skipped)
+    raise CodegenError.at(source, "/paths", "too many operations the generator rejects")
+
+
+def _drop_operations(spec: dict[str, Any], pointers: Sequence[str]) -> dict[str, Any] | None:
+    """A copy of `spec` without the operations the pointers fall in; None when one is outside any."""
+    paths = dict(spec.get("paths") or {})
+    for pointer in pointers:
+        parts = split_pointer(pointer) if pointer.startswith("/") else []
+        if len(parts) < 3 or parts[0] != "paths" or parts[1] not in paths:
+            return None
+        item = dict(paths[parts[1]])
+        if parts[2] not in item:
+            return None
+        del item[parts[2]]
+        paths[parts[1]] = item
+    return {**spec, "paths": paths}
+
+
+def surface_of(api: Api, *, skipped: tuple[str, ...] = (), same: frozenset[str] = frozenset()) -> Surface:
+    """The surface of `api`; the classes named in `same` without their fields."""
+    defs = {m.name: m.schema for m in api.models}
+    # A method's parameter-checking model repeats its arguments: not an API of its own.
+    internal = {op.params_model for op in api.operations if op.params_model}
+    classes, enums = [], []
+    for model in api.models:
+        if model.name in internal:
+            continue
+        if "enum" in model.schema:
+            values = tuple(_json(v) for v in model.schema["enum"] if v is not None)
+            base = {"integer": "int", "number": "float"}.get(str(model.schema.get("type")), "str")
+            enums.append(EnumClass(model.name, model.pointer, values, base))
+        elif is_class(model.schema, defs):
+            fields = () if model.name in same else _fields(model.schema, defs)
+            classes.append(ModelClass(model.name, model.pointer, fields))
+    by_pointer = {m.pointer: m.name for m in api.models}
+    fields_of = {c.name: {f.alias: f for f in c.fields} for c in classes}
+    methods = tuple(_method(op) for op in api.operations)
+    return Surface(methods, tuple(classes), tuple(enums), skipped, by_pointer, fields_of)
+
+
+def _method(op: Operation) -> Method:
+    # The signature as render_client.py prints it: path parameters positional, then keyword-only
+    # arguments, required first; a body's `stream` flag is set by the `_stream` variant, not passed.
+    positional = [p for p in op.params if p.location == "path"]
+    rest = [p for p in op.params if p.location != "path"] + [
+        p for p in op.body if not (op.stream_flag and p.wire_name == "stream")
+    ]
+    keyword = [p for p in rest if p.required] + [p for p in rest if not p.required]
+    arguments = tuple(
+        Argument(
+            name=p.name,
+            wire_name=p.wire_name,
+            location=p.location,
+            annotation=p.type,
+            required=p.required,
+            positional=p in positional,
+            default=None if p.required else "NOT_GIVEN",
+        )
+        for p in (*positional, *keyword)
+    )
+    return Method(
+        operation=f"{op.method} {op.path}",
+        operation_id=op.operation_id,
+        resource=op.resource,
+        name=op.name,
+        arguments=arguments,
+        returns=op.response_type,
+        stream=op.stream_type,
+        deprecated=op.deprecated,
+    )
+
+
+def _fields(schema: Mapping[str, Any], defs: Mapping[str, Mapping[str, Any]]) -> tuple[Field, ...]:
+    properties, required = _properties(schema, defs)
+    fields = []
+    for alias, prop in properties.items():
+        annotation = type_expr(prop, defs) if isinstance(prop, Mapping) else "Any"
+        is_required = alias in required
+        if not is_required and not annotation.endswith("None"):
+            annotation += " | None"
+        fields.append(Field(_snake(alias), alias, annotation, is_required))
+    return tuple(fields)
+
+
+def _properties(
+    schema: Mapping[str, Any], defs: Mapping[str, Mapping[str, Any]], depth: int = 0
+) -> tuple[dict[str, Any], set[str]]:
+    """Own and inherited (`allOf`) properties, and which are required."""
+    if depth > 16:
+        return {}, set()
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        return _properties(defs.get(ref.removeprefix("#/$defs/"), {}), defs, depth + 1)
+    properties: dict[str, Any] = {}
+    required: set[str] = set()
+    for part in schema.get("allOf") or []:
+        if isinstance(part, Mapping):
+            more, more_required = _properties(part, defs, depth + 1)
+            properties.update(more)
+            required |= more_required
+    own = schema.get("properties")
+    if isinstance(own, Mapping):
+        properties.update(own)
+    required |= {str(name) for name in schema.get("required") or []}
+    return properties, required
+
+
+@functools.lru_cache(maxsize=8192)
+def _snake(name: str) -> str:
+    return snake(name)
+
+
+def _json(value: Any) -> str:
+    return repr(value) if not isinstance(value, str) else value
