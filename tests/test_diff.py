@@ -991,7 +991,7 @@ def test_cli_exit_1_on_breaking_and_the_three_formats(capsys: pytest.CaptureFixt
     # One row per Python-level change, listing every operation that reports it, with a migration hint.
     assert (
         "| `Pet.tag` | `GET /pets response 200 [].tag`<br>`GET /pets/{pet_id} response 200 .tag` "
-        "| `response-property-removed` | readers | stop reading it" in markdown
+        "| `response-property-removed` → `sdk-field-removed` | readers | stop reading it" in markdown
     )
     assert "2 description-only changes not listed" in markdown
 

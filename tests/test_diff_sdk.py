@@ -24,7 +24,9 @@ from codegen.config import Settings
 from codegen.diff.ignore import Entry, apply_ignore, parse_entries
 from codegen.diff.report import render
 from codegen.diff.review import Review, review
-from codegen.diff.surface import build_surface
+from codegen.diff.rules import RULES, SEVERITY
+from codegen.diff.sdk import compare_surfaces
+from codegen.diff.surface import Field, ModelClass, Surface, build_surface
 from codegen.diff.types import relation
 from codegen.diff.wire import Change
 from codegen.errors import CodegenError
@@ -172,7 +174,7 @@ def test_integer_widened_to_number_in_an_argument_is_safe() -> None:
     new = spec(params=[{"name": "limit", "in": "query", "schema": {"type": "number"}}])
     result = run(old, new)
     assert [k for k in kinds(result) if k[0].startswith("request")] == [
-        ("request-parameter-type-widened", "", "client.update_thing(limit=…)")
+        ("request-parameter-type-widened", "sdk-argument-type-widened", "client.update_thing(limit=…)")
     ]
     assert not result.breaking
 
@@ -213,7 +215,7 @@ def test_enum_member_added_is_spelled_as_the_member() -> None:
         return spec(response={"$ref": "#/components/schemas/Thing"}, schemas=schemas)
 
     result = run(with_values("a", "b"), with_values("a", "b", "c"))
-    assert kinds(result) == [("response-property-enum-value-added", "", "Status.c")]
+    assert kinds(result) == [("response-property-enum-value-added", "sdk-enum-member-added", "Status.c")]
     assert result.bump == "minor"
 
 
@@ -384,8 +386,11 @@ def test_markdown_comment_order_verdict_breaking_api_other_stat(tmp_path: Path) 
         "#### Other changes (2)",
         "#### Generated code",
     ]
-    assert "| `Thing.a` | `POST /things/{id} response 200 .a` | `response-property-removed` | readers |" in text
-    assert "| `Thing.c` | `response-property-added` |" in text
+    assert (
+        "| `Thing.a` | `POST /things/{id} response 200 .a` | `response-property-removed` → `sdk-field-removed` "
+        "| readers |" in text
+    )
+    assert "| `Thing.c` | `response-property-added` → `sdk-field-added` |" in text
     assert "`models.py`: 1 class changed, 1 field added, 1 field removed" in text
 
 
@@ -393,3 +398,156 @@ def test_entries_need_reason_to_be_given_in_code_too() -> None:
     entry = Entry("response-property-removed", "*", "why", None, "/0")
     assert entry.matches(_change("response-property-removed"))
     assert not entry.matches(_change("response-property-added"))
+
+
+# --- Every SDK rule, one small pair each ------------------------------------------------------
+
+
+def _sse(event: Schema) -> dict[str, Any]:
+    """A 200 that can also be an event stream: the client gains `<name>_stream`."""
+    return {"application/json": {"schema": STRING}, "text/event-stream": {"schema": event}}
+
+
+def _with(document: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    edited = copy.deepcopy(document)
+    op = edited["paths"]["/things/{id}"]["post"]
+    for key, value in changes.items():
+        if key == "content":
+            op["responses"]["200"]["content"] = value
+        elif key == "path":
+            edited["paths"] = {value: edited["paths"].pop("/things/{id}")}
+        else:
+            op[key] = value
+    return edited
+
+
+BASE = spec(request=obj(name=STRING))
+THING = {"Thing": obj(a=STRING), "Other": obj(a=STRING)}
+LIMIT = {"name": "limit", "in": "query", "schema": {"type": "integer"}}
+
+# (kind, old, new): the kind must show, on its own or folded into a wire change, at its rule's level.
+SDK_RULES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    ("sdk-method-added", {**BASE, "paths": {}}, BASE),
+    ("sdk-method-removed", BASE, {**BASE, "paths": {}}),
+    ("sdk-method-renamed", BASE, spec(request=obj(name=STRING), operation_id="patchThing")),
+    ("sdk-stream-variant-added", BASE, _with(BASE, content=_sse(STRING))),
+    ("sdk-stream-variant-removed", _with(BASE, content=_sse(STRING)), BASE),
+    ("sdk-stream-type-changed", _with(BASE, content=_sse(STRING)), _with(BASE, content=_sse({"type": "integer"}))),
+    (
+        "sdk-stream-type-narrowed",
+        _with(BASE, content=_sse({"type": "number"})),
+        _with(BASE, content=_sse({"type": "integer"})),
+    ),
+    (
+        "sdk-stream-type-widened",
+        _with(BASE, content=_sse({"type": "integer"})),
+        _with(BASE, content=_sse({"type": "number"})),
+    ),
+    (
+        "sdk-stream-type-renamed",
+        spec(response=STRING, schemas=THING)
+        | {"paths": _with(BASE, content=_sse({"$ref": "#/components/schemas/Thing"}))["paths"]},
+        spec(response=STRING, schemas=THING)
+        | {"paths": _with(BASE, content=_sse({"$ref": "#/components/schemas/Other"}))["paths"]},
+    ),
+    ("sdk-body-became-one-argument", BASE, spec(request={"type": "array", "items": STRING})),
+    ("sdk-body-became-keywords", spec(request={"type": "array", "items": STRING}), BASE),
+    ("sdk-argument-added-required", BASE, spec(request=obj(("note",), name=STRING, note=STRING))),
+    ("sdk-argument-added-optional", BASE, spec(request=obj(name=STRING, note=STRING))),
+    ("sdk-argument-removed", spec(request=obj(name=STRING, note=STRING)), BASE),
+    # A query parameter `name` takes the body property's argument name: the body's becomes `name2`.
+    (
+        "sdk-argument-renamed",
+        BASE,
+        spec(request=obj(name=STRING), params=[{"name": "name", "in": "query", "schema": STRING}]),
+    ),
+    (
+        "sdk-positional-argument-renamed",
+        BASE,
+        _with(
+            BASE,
+            path="/things/{thing_id}",
+            parameters=[{"name": "thing_id", "in": "path", "required": True, "schema": STRING}],
+        ),
+    ),
+    ("sdk-argument-became-required", spec(params=[LIMIT]), spec(params=[{**LIMIT, "required": True}])),
+    ("sdk-argument-became-optional", spec(params=[{**LIMIT, "required": True}]), spec(params=[LIMIT])),
+    ("sdk-argument-type-widened", spec(params=[LIMIT]), spec(params=[{**LIMIT, "schema": {"type": "number"}}])),
+    (
+        "sdk-argument-type-narrowed",
+        spec(params=[LIMIT]),
+        spec(params=[{**LIMIT, "schema": {"type": "integer", "enum": [1, 2]}}]),
+    ),
+    ("sdk-argument-type-changed", spec(params=[LIMIT]), spec(params=[{**LIMIT, "schema": STRING}])),
+    (
+        "sdk-argument-type-renamed",
+        spec(request=obj(thing={"$ref": "#/components/schemas/Thing"}), schemas=THING),
+        spec(request=obj(thing={"$ref": "#/components/schemas/Other"}), schemas=THING),
+    ),
+    ("sdk-return-type-widened", spec(response={"type": "integer"}), spec(response={"type": "number"})),
+    ("sdk-return-type-narrowed", spec(response={"type": "number"}), spec(response={"type": "integer"})),
+    ("sdk-return-type-changed", spec(response=STRING), spec(response={"type": "integer"})),
+    (
+        "sdk-return-type-renamed",
+        spec(response={"$ref": "#/components/schemas/Thing"}, schemas=THING),
+        spec(response={"$ref": "#/components/schemas/Other"}, schemas=THING),
+    ),
+    ("sdk-class-added", spec(), spec(schemas={"Thing": obj(a=STRING)})),
+    ("sdk-class-removed", spec(schemas={"Thing": obj(a=STRING)}), spec()),
+    ("sdk-enum-added", spec(), spec(schemas={"Kind": {"enum": ["a", "b"]}})),
+    ("sdk-enum-removed", spec(schemas={"Kind": {"enum": ["a", "b"]}}), spec()),
+    (
+        "sdk-enum-member-added",
+        spec(schemas={"Kind": {"enum": ["a", "b"]}}),
+        spec(schemas={"Kind": {"enum": ["a", "b", "c"]}}),
+    ),
+    (
+        "sdk-enum-member-removed",
+        spec(schemas={"Kind": {"enum": ["a", "b", "c"]}}),
+        spec(schemas={"Kind": {"enum": ["a", "b"]}}),
+    ),
+    ("sdk-field-added", spec(schemas={"Thing": obj(a=STRING)}), spec(schemas={"Thing": obj(a=STRING, b=STRING)})),
+    ("sdk-field-removed", spec(schemas={"Thing": obj(a=STRING, b=STRING)}), spec(schemas={"Thing": obj(a=STRING)})),
+    (
+        "sdk-field-type-widened",
+        spec(schemas={"Thing": obj(a={"type": "integer"})}),
+        spec(schemas={"Thing": obj(a={"type": "number"})}),
+    ),
+    (
+        "sdk-field-type-narrowed",
+        spec(schemas={"Thing": obj(a={"type": "number"})}),
+        spec(schemas={"Thing": obj(a={"type": "integer"})}),
+    ),
+    (
+        "sdk-field-type-changed",
+        spec(schemas={"Thing": obj(a=STRING)}),
+        spec(schemas={"Thing": obj(a={"type": "integer"})}),
+    ),
+    (
+        "sdk-field-type-renamed",
+        spec(schemas={**THING, "Box": obj(a={"$ref": "#/components/schemas/Thing"})}),
+        spec(schemas={**THING, "Box": obj(a={"$ref": "#/components/schemas/Other"})}),
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "old", "new"), SDK_RULES, ids=[row[0] for row in SDK_RULES])
+def test_sdk_rule(kind: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+    result = run(old, new)
+    found = [c for c in result.changes if kind in (c.kind, c.merged)]
+    assert found, kinds(result)
+    assert found[0].python, found[0]
+    if found[0].merged == kind or found[0].kind == kind:
+        own = RULES[kind]
+        assert SEVERITY[found[0].rule.level] >= SEVERITY[own.level]
+
+
+def test_a_field_renamed_by_the_generator_breaks_readers() -> None:
+    before = Surface((), (ModelClass("Thing", "/components/schemas/Thing", (Field("a_b", "aB", "str", True),)),), ())
+    after = Surface((), (ModelClass("Thing", "/components/schemas/Thing", (Field("ab", "aB", "str", True),)),), ())
+    (item,) = compare_surfaces(before, after)
+    assert (item.change.kind, item.change.python, item.change.rule.effect) == (
+        "sdk-field-renamed",
+        "Thing.ab",
+        "breaks readers",
+    )

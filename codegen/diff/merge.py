@@ -3,7 +3,7 @@
 Input: wire `Change`s (wire.py), `SdkChange`s (sdk.py) and both `Surface`s. Output: one list of
 `Change`s in wire order. A wire change gets its Python spelling (`python`) and, when an SDK
 change explains it and says more (the method was renamed, the keyword arguments became `body=`),
-that SDK kind (`merged`), whose level then wins. An SDK change that no wire change explains is
+that SDK kind (`merged`); the stricter of the two levels counts. An SDK change that no wire change explains is
 listed on its own, after the changes of its operation (or at the end, for model classes).
 An operationId change that leaves the method's name and place as they were is no break.
 """
@@ -49,9 +49,10 @@ def merge(wire: Sequence[Change], sdk: Sequence[SdkChange], old: Surface, new: S
         python = python or _spelling(change, methods.get(change.operation), old, new)
         strongest = max(matches, key=lambda i: SEVERITY[sdk[i].change.rule.level], default=None)
         kind, extra, values = change.kind, "", (change.old, change.new)
-        if strongest is not None and _says_more(sdk[strongest], change):
-            extra = sdk[strongest].change.kind  # its Python-level values replace the wire's
-            values = (sdk[strongest].change.old, sdk[strongest].change.new)
+        if strongest is not None:
+            extra = sdk[strongest].change.kind
+            if _says_more(sdk[strongest], change):  # its Python-level values replace the wire's
+                values = (sdk[strongest].change.old, sdk[strongest].change.new)
         if kind in _ID_KINDS and change.operation in methods and change.operation not in renamed and methods_known(old):
             kind = "operation-id-changed-same-method"
         merged.append(dataclasses.replace(change, kind=kind, python=python, merged=extra, old=values[0], new=values[1]))
@@ -84,10 +85,7 @@ def methods_known(surface: Surface) -> bool:
 
 
 def _says_more(item: SdkChange, change: Change) -> bool:
-    """Method-level SDK facts (signature, name, return type) override the wire when stricter; a
-    model's field change is classified by the wire, which knows whether it is read or written."""
-    if item.model:
-        return False
+    """The SDK change is stricter than the wire's (the keyword arguments became `body=`)."""
     return SEVERITY[rule(item.change.kind).level] > SEVERITY[rule(change.kind).level]
 
 

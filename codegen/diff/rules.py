@@ -319,8 +319,6 @@ _SDK: dict[str, tuple[Level, str]] = {
     "sdk-argument-removed": ("error", "the argument is gone: calls that pass it raise TypeError"),
     "sdk-argument-renamed": ("error", "the keyword argument has another name: calls that pass it raise TypeError"),
     "sdk-positional-argument-renamed": ("warn", "a positional argument has another name; positional calls still work"),
-    "sdk-argument-became-positional": ("error", "the argument became positional: keyword calls raise TypeError"),
-    "sdk-argument-became-keyword": ("error", "the argument became keyword-only: positional calls raise TypeError"),
     "sdk-argument-became-required": ("error", "calls that leave it out raise TypeError"),
     "sdk-argument-became-optional": ("info", "calls may leave it out"),
     "sdk-argument-became-required-in-signature": (

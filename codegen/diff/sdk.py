@@ -108,8 +108,8 @@ def _returns(method: Method, what: str, old: str, new: str, classes: _Types) -> 
 
 
 def _compare_arguments(old: Method, new: Method, classes: _Types) -> Iterator[SdkChange]:
-    before = {(a.location, a.wire_name): a for a in old.arguments}
-    after = {(a.location, a.wire_name): a for a in new.arguments}
+    before = {_argument_key(a, i): a for i, a in enumerate(old.arguments)}
+    after = {_argument_key(a, i): a for i, a in enumerate(new.arguments)}
     old_body = [a for a in old.arguments if a.location == "body"]
     new_body = [a for a in new.arguments if a.location == "body"]
     whole_before = [a.name for a in old_body if not a.wire_name]
@@ -133,9 +133,6 @@ def _compare_arguments(old: Method, new: Method, classes: _Types) -> Iterator[Sd
                 "sdk-positional-argument-renamed" if argument.positional and now.positional else "sdk-argument-renamed"
             )
             yield _at(new, kind, site, call(new, now), old=argument.name, new=now.name)
-        elif now.positional != argument.positional:
-            kind = "sdk-argument-became-positional" if now.positional else "sdk-argument-became-keyword"
-            yield _at(new, kind, site, call(new, now), old=argument.name, new=now.name)
         if now.required != argument.required:
             kind = "sdk-argument-became-required" if now.required else "sdk-argument-became-optional"
             yield _at(new, kind, site, call(new, now))
@@ -148,6 +145,12 @@ def _compare_arguments(old: Method, new: Method, classes: _Types) -> Iterator[Sd
         if key not in before:
             kind = "sdk-argument-added-required" if argument.required else "sdk-argument-added-optional"
             yield _at(new, kind, argument_site(argument), call(new, argument), new=argument.annotation)
+
+
+def _argument_key(argument: Argument, index: int) -> tuple[str, str]:
+    """Positional arguments by position (a renamed path parameter is the same argument); the rest by
+    where they go on the wire and their name there."""
+    return ("path", f"#{index}") if argument.positional else (argument.location, argument.wire_name)
 
 
 def _compare_classes(old: Surface, new: Surface, classes: _Types) -> Iterator[SdkChange]:
