@@ -77,7 +77,7 @@ def _text(result: Review, descriptions: bool) -> str:
         tag = "breaking" if level == "error" else "warning" if level == "warn" else "description-only"
         tag = tag if level in ("error", "warn", "doc") else "non-breaking"
         where = f"{change.operation} {change.location}".strip()
-        python = f" [{change.python}]" if change.python else ""
+        python = (f" [{change.python}]" if where else change.python) if change.python else ""
         lines.append(f"{tag:<16} {where}{python}: {_kinds(change)}{_values(change)} ({change.rule.reason})")
     for change, entry in result.ignored:
         lines.append(f"{'ignored':<16} {change.operation} {change.location}: {change.kind} ({entry.reason})")
