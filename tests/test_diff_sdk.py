@@ -119,7 +119,7 @@ def test_an_operation_the_generator_rejects_has_no_method() -> None:
     document = spec(params=[{"name": "c", "in": "cookie", "schema": STRING}])
     surface = build_surface(document, source="t.yaml", settings=SETTINGS)
     assert surface.methods == ()
-    assert "cookie" in surface.skipped[0]
+    assert surface.skipped[0][0] == OP and "cookie" in surface.skipped[0][1]
 
 
 # --- SDK-level changes, merged with the wire ------------------------------------------------
@@ -551,3 +551,14 @@ def test_a_field_renamed_by_the_generator_breaks_readers() -> None:
         "Thing.ab",
         "breaks readers",
     )
+
+
+def test_an_operation_the_generator_rejects_on_one_side_is_not_a_removed_method() -> None:
+    cookie = {"name": "session", "in": "cookie", "schema": STRING}
+    result = run(spec(), spec(params=[cookie]))
+    assert kinds(result) == [
+        ("request-parameter-added-optional", "", "client.update_thing()"),
+        ("sdk-method-not-generated", "", "client.update_thing()"),
+    ]
+    assert not result.breaking and result.changes[1].rule.level == "warn"
+    assert "cookie" in str(result.changes[1].new)

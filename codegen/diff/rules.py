@@ -306,6 +306,11 @@ _OTHER: dict[str, tuple[Level, str]] = {
 _SDK: dict[str, tuple[Level, str]] = {
     "sdk-method-added": ("info", "a new method"),
     "sdk-method-removed": ("error", "the method is gone: calls raise AttributeError"),
+    "sdk-method-not-generated": (
+        "warn",
+        "the generator rejects the new version of this operation: generating fails until spec or generator is fixed",
+    ),
+    "sdk-method-generated-again": ("info", "the generator could not make the old version; it can make the new one"),
     "sdk-method-renamed": ("error", "the method has another name or place: calls to the old one raise AttributeError"),
     "sdk-stream-variant-added": ("info", "a new `_stream` method"),
     "sdk-stream-variant-removed": ("error", "the `_stream` method is gone"),

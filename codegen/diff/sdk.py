@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .scope import operation_key
 from .surface import Argument, EnumClass, Method, ModelClass, Surface
 from .types import relation
 from .wire import Change
@@ -50,9 +51,18 @@ def compare_surfaces(old: Surface, new: Surface) -> list[SdkChange]:
     old_methods = {m.key: m for m in old.methods}
     new_methods = {m.key: m for m in new.methods}
     classes = _Types(old.names, new.names, {**old.enum_bases, **new.enum_bases})
+    rejected = (
+        {operation_key(op): why for op, why in old.skipped},
+        {operation_key(op): why for op, why in new.skipped},
+    )
     for key in sorted(old_methods.keys() | new_methods.keys()):
         before, after = old_methods.get(key), new_methods.get(key)
-        if after is None and before is not None:
+        if after is None and before is not None and key in rejected[1]:
+            # Not a removal: the generator cannot make the new version (and says why when generating).
+            found.append(_at(before, "sdk-method-not-generated", "", f"{before.spelling}()", new=rejected[1][key]))
+        elif before is None and after is not None and key in rejected[0]:
+            found.append(_at(after, "sdk-method-generated-again", "", f"{after.spelling}()", old=rejected[0][key]))
+        elif after is None and before is not None:
             found.append(_at(before, "sdk-method-removed", "", f"{before.spelling}()", old=before.spelling))
         elif before is None and after is not None:
             found.append(_at(after, "sdk-method-added", "", f"{after.spelling}()", new=after.spelling))

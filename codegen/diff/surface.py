@@ -93,7 +93,7 @@ class Surface:
     methods: tuple[Method, ...]
     classes: tuple[ModelClass, ...]
     enums: tuple[EnumClass, ...]
-    skipped: tuple[str, ...] = ()  # `file#/pointer: why` of operations the generator rejects
+    skipped: tuple[tuple[str, str], ...] = ()  # (operation, `file#/pointer: why`) the generator rejects
     by_pointer: Mapping[str, str] = field(default_factory=dict, compare=False)  # spec pointer → class name
 
     def class_for_ref(self, ref: str) -> str | None:
@@ -162,40 +162,42 @@ def build_surface(spec: dict[str, Any], *, source: str, settings: Settings) -> S
     return surface_of(api, skipped=skipped)
 
 
-def build_tolerant(spec: dict[str, Any], *, source: str, settings: Settings) -> tuple[Api, tuple[str, ...]]:
+def build_tolerant(spec: dict[str, Any], *, source: str, settings: Settings) -> tuple[Api, tuple[tuple[str, str], ...]]:
     """Build the IR, leaving out the operations the generator rejects (a spec-wide error propagates)."""
-    skipped: list[str] = []
+    skipped: list[tuple[str, str]] = []
     spec = dict(spec)
     for _ in range(_MAX_RETRIES):
         try:
             api = build_api(spec, source=source, settings=settings)
         except CodegenError as exc:
-            dropped = _drop_operations(spec, [p.pointer for p in exc.problems])
-            if not dropped:
+            labels = [_operation_of(p.pointer) for p in exc.problems]
+            if not all(labels):
                 raise
-            spec = dropped
-            skipped.extend(str(p) for p in exc.problems)
+            spec = _drop_operations(spec, labels)
+            skipped.extend((label, str(p)) for label, p in zip(labels, exc.problems, strict=True) if label)
             continue
         return api, tuple(skipped)
     raise CodegenError.at(source, "/paths", "too many operations the generator rejects")
 
 
-def _drop_operations(spec: dict[str, Any], pointers: Sequence[str]) -> dict[str, Any] | None:
-    """A copy of `spec` without the operations the pointers fall in; None when one is outside any."""
+def _operation_of(pointer: str) -> str:
+    """`/paths/~1things/post/parameters` → `POST /things`; "" outside any operation."""
+    parts = split_pointer(pointer) if pointer.startswith("/") else []
+    return f"{parts[2].upper()} {parts[1]}" if len(parts) >= 3 and parts[0] == "paths" else ""
+
+
+def _drop_operations(spec: dict[str, Any], labels: Sequence[str]) -> dict[str, Any]:
+    """A copy of `spec` without the operations labelled `METHOD /path`."""
     paths = dict(spec.get("paths") or {})
-    for pointer in pointers:
-        parts = split_pointer(pointer) if pointer.startswith("/") else []
-        if len(parts) < 3 or parts[0] != "paths" or parts[1] not in paths:
-            return None
-        item = dict(paths[parts[1]])
-        if parts[2] not in item:
-            return None
-        del item[parts[2]]
-        paths[parts[1]] = item
+    for label in labels:
+        method, _, path = label.partition(" ")
+        item = paths.get(path)
+        if isinstance(item, Mapping):
+            paths[path] = {k: v for k, v in item.items() if k != method.lower()}
     return {**spec, "paths": paths}
 
 
-def surface_of(api: Api, *, skipped: tuple[str, ...] = (), same: frozenset[str] = frozenset()) -> Surface:
+def surface_of(api: Api, *, skipped: tuple[tuple[str, str], ...] = (), same: frozenset[str] = frozenset()) -> Surface:
     """The surface of `api`; the classes named in `same` without their fields."""
     defs = {m.name: m.schema for m in api.models}
     # A method's parameter-checking model repeats its arguments: not an API of its own.
