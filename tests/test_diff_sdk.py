@@ -487,6 +487,7 @@ SDK_RULES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("sdk-return-type-widened", spec(response={"type": "integer"}), spec(response={"type": "number"})),
     ("sdk-return-type-narrowed", spec(response={"type": "number"}), spec(response={"type": "integer"})),
     ("sdk-return-type-changed", spec(response=STRING), spec(response={"type": "integer"})),
+    ("sdk-return-type-added", _with(BASE, responses={"204": {"description": "none"}}), BASE),
     (
         "sdk-return-type-renamed",
         spec(response={"$ref": "#/components/schemas/Thing"}, schemas=THING),

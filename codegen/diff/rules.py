@@ -338,6 +338,7 @@ _SDK: dict[str, tuple[Level, str]] = {
     "sdk-argument-type-narrowed": ("error", "the argument accepts fewer values: type checkers flag old calls"),
     "sdk-argument-type-changed": ("error", "the argument's type changed: type checkers flag old calls"),
     "sdk-argument-type-renamed": ("warn", "the argument's type names another class of the same shape"),
+    "sdk-return-type-added": ("info", "the method returns a value where it returned None"),
     "sdk-return-type-widened": ("error", "the method may return values its old type ruled out"),
     "sdk-return-type-narrowed": ("info", "the method returns a narrower type; old code still type-checks"),
     "sdk-return-type-changed": ("error", "the method returns another type"),

@@ -113,6 +113,8 @@ def _returns(method: Method, what: str, old: str, new: str, classes: _Types) -> 
     if how == "same":
         return
     suffix = {"wider": "widened", "narrower": "narrowed", "renamed": "renamed", "other": "changed"}[how]
+    if old == "None":  # nothing was returned: code that called it for its effect still works
+        suffix = "added"
     python = f"{method.spelling}{'_stream' if what == 'stream' else ''}() -> {new}"
     yield _at(method, f"sdk-{what}-type-{suffix}", "response", python, old=old, new=new, prefix=True)
 
