@@ -494,6 +494,8 @@ SDK_RULES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         spec(response={"$ref": "#/components/schemas/Other"}, schemas=THING),
     ),
     ("sdk-class-added", spec(), spec(schemas={"Thing": obj(a=STRING)})),
+    ("sdk-class-renamed", spec(schemas={"Thing": obj(a=STRING)}), spec(schemas={"Item": obj(a=STRING)})),
+    ("sdk-enum-renamed", spec(schemas={"Kind": {"enum": ["a", "b"]}}), spec(schemas={"Sort": {"enum": ["a", "b"]}})),
     ("sdk-class-removed", spec(schemas={"Thing": obj(a=STRING)}), spec()),
     ("sdk-enum-added", spec(), spec(schemas={"Kind": {"enum": ["a", "b"]}})),
     ("sdk-enum-removed", spec(schemas={"Kind": {"enum": ["a", "b"]}}), spec()),
@@ -563,3 +565,20 @@ def test_an_operation_the_generator_rejects_on_one_side_is_not_a_removed_method(
     ]
     assert not result.breaking and result.changes[1].rule.level == "warn"
     assert "cookie" in str(result.changes[1].new)
+
+
+def test_an_inline_enum_moved_into_a_component_is_a_renamed_enum() -> None:
+    inline = spec(response={"$ref": "#/components/schemas/Thing"}, schemas={"Thing": obj(tier=_tier("a", "b"))})
+    component = spec(
+        response={"$ref": "#/components/schemas/Thing"},
+        schemas={"Thing": obj(tier={"$ref": "#/components/schemas/Tier"}), "Tier": _tier("a", "b", "c")},
+    )
+    result = run(inline, component)
+    renamed = [c for c in result.changes if c.kind == "sdk-enum-renamed"]
+    assert [(c.old, c.new, c.rule.level) for c in renamed] == [("ThingTier", "Tier", "warn")]
+    assert not [c for c in result.changes if c.kind in ("sdk-enum-added", "sdk-enum-removed")]
+    assert ("response-property-enum-value-added", "sdk-field-type-renamed", "Thing.tier") in kinds(result)
+
+
+def _tier(*values: str) -> Schema:
+    return {"type": "string", "enum": list(values)}

@@ -38,16 +38,29 @@ def merge(wire: Sequence[Change], sdk: Sequence[SdkChange], old: Surface, new: S
     for i, item in enumerate(sdk):
         place = f"={item.member}" if item.member else f".{item.alias}" if item.model else item.change.operation
         by_place.setdefault(place, []).append(i)
+    matches: list[list[int]] = []
     for change in wire:
         tail = "." + _property(change.location) if change.owner and _property(change.location) else ""
         candidates = by_place.get(change.operation, []) + (by_place.get(tail, []) if tail else [])
         if "enum-value" in change.kind:
             candidates += by_place.get(f"={change.new if change.old is None else change.old}", [])
-        matches = [i for i in candidates if _explains(sdk[i], change, old, new)]
-        explained.update(matches)
-        python = next((sdk[i].change.python for i in matches if sdk[i].change.python), "")
+        found = [] if change.doc_only else [i for i in candidates if _explains(sdk[i], change, old, new)]
+        matches.append(found)
+        explained.update(found)
+    # Each SDK change is folded into one wire change per operation: the most severe it explains.
+    folded: dict[int, list[int]] = {}
+    targets: dict[tuple[int, str], int] = {}
+    for j, found in enumerate(matches):
+        for i in found:
+            key = (i, wire[j].operation)
+            if key not in targets or SEVERITY[wire[j].rule.level] > SEVERITY[wire[targets[key]].rule.level]:
+                targets[key] = j
+    for (i, _), j in targets.items():
+        folded.setdefault(j, []).append(i)
+    for j, change in enumerate(wire):
+        python = next((sdk[i].change.python for i in matches[j] if sdk[i].change.python), "")
         python = python or _spelling(change, methods.get(change.operation), old, new)
-        strongest = max(matches, key=lambda i: SEVERITY[sdk[i].change.rule.level], default=None)
+        strongest = max(folded.get(j, []), key=lambda i: SEVERITY[sdk[i].change.rule.level], default=None)
         kind, extra, values = change.kind, "", (change.old, change.new)
         if strongest is not None:
             extra = sdk[strongest].change.kind

@@ -124,7 +124,7 @@ def _stat(sdk: Sequence[SdkChange]) -> dict[str, int]:
     for item in sdk:
         kind = item.change.kind.removeprefix("sdk-")
         for noun in ("method", "class", "enum", "field", "enum-member"):
-            for verb in ("added", "removed"):
+            for verb in ("added", "removed", "renamed"):
                 if kind == f"{noun}-{verb}":
                     counts[f"{noun.replace('enum-member', 'member')} {verb}"] += 1
     return {key: value for key, value in sorted(counts.items()) if value}

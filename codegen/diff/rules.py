@@ -113,6 +113,7 @@ _HINTS: tuple[tuple[str, str], ...] = (
     ("sdk-stream-type", "read the events as `{new}`"),
     ("type-changed", "read it as `{new}`"),
     ("sdk-field-renamed", "rename the attribute: `.{old}` → `.{new}`"),
+    ("renamed", "rename it in your code: `{old}` → `{new}`"),
 )
 
 
@@ -348,6 +349,8 @@ _SDK: dict[str, tuple[Level, str]] = {
     "sdk-stream-type-changed": ("error", "the stream yields another type"),
     "sdk-stream-type-renamed": ("warn", "the event type is another class of the same shape"),
     "sdk-class-added": ("info", "a new model class"),
+    "sdk-class-renamed": ("warn", "the same class under another name: code that imports or names it breaks"),
+    "sdk-enum-renamed": ("warn", "the same enum under another name: code that imports or names it breaks"),
     "sdk-class-removed": ("warn", "code that imports or names the class breaks; responses still parse"),
     "sdk-enum-added": ("info", "a new enum"),
     "sdk-enum-removed": ("warn", "code that imports or names the enum breaks; values still parse as strings"),

@@ -12,8 +12,10 @@ fields by wire alias.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .scope import operation_key
 from .surface import Argument, EnumClass, Method, ModelClass, Surface
@@ -68,9 +70,45 @@ def compare_surfaces(old: Surface, new: Surface) -> list[SdkChange]:
             found.append(_at(after, "sdk-method-added", "", f"{after.spelling}()", new=after.spelling))
         elif before is not None and after is not None:
             found.extend(_compare_methods(before, after, classes))
-    found.extend(_compare_classes(old, new, classes))
-    found.extend(_compare_enums(old, new))
+    hints = _rename_hints(old, new)
+    found.extend(_compare_classes(old, new, classes, hints))
+    found.extend(_compare_enums(old, new, hints))
     return found
+
+
+def _rename_hints(old: Surface, new: Surface) -> dict[str, str]:
+    """Old class name → new, where a field or argument that stayed names one class instead of another
+    (`service_tier: CreateChatCompletionResponseServiceTier` → `ServiceTier`)."""
+    old_names, new_names = old.names, new.names
+    annotations: list[tuple[str, str]] = []
+    new_classes = {c.name: c for c in new.classes}
+    for model in old.classes:
+        other = new_classes.get(model.name)
+        if other is not None:
+            now = {f.alias: f.annotation for f in other.fields}
+            annotations += [(f.annotation, now[f.alias]) for f in model.fields if f.alias in now]
+    new_methods = {m.key: m for m in new.methods}
+    for method in old.methods:
+        other_method = new_methods.get(method.key)
+        if other_method is not None:
+            annotations.append((method.returns, other_method.returns))
+            passed = {(a.location, a.wire_name): a.annotation for a in other_method.arguments}
+            annotations += [
+                (a.annotation, passed[(a.location, a.wire_name)])
+                for a in method.arguments
+                if (a.location, a.wire_name) in passed
+            ]
+    hints: dict[str, str] = {}
+    for before, after in annotations:
+        if before == after:
+            continue
+        gone = set(re.findall(r"\w+", before)) - set(re.findall(r"\w+", after))
+        came = set(re.findall(r"\w+", after)) - set(re.findall(r"\w+", before))
+        gone &= old_names - new_names
+        came &= new_names - old_names
+        if len(gone) == 1 and len(came) == 1:
+            hints.setdefault(gone.pop(), came.pop())
+    return hints
 
 
 def _at(
@@ -165,16 +203,50 @@ def _argument_key(argument: Argument, index: int) -> tuple[str, str]:
     return ("path", f"#{index}") if argument.positional else (argument.location, argument.wire_name)
 
 
-def _compare_classes(old: Surface, new: Surface, classes: _Types) -> Iterator[SdkChange]:
+def _compare_classes(old: Surface, new: Surface, classes: _Types, hints: dict[str, str]) -> Iterator[SdkChange]:
     before = {c.name: c for c in old.classes}
     after = {c.name: c for c in new.classes}
+    removed = [before[n] for n in sorted(before.keys() - after.keys())]
+    added = [after[n] for n in sorted(after.keys() - before.keys())]
+    renamed = _renames(
+        removed, added, lambda c: tuple(sorted((f.alias, f.annotation, f.required) for f in c.fields)), hints
+    )
+    for was, now in renamed:
+        yield _model(now.name, "", "sdk-class-renamed", now.name, old=was.name, new=now.name)
+        yield from _compare_fields(was, now, classes)
+    paired = {c.name for pair in renamed for c in pair}
     for name in sorted(before.keys() | after.keys()):
+        if name in paired:
+            continue
         if name not in after:
             yield _model(name, "", "sdk-class-removed", name, old=name)
         elif name not in before:
             yield _model(name, "", "sdk-class-added", name, new=name)
         else:
             yield from _compare_fields(before[name], after[name], classes)
+
+
+_Named = TypeVar("_Named", ModelClass, EnumClass)
+
+
+def _renames(
+    removed: list[_Named], added: list[_Named], shape: Callable[[_Named], Hashable], hints: dict[str, str]
+) -> list[tuple[_Named, _Named]]:
+    """Classes that changed name: the same place in the spec (an inline schema named anew), a field or
+    argument that names the new one where it named the old, or the same non-empty shape (a component
+    renamed, an inline enum moved into a component)."""
+    pairs: list[tuple[_Named, _Named]] = []
+    left, right = list(removed), list(added)
+    hinted: Callable[[_Named], Hashable] = lambda c: hints.get(c.name, c.name)  # noqa: E731
+    for key in (lambda c: c.pointer, hinted, shape):
+        for was in list(left):
+            wanted = key(was)
+            now = next((c for c in right if wanted and key(c) == wanted), None)
+            if now is not None:
+                pairs.append((was, now))
+                left.remove(was)
+                right.remove(now)
+    return pairs
 
 
 def _model(model: str, alias: str, kind: str, python: str, *, old: object = None, new: object = None) -> SdkChange:
@@ -201,20 +273,33 @@ def _compare_fields(old: ModelClass, new: ModelClass, classes: _Types) -> Iterat
             yield _model(new.name, alias, "sdk-field-added", f"{new.name}.{now.name}", new=now.annotation)
 
 
-def _compare_enums(old: Surface, new: Surface) -> Iterator[SdkChange]:
+def _compare_enums(old: Surface, new: Surface, hints: dict[str, str]) -> Iterator[SdkChange]:
     before: dict[str, EnumClass] = {e.name: e for e in old.enums}
     after: dict[str, EnumClass] = {e.name: e for e in new.enums}
+    removed = [before[n] for n in sorted(before.keys() - after.keys())]
+    added = [after[n] for n in sorted(after.keys() - before.keys())]
+    renamed = _renames(removed, added, lambda e: frozenset(e.values), hints)
+    for was, now in renamed:
+        yield _model(now.name, "", "sdk-enum-renamed", now.name, old=was.name, new=now.name)
+        yield from _compare_members(was, now)
+    paired = {e.name for pair in renamed for e in pair}
     for name in sorted(before.keys() | after.keys()):
+        if name in paired:
+            continue
         if name not in after:
             yield _model(name, "", "sdk-enum-removed", name, old=name)
         elif name not in before:
             yield _model(name, "", "sdk-enum-added", name, new=name)
         else:
-            for value in before[name].values:
-                if value not in after[name].values:
-                    change = _model(name, "", "sdk-enum-member-removed", f"{name}.{value}", old=value).change
-                    yield SdkChange(change, model=name, member=value)
-            for value in after[name].values:
-                if value not in before[name].values:
-                    change = _model(name, "", "sdk-enum-member-added", f"{name}.{value}", new=value).change
-                    yield SdkChange(change, model=name, member=value)
+            yield from _compare_members(before[name], after[name])
+
+
+def _compare_members(old: EnumClass, new: EnumClass) -> Iterator[SdkChange]:
+    for value in old.values:
+        if value not in new.values:
+            change = _model(new.name, "", "sdk-enum-member-removed", f"{new.name}.{value}", old=value).change
+            yield SdkChange(change, model=new.name, member=value)
+    for value in new.values:
+        if value not in old.values:
+            change = _model(new.name, "", "sdk-enum-member-added", f"{new.name}.{value}", new=value).change
+            yield SdkChange(change, model=new.name, member=value)
