@@ -61,14 +61,19 @@ def merge(wire: Sequence[Change], sdk: Sequence[SdkChange], old: Surface, new: S
         python = next((sdk[i].change.python for i in matches[j] if sdk[i].change.python), "")
         python = python or _spelling(change, methods.get(change.operation), old, new)
         strongest = max(folded.get(j, []), key=lambda i: SEVERITY[sdk[i].change.rule.level], default=None)
-        kind, extra, values = change.kind, "", (change.old, change.new)
+        kind, extra, values, spelled = change.kind, "", (change.old, change.new), change.python_values
         if strongest is not None:
             extra = sdk[strongest].change.kind
+            spelled = (sdk[strongest].change.old, sdk[strongest].change.new)
             if _says_more(sdk[strongest], change):  # its Python-level values replace the wire's
                 values = (sdk[strongest].change.old, sdk[strongest].change.new)
         if kind in _ID_KINDS and change.operation in methods and change.operation not in renamed and methods_known(old):
             kind = "operation-id-changed-same-method"
-        merged.append(dataclasses.replace(change, kind=kind, python=python, merged=extra, old=values[0], new=values[1]))
+        merged.append(
+            dataclasses.replace(
+                change, kind=kind, python=python, merged=extra, old=values[0], new=values[1], python_values=spelled
+            )
+        )
     by_operation: dict[str, list[Change]] = {}
     models: list[Change] = []
     for index, item in enumerate(sdk):

@@ -112,7 +112,8 @@ def _markdown(result: Review, *, descriptions: bool) -> str:
         out += ["| Python | Change | Old | New | Note |", "|---|---|---|---|---|"]
         for c, _ in _grouped(api):
             python = c.python or f"{c.operation} {c.location}".strip()
-            cells = [_code(python), _kind_cell(c), _code(_show(c.old)), _code(_show(c.new)), _cell(c.rule.reason)]
+            old, new = c.python_values if c.python_values != (None, None) else (c.old, c.new)
+            cells = [_code(python), _kind_cell(c), _code(_show(old)), _code(_show(new)), _cell(c.rule.reason)]
             out.append(_row(cells))
         out.append("")
     if other:

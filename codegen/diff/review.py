@@ -26,7 +26,7 @@ from .rules import SEVERITY, Level
 from .scope import changed_scope
 from .sdk import SdkChange, compare_surfaces
 from .surface import Surface, build_surfaces
-from .wire import Change, diff_specs
+from .wire import Change, diff_specs, unchanged_components
 
 Bump = str  # major, minor, patch or none
 
@@ -84,10 +84,11 @@ def review(
     ignore_source: str = "",
     today: dt.date | None = None,
 ) -> Review:
-    wire = diff_specs(old, new)
+    unchanged = unchanged_components(old.data, new.data)
+    wire = diff_specs(old, new, unchanged=unchanged)
     sdk: list[SdkChange] = []
     note = ""
-    surfaces = _surfaces(old, new, settings)
+    surfaces = _surfaces(old, new, settings, unchanged)
     if isinstance(surfaces, str):
         note, changes = surfaces, wire
     else:
@@ -103,10 +104,12 @@ def review(
     )
 
 
-def _surfaces(old: Document, new: Document, settings: Settings) -> tuple[Surface, Surface] | str:
+def _surfaces(
+    old: Document, new: Document, settings: Settings, unchanged: frozenset[str]
+) -> tuple[Surface, Surface] | str:
     """Both public surfaces, built where they can differ; or why they cannot be built."""
     try:
-        specs = changed_scope(old.data, new.data, sources=(old.source, new.source))
+        specs = changed_scope(old.data, new.data, sources=(old.source, new.source), unchanged=unchanged)
         return build_surfaces(*specs, sources=(old.source, new.source), settings=settings)
     except CodegenError as exc:
         return f"the generator rejects it: {exc.problems[0]}"

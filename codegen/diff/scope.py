@@ -27,9 +27,10 @@ def operation_key(label: str) -> tuple[str, str]:
 
 
 def changed_scope(
-    old: dict[str, Any], new: dict[str, Any], *, sources: tuple[str, str]
+    old: dict[str, Any], new: dict[str, Any], *, sources: tuple[str, str], unchanged: frozenset[str] | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    unchanged = unchanged_components(old, new)
+    if unchanged is None:
+        unchanged = unchanged_components(old, new)
     operations = _changed_operations(old, new, unchanged)
     return (
         _cut(old, operations, unchanged, source=sources[0]),

@@ -57,7 +57,8 @@ class Change:
     new: Any = None
     owner: str = ""  # the component ref whose property this is, when there is one (for the Python spelling)
     python: str = ""  # how SDK users spell what changed: `client.chat.completions.update(metadata=…)`
-    merged: str = ""  # the SDK kind folded into this change (merge.py), when it says more than the wire
+    merged: str = ""  # the SDK kind folded into this change (merge.py)
+    python_values: tuple[Any, Any] = (None, None)  # old and new as Python spells them (`int | None`)
 
     @property
     def rule(self) -> Rule:
@@ -86,6 +87,8 @@ class Change:
             "reason": self.rule.reason,
             "python": self.python,
             "sdk_kind": self.merged,
+            "python_old": self.python_values[0],
+            "python_new": self.python_values[1],
             "effect": self.rule.effect,
         }
 
@@ -228,10 +231,11 @@ class _Site:
         return f"{self.root} {self.path}" if self.path else self.root
 
 
-def diff_specs(old: Document, new: Document) -> list[Change]:
-    """Every change from `old` to `new`, operation by operation."""
+def diff_specs(old: Document, new: Document, *, unchanged: frozenset[str] | None = None) -> list[Change]:
+    """Every change from `old` to `new`, operation by operation (`unchanged`: see unchanged_components)."""
     sides = _Side(old.data, old.source), _Side(new.data, new.source)
-    unchanged = unchanged_components(old.data, new.data)
+    if unchanged is None:
+        unchanged = unchanged_components(old.data, new.data)
     old_ops, new_ops = _operations(sides[0]), _operations(sides[1])
     changes: list[Change] = []
     for key in sorted(old_ops.keys() | new_ops.keys()):
