@@ -28,35 +28,14 @@ _SIGNATURE_ONLY = {
 
 
 def merge(wire: Sequence[Change], sdk: Sequence[SdkChange], old: Surface, new: Surface) -> list[Change]:
+    new_operations = {m.operation for m in new.methods}
     methods = {m.operation: m for m in new.methods} | {
-        m.operation: m for m in old.methods if m.operation not in {n.operation for n in new.methods}
+        m.operation: m for m in old.methods if m.operation not in new_operations
     }
-    explained: set[int] = set()
-    merged: list[Change] = []
     renamed = {s.change.operation for s in sdk if s.change.kind == "sdk-method-renamed"}
-    by_place: dict[str, list[int]] = {}  # operation or `.alias` → SDK changes that may explain a wire change there
-    for i, item in enumerate(sdk):
-        place = f"={item.member}" if item.member else f".{item.alias}" if item.model else item.change.operation
-        by_place.setdefault(place, []).append(i)
-    matches: list[list[int]] = []
-    for change in wire:
-        tail = "." + _property(change.location) if change.owner and _property(change.location) else ""
-        candidates = by_place.get(change.operation, []) + (by_place.get(tail, []) if tail else [])
-        if "enum-value" in change.kind:
-            candidates += by_place.get(f"={change.new if change.old is None else change.old}", [])
-        found = [] if change.doc_only else [i for i in candidates if _explains(sdk[i], change, old, new)]
-        matches.append(found)
-        explained.update(found)
-    # Each SDK change is folded into one wire change per operation: the most severe it explains.
-    folded: dict[int, list[int]] = {}
-    targets: dict[tuple[int, str], int] = {}
-    for j, found in enumerate(matches):
-        for i in found:
-            key = (i, wire[j].operation)
-            if key not in targets or SEVERITY[wire[j].rule.level] > SEVERITY[wire[targets[key]].rule.level]:
-                targets[key] = j
-    for (i, _), j in targets.items():
-        folded.setdefault(j, []).append(i)
+    matches = _matches(wire, sdk, old, new)
+    folded = _fold(wire, matches)
+    merged: list[Change] = []
     for j, change in enumerate(wire):
         python = next((sdk[i].change.python for i in matches[j] if sdk[i].change.python), "")
         python = python or _spelling(change, methods.get(change.operation), old, new)
@@ -66,27 +45,59 @@ def merge(wire: Sequence[Change], sdk: Sequence[SdkChange], old: Surface, new: S
             extra = sdk[strongest].change.kind
             spelled = (sdk[strongest].change.old, sdk[strongest].change.new)
             if _says_more(sdk[strongest], change):  # its Python-level values replace the wire's
-                values = (sdk[strongest].change.old, sdk[strongest].change.new)
-        if kind in _ID_KINDS and change.operation in methods and change.operation not in renamed and methods_known(old):
+                values = spelled
+        if kind in _ID_KINDS and change.operation in methods and change.operation not in renamed:
             kind = "operation-id-changed-same-method"
         merged.append(
             dataclasses.replace(
                 change, kind=kind, python=python, merged=extra, old=values[0], new=values[1], python_values=spelled
             )
         )
+    explained = {i for found in matches for i in found}
+    return _interleave(merged, [item.change for i, item in enumerate(sdk) if i not in explained])
+
+
+def _matches(wire: Sequence[Change], sdk: Sequence[SdkChange], old: Surface, new: Surface) -> list[list[int]]:
+    """For each wire change, the SDK changes that explain it (indexes into `sdk`)."""
+    by_place: dict[str, list[int]] = {}  # operation, `.alias` or `=member` → SDK changes that may explain one there
+    for i, item in enumerate(sdk):
+        place = f"={item.member}" if item.member else f".{item.alias}" if item.model else item.change.operation
+        by_place.setdefault(place, []).append(i)
+    matches: list[list[int]] = []
+    for change in wire:
+        tail = "." + _property(change.location) if change.owner and _property(change.location) else ""
+        candidates = by_place.get(change.operation, []) + (by_place.get(tail, []) if tail else [])
+        if "enum-value" in change.kind:
+            candidates += by_place.get(f"={change.new if change.old is None else change.old}", [])
+        matches.append([] if change.doc_only else [i for i in candidates if _explains(sdk[i], change, old, new)])
+    return matches
+
+
+def _fold(wire: Sequence[Change], matches: list[list[int]]) -> dict[int, list[int]]:
+    """Each SDK change is folded into one wire change per operation: the most severe it explains."""
+    targets: dict[tuple[int, str], int] = {}
+    for j, found in enumerate(matches):
+        for i in found:
+            key = (i, wire[j].operation)
+            if key not in targets or SEVERITY[wire[j].rule.level] > SEVERITY[wire[targets[key]].rule.level]:
+                targets[key] = j
+    folded: dict[int, list[int]] = {}
+    for (i, _), j in targets.items():
+        folded.setdefault(j, []).append(i)
+    return folded
+
+
+def _interleave(merged: list[Change], alone: list[Change]) -> list[Change]:
+    """SDK changes no wire change explains, after the changes of their operation (model classes last)."""
     by_operation: dict[str, list[Change]] = {}
     models: list[Change] = []
-    for index, item in enumerate(sdk):
-        if index in explained:
-            continue
-        if item.change.kind in _SIGNATURE_ONLY:  # the server required it all along: working calls pass it
-            item = dataclasses.replace(
-                item, change=dataclasses.replace(item.change, kind=_SIGNATURE_ONLY[item.change.kind])
-            )
-        if item.change.operation:
-            by_operation.setdefault(item.change.operation, []).append(item.change)
+    for change in alone:
+        if change.kind in _SIGNATURE_ONLY:  # the server required it all along: working calls pass it
+            change = dataclasses.replace(change, kind=_SIGNATURE_ONLY[change.kind])
+        if change.operation:
+            by_operation.setdefault(change.operation, []).append(change)
         else:
-            models.append(item.change)
+            models.append(change)
     result: list[Change] = []
     for position, change in enumerate(merged):
         result.append(change)
@@ -96,10 +107,6 @@ def merge(wire: Sequence[Change], sdk: Sequence[SdkChange], old: Surface, new: S
     for rest in by_operation.values():
         result.extend(rest)
     return result + models
-
-
-def methods_known(surface: Surface) -> bool:
-    return bool(surface.methods)
 
 
 def _says_more(item: SdkChange, change: Change) -> bool:
