@@ -69,14 +69,15 @@ clean: ## remove the venv and caches
 OPERATION_FLAGS = $(PY) -c 'import tomllib; print(" ".join("--operation " + o for o in tomllib.load(open("pyproject.toml", "rb"))["tool"]["codegen"]["operations"]))'
 
 .PHONY: update-spec
-update-spec: $(STAMP) ## re-prune openapi/openapi.yaml from SPEC=upstream.yaml, log the diff in openapi/CHANGES.md, regenerate, test
+update-spec: $(STAMP) ## re-prune openapi/openapi.yaml from SPEC=upstream.yaml, write the review (PR comment) into openapi/CHANGES.md, regenerate, test
 	@test -n "$(SPEC)" || { echo "make update-spec: say which upstream spec, e.g. make update-spec SPEC=../shared/specs/openai-2026-08-21-f85dbe2.yaml" >&2; exit 2; }
 	@test -f "$(SPEC)" || { echo "make update-spec: $(SPEC) does not exist" >&2; exit 2; }
 	@old=$$(mktemp "$${TMPDIR:-/tmp}/openapi-before.XXXXXX") && trap 'rm -f "$$old" "$$old.md"' EXIT && \
 	cp openapi/openapi.yaml "$$old" && \
 	flags=$$($(OPERATION_FLAGS)) && \
 	$(PY) -m codegen prune "$(SPEC)" $$flags --out openapi/openapi.yaml && \
-	{ $(PY) -m codegen diff "$$old" openapi/openapi.yaml --overlay openapi/overlay.yaml --format markdown > "$$old.md"; \
+	ignore=$$(if test -f openapi/diff-ignore.yaml; then echo "--ignore openapi/diff-ignore.yaml"; fi) && \
+	{ $(PY) -m codegen diff "$$old" openapi/openapi.yaml --overlay openapi/overlay.yaml $$ignore --format markdown > "$$old.md"; \
 	  status=$$?; cat "$$old.md"; \
 	  if [ $$status -gt 1 ]; then cp "$$old" openapi/openapi.yaml; echo "make update-spec: diff failed; openapi/openapi.yaml restored" >&2; exit $$status; fi; } && \
 	{ test -f openapi/CHANGES.md || printf '# Upstream spec updates\n\nWritten by `make update-spec`, newest last.\n' > openapi/CHANGES.md; } && \

@@ -4,6 +4,7 @@ python -m codegen prune SOURCE --operation ID [--operation ID ...] --out FILE
 python -m codegen generate [--spec PATH] [--overlay PATH] [--out DIR] [--package NAME]
 python -m codegen check [--spec PATH] [--overlay PATH] [--out DIR] [--package NAME]
 python -m codegen diff OLD NEW [--operation ID ...] [--overlay PATH] [--format text|markdown|json] [--descriptions]
+                          [--ignore PATH] [--fail-on breaking|warning] [--config PATH]   (OLD, NEW: files or REV:PATH)
 """
 
 from __future__ import annotations
@@ -36,12 +37,19 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--config", type=Path, help="a pyproject.toml with [tool.codegen] (default: ./pyproject.toml)")
 
     diff = commands.add_parser("diff", help="list the changes between two specs; exit 1 when any is breaking")
-    diff.add_argument("old", type=Path)
-    diff.add_argument("new", type=Path)
+    diff.add_argument("old", help="a spec file, or a git revision: HEAD~1:openapi/openapi.yaml")
+    diff.add_argument("new", help="a spec file, or a git revision")
     diff.add_argument("--operation", action="append", default=[], dest="operations", metavar="ID")
     diff.add_argument("--overlay", type=Path, help="an Overlay 1.0 file applied to both specs")
     diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     diff.add_argument("--descriptions", action="store_true", help="also list description-only changes")
+    diff.add_argument("--ignore", type=Path, metavar="PATH", help="accepted changes (openapi/diff-ignore.yaml)")
+    diff.add_argument(
+        "--fail-on", choices=("breaking", "warning"), default="breaking", help="exit 1 at this level (default breaking)"
+    )
+    diff.add_argument(
+        "--config", type=Path, help="a pyproject.toml whose [tool.codegen] names methods and classes (default: ./)"
+    )
     return parser
 
 
@@ -72,15 +80,22 @@ def _prune(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .diff import diff_specs, prepare
-    from .diff_report import render
+    from .diff.git import load_input
+    from .diff.ignore import load_ignore
+    from .diff.report import render
+    from .diff.review import diff_settings, review
+    from .diff.wire import prepare
     from .load import load_document
 
     overlay = load_document(args.overlay) if args.overlay else None
-    old, new = prepare(load_document(args.old), load_document(args.new), operations=args.operations, overlay=overlay)
-    changes = diff_specs(old, new)
-    sys.stdout.write(render(changes, args.format, descriptions=args.descriptions))
-    return 1 if any(change.breaking for change in changes) else 0
+    old, new = prepare(load_input(args.old), load_input(args.new), operations=args.operations, overlay=overlay)
+    entries = load_ignore(args.ignore) if args.ignore else []
+    settings = diff_settings(args.config, new.source)
+    result = review(old, new, settings=settings, entries=entries, ignore_source=str(args.ignore or ""))
+    sys.stdout.write(render(result, args.format, descriptions=args.descriptions))
+    for note in result.notes:
+        print(f"warning: {note}", file=sys.stderr)
+    return 1 if result.fails("error" if args.fail_on == "breaking" else "warn") else 0
 
 
 def _generate(args: argparse.Namespace) -> int:

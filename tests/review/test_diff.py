@@ -18,9 +18,10 @@ from typing import Any
 import pytest
 
 from codegen.cli import main
-from codegen.diff import Change, diff_specs, prepare, summary
-from codegen.diff_report import render
-from codegen.diff_rules import RULES
+from codegen.diff.report import render
+from codegen.diff.review import Review
+from codegen.diff.rules import RULES
+from codegen.diff.wire import Change, diff_specs, prepare, summary
 from codegen.load import Document, parse_document
 from tests.support import ROOT
 
@@ -675,6 +676,211 @@ def test_an_operation_on_one_side_only_is_added_not_an_error() -> None:
     assert [(c.kind, c.operation) for c in diff_specs(*pruned)] == [("operation-added", "GET /others")]
 
 
+# --- JSON Schema 2020-12 keywords, constants, patterns, numeric types, media types ------------
+
+ARRAY = {"type": "array", "items": _string()}
+MAP = {"type": "object", "additionalProperties": _string()}
+
+# (name, old, new, request kind + classification, response kind + classification): the property `a`.
+KEYWORDS_2020: list[tuple[str, Schema, Schema, tuple[str, str], tuple[str, str]]] = [
+    (
+        "contains added",
+        ARRAY,
+        {**ARRAY, "contains": _string(minLength=2)},
+        ("subschema-added", "breaking"),
+        ("subschema-added", "non-breaking"),
+    ),
+    (
+        "contains removed",
+        {**ARRAY, "contains": _string()},
+        ARRAY,
+        ("subschema-removed", "non-breaking"),
+        ("subschema-removed", "non-breaking"),
+    ),
+    (
+        "minContains raised",
+        {**ARRAY, "contains": _string(), "minContains": 1},
+        {**ARRAY, "contains": _string(), "minContains": 2},
+        ("constraint-tightened", "breaking"),
+        ("constraint-tightened", "non-breaking"),
+    ),
+    (
+        "maxContains lowered",
+        {**ARRAY, "contains": _string(), "maxContains": 3},
+        {**ARRAY, "contains": _string(), "maxContains": 2},
+        ("constraint-tightened", "breaking"),
+        ("constraint-tightened", "non-breaking"),
+    ),
+    (
+        "patternProperties added",
+        MAP,
+        {**MAP, "patternProperties": {"^x-": _string()}},
+        ("subschema-added", "breaking"),
+        ("subschema-added", "non-breaking"),
+    ),
+    (
+        "propertyNames added",
+        MAP,
+        {**MAP, "propertyNames": {"maxLength": 3}},
+        ("subschema-added", "breaking"),
+        ("subschema-added", "non-breaking"),
+    ),
+    (
+        "dependentRequired added",
+        obj(b=_string(), c=_string()),
+        {**obj(b=_string(), c=_string()), "dependentRequired": {"b": ["c"]}},
+        ("constraint-tightened", "breaking"),
+        ("constraint-tightened", "non-breaking"),
+    ),
+    (
+        "dependentRequired shortened",
+        {**obj(b=_string(), c=_string()), "dependentRequired": {"b": ["c"]}},
+        {**obj(b=_string(), c=_string()), "dependentRequired": {"b": []}},
+        ("constraint-loosened", "non-breaking"),
+        ("constraint-loosened", "non-breaking"),
+    ),
+    (
+        "else added",
+        {**obj(b=_string()), "if": obj(b=_string(const="x"))},
+        {**obj(b=_string()), "if": obj(b=_string(const="x")), "else": {"required": ["b"]}},
+        ("subschema-added", "breaking"),
+        ("subschema-added", "non-breaking"),
+    ),
+    (
+        "prefixItems added",
+        ARRAY,
+        {**ARRAY, "prefixItems": [_string()]},
+        ("subschema-added", "breaking"),
+        ("subschema-added", "non-breaking"),
+    ),
+    (
+        "unevaluatedProperties: false added",
+        obj(b=_string()),
+        {**obj(b=_string()), "unevaluatedProperties": False},
+        ("subschema-added", "breaking"),
+        ("subschema-added", "non-breaking"),
+    ),
+    (
+        "contentMediaType set",
+        _string(),
+        _string(contentMediaType="application/json"),
+        ("constraint-tightened", "breaking"),
+        ("constraint-tightened", "non-breaking"),
+    ),
+    (
+        "const changed",
+        _string(const="a"),
+        _string(const="b"),
+        ("const-changed", "breaking"),
+        ("const-changed", "breaking"),
+    ),
+    (
+        "one-value enum changed",
+        _string(enum=["a"]),
+        _string(enum=["b"]),
+        ("const-changed", "breaking"),
+        ("const-changed", "breaking"),
+    ),
+    (
+        "pattern generalised to .*",
+        _string(pattern="^[a-z]+$"),
+        _string(pattern=".*"),
+        ("constraint-loosened", "non-breaking"),
+        ("constraint-loosened", "non-breaking"),
+    ),
+    (
+        "pattern emptied",
+        _string(pattern="^[a-z]+$"),
+        _string(pattern=""),
+        ("constraint-loosened", "non-breaking"),
+        ("constraint-loosened", "non-breaking"),
+    ),
+    (
+        "integer | string to number | string",
+        {"type": ["integer", "string"]},
+        {"type": ["number", "string"]},
+        ("type-widened", "non-breaking"),
+        ("type-changed", "breaking"),
+    ),
+    (
+        "number to integer",
+        {"type": "number"},
+        {"type": "integer"},
+        ("type-changed", "breaking"),
+        ("type-narrowed", "non-breaking"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "as_request", "as_response"), KEYWORDS_2020, ids=lambda v: v)
+def test_2020_keywords_const_patterns_numbers(
+    name: str, old: Schema, new: Schema, as_request: tuple[str, str], as_response: tuple[str, str]
+) -> None:
+    for direction, (suffix, classification), check in (
+        ("request", as_request, in_request),
+        ("response", as_response, in_response),
+    ):
+        change = check(obj(a=old), obj(a=new))
+        assert (change.kind, change.rule.classification) == (f"{direction}-property-{suffix}", classification), name
+        assert change.location.endswith(".a"), change.location
+
+
+def test_subschemas_are_walked_and_a_property_they_name_is_no_field() -> None:
+    base = {**obj(b=_string()), "then": obj(c=_string(minLength=1))}
+    tightened = {**obj(b=_string()), "then": obj(c=_string(minLength=3))}
+    change = in_request(obj(a=base), obj(a=tightened))
+    assert (change.kind, change.location) == ("request-property-constraint-tightened", "request body .a<then>.c")
+    added = {**obj(b=_string()), "then": {**obj(c=_string(), d=_string()), "required": ["d"]}}
+    change = in_request(obj(a={**obj(b=_string()), "then": obj(c=_string())}), obj(a=added))
+    assert (change.kind, change.breaking) == ("request-property-added-required", True)
+    removed = in_request(obj(a=added), obj(a={**obj(b=_string()), "then": obj(c=_string())}))
+    assert (removed.kind, removed.breaking) == ("subschema-property-removed", False)
+
+
+def test_not_is_not_walked() -> None:
+    old = {"not": obj(("x",), x=_string(maxLength=10))}
+    new = {"not": obj(("y",), y=_string(maxLength=5))}
+    change = in_request(obj(a=_string(**old)), obj(a=_string(**new)))
+    assert (change.kind, change.rule.level) == ("request-property-not-changed", "warn")
+
+
+def test_default_of_a_required_parameter_is_never_used() -> None:
+    old = [_query("limit", default=20) | {"required": True}]
+    new = [_query("limit", default=10) | {"required": True}]
+    change = one(make_spec(params=old), make_spec(params=new))
+    assert (change.kind, change.breaking) == ("request-required-parameter-default-changed", False)
+
+
+def test_xml_bodies_and_untyped_responses_are_not_compared_as_schemas() -> None:
+    def with_media(media: str, schema: Schema) -> dict[str, Any]:
+        spec = make_spec(request=schema, response=schema)
+        op = spec["paths"]["/things/{id}"]["post"]
+        op["requestBody"]["content"] = {media: {"schema": schema}}
+        op["responses"]["200"]["content"] = {media: {"schema": schema}}
+        return spec
+
+    old, new = obj(a=_string(), b=_string()), obj(a=_string())
+    assert structural(run(with_media("application/xml", old), with_media("application/xml", new))) == []
+    # A text body still constrains what callers send; the text response is bytes to the SDK.
+    changes = structural(run(with_media("text/plain", _string()), with_media("text/plain", _string(maxLength=3))))
+    assert [(c.kind, c.location) for c in changes] == [("request-body-constraint-tightened", "request body text/plain")]
+    vendor = structural(run(with_media("application/vnd.x+json", old), with_media("application/vnd.x+json", new)))
+    assert {c.kind for c in vendor} == {"request-property-removed", "response-property-removed"}
+
+
+@pytest.mark.parametrize(
+    ("old_id", "new_id", "kind"),
+    [("updateThing", None, "operation-id-removed"), (None, "updateThing", "operation-id-added")],
+)
+def test_operation_id_added_or_removed_renames_the_method(old_id: str | None, new_id: str | None, kind: str) -> None:
+    old, new = make_spec(), make_spec()
+    for spec, op_id in ((old, old_id), (new, new_id)):
+        if op_id is None:
+            del spec["paths"]["/things/{id}"]["post"]["operationId"]
+    change = one(old, new)
+    assert (change.kind, change.breaking, change.old, change.new) == (kind, True, old_id, new_id)
+
+
 # --- Real upstream pairs ---------------------------------------------------------------------
 
 
@@ -790,21 +996,27 @@ def test_cli_exit_1_on_breaking_and_the_three_formats(capsys: pytest.CaptureFixt
     lines = text.splitlines()
     assert lines[0].startswith("breaking")
     assert lines[-1].startswith("summary: 4 breaking, ")
-    assert "GET /pets/{pet_id} response 200 .tag: response-property-removed" in text
+    assert "GET /pets/{pet_id} response 200 .tag [Pet.tag]: response-property-removed" in text
 
     code, markdown, _ = _cli(capsys, old, new, "--format", "markdown")
     assert code == 1
-    assert "#### Breaking (4)" in markdown and "#### Non-breaking" in markdown
-    assert "| `GET /pets/{pet_id}` | `response 200 .tag` | `response-property-removed` |" in markdown
+    assert markdown.startswith("### ❌ Breaking for SDK users — suggested SDK version bump: **major**\n")
+    assert "#### Breaking changes (3)" in markdown and "#### SDK API changes" in markdown
+    # One row per Python-level change, listing every operation that reports it, with a migration hint.
+    assert (
+        "| `Pet.tag` | `GET /pets response 200 [].tag`<br>`GET /pets/{pet_id} response 200 .tag` "
+        "| `response-property-removed` → `sdk-field-removed` | readers | stop reading it" in markdown
+    )
     assert "2 description-only changes not listed" in markdown
 
     code, raw, _ = _cli(capsys, old, new, "--format", "json")
     document = json.loads(raw)
     assert code == 1
     assert document["summary"]["breaking"] == 4
-    assert {"kind", "classification", "level", "operation", "location", "old", "new", "reason"} <= set(
+    assert {"kind", "classification", "level", "operation", "location", "old", "new", "reason", "python"} <= set(
         document["changes"][0]
     )
+    assert (document["verdict"], document["bump"]) == ("breaking", "major")
     assert any(c["kind"] == "description-changed" for c in document["changes"])
 
 
@@ -842,8 +1054,15 @@ def test_cli_exit_2_on_input_errors(capsys: pytest.CaptureFixture[str], tmp_path
 
 
 def test_render_is_stable_for_no_changes() -> None:
-    assert render([], "markdown").endswith("No changes.\n")
-    assert json.loads(render([], "json")) == {
+    nothing = Review(changes=())
+    assert render(nothing, "markdown").endswith("No changes.\n")
+    assert json.loads(render(nothing, "json")) == {
+        "verdict": "non-breaking",
+        "bump": "none",
         "changes": [],
         "summary": {"breaking": 0, "non_breaking": 0, "warnings": 0, "description_only": 0},
+        "stat": {},
+        "ignored": [],
+        "notes": [],
+        "sdk_note": "",
     }

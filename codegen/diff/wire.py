@@ -2,7 +2,7 @@
 
 Input: two spec `Document`s (`prepare` prunes them to some operations and applies an overlay).
 Output: a list of `Change`s in walk order: operations by path and method, then parameters,
-request body and responses, each schema walked property by property. `diff_rules` classifies
+request body and responses, each schema walked property by property. `rules` classifies
 each change from its kind.
 
 Schemas are compared resolved: `$ref`s are followed; the three spellings of "may be null"
@@ -14,25 +14,36 @@ byte-for-byte equal in both specs are skipped, which keeps a diff of two 3 MB sp
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .diff_rules import Direction, Rule, rule, schema_kind
-from .errors import CodegenError, Problem
-from .ir.schemas import KEPT_FORMATS
-from .load import Document
-from .overlay import apply_overlay
-from .prune import HTTP_METHODS, prune
-from .refs import escape, iter_refs, resolve_ref
+from ..errors import CodegenError, Problem
+from ..ir.schemas import KEPT_FORMATS
+from ..load import Document
+from ..overlay import apply_overlay
+from ..prune import HTTP_METHODS, prune
+from ..refs import escape, iter_refs, resolve_ref
+from .rules import SEVERITY, Direction, Rule, rule, schema_kind
 
 JSON = "application/json"
 _NONE = object()  # a default that is absent, unlike `default: null`
 # Upper bounds tighten when they go down, lower bounds when they go up.
-_UPPER = ("maxLength", "maximum", "exclusiveMaximum", "maxItems", "maxProperties")
-_LOWER = ("minLength", "minimum", "exclusiveMinimum", "minItems", "minProperties")
+_UPPER = ("maxLength", "maximum", "exclusiveMaximum", "maxItems", "maxProperties", "maxContains")
+_LOWER = ("minLength", "minimum", "exclusiveMinimum", "minItems", "minProperties", "minContains")
+# Value keywords compared as wholes: any new or changed value may reject what was valid.
+_VALUES = ("multipleOf", "pattern", "uniqueItems", "dependentRequired", "contentMediaType", "contentEncoding")
+# Patterns that match every string: the same as no pattern.
+_MATCH_ALL = frozenset({"", ".*", "^.*", ".*$", "^.*$", "(.*)", "^(.*)$", "[\\s\\S]*", "^[\\s\\S]*$"})
+# JSON Schema 2020-12 subschemas (one schema each, a map of them, a list of them), walked like
+# `items`; a subschema added constrains more, one removed constrains less.
+_SUBSCHEMAS = ("contains", "propertyNames", "if", "then", "else", "unevaluatedItems", "unevaluatedProperties")
+_SUBSCHEMA_MAPS = ("patternProperties", "dependentSchemas")
+# Media types whose schemas the generator types (JSON bodies, multipart fields); any other body is bytes.
+_MULTIPART = "multipart/form-data"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +55,17 @@ class Change:
     location: str
     old: Any = None
     new: Any = None
+    owner: str = ""  # the component ref whose property this is, when there is one (for the Python spelling)
+    python: str = ""  # how SDK users spell what changed: `client.chat.completions.update(metadata=…)`
+    merged: str = ""  # the SDK kind folded into this change (merge.py)
+    python_values: tuple[Any, Any] = (None, None)  # old and new as Python spells them (`int | None`)
 
     @property
     def rule(self) -> Rule:
-        return rule(self.kind)
+        own = rule(self.kind)
+        if self.merged and SEVERITY[rule(self.merged).level] > SEVERITY[own.level]:
+            return rule(self.merged)
+        return own
 
     @property
     def breaking(self) -> bool:
@@ -67,6 +85,11 @@ class Change:
             "old": self.old,
             "new": self.new,
             "reason": self.rule.reason,
+            "python": self.python,
+            "sdk_kind": self.merged,
+            "python_old": self.python_values[0],
+            "python_new": self.python_values[1],
+            "effect": self.rule.effect,
         }
 
 
@@ -138,6 +161,9 @@ class _Side:
         return node
 
 
+_CHILD_POINTERS = {"[]": "/items", "{}": "/additionalProperties"}
+
+
 @dataclass(slots=True)
 class _Walk:
     """State of one operation's walk in one direction; `visited` pairs end recursion."""
@@ -147,10 +173,11 @@ class _Walk:
     unchanged: frozenset[str]
     operation: str
     direction: Direction
+    at: str = ""  # the operation's JSON pointer (`#/paths/~1things/post`)
     visited: set[tuple[str, str]] = field(default_factory=set)
 
     def change(self, kind: str, site: _Site, old: Any = None, new: Any = None) -> Change:
-        return Change(kind, self.operation, site.location, _plain(old), _plain(new))
+        return Change(kind, self.operation, site.location, _plain(old), _plain(new), owner=site.owner or "")
 
     def schema_change(self, suffix: str, site: _Site, old: Any = None, new: Any = None) -> Change:
         return self.change(schema_kind(self.direction, site.subject, suffix), site, old, new)
@@ -168,12 +195,32 @@ class _Site:
     path: str = ""
     parameter: bool = False
     depth: int = 0
+    required: bool = False  # a parameter callers must pass
+    owner: str | None = None  # the schema whose properties are walked here (names the model class)
+    sub: bool = False  # inside a 2020-12 subschema (`if`, `contains`, ...): a constraint, not a model
+    pointer: str | None = None  # where the new side's schema here sits (`#/paths/…/schema`), when known
 
-    def child(self, token: str) -> _Site:
-        return _Site(self.root, self.path + token, self.parameter, self.depth + 1)
+    def child(self, token: str, *, sub: bool = False) -> _Site:
+        pointer = None
+        if self.pointer is not None and token.startswith("."):
+            pointer = f"{self.pointer}/properties/{escape(token[1:])}"
+        elif self.pointer is not None and token in _CHILD_POINTERS:
+            pointer = self.pointer + _CHILD_POINTERS[token]
+        return _Site(
+            self.root, self.path + token, self.parameter, self.depth + 1, owner=self.owner, sub=self.sub or sub,
+            pointer=pointer,
+        )  # fmt: skip
 
     def branch(self, label: str) -> _Site:
-        return _Site(self.root, f"{self.path}<{label}>", self.parameter, self.depth)
+        return _Site(self.root, f"{self.path}<{label}>", self.parameter, self.depth, owner=self.owner, sub=self.sub)
+
+    def at(self, ref: str | None) -> _Site:
+        """The site once a `$ref` is followed: the target names the schema."""
+        return dataclasses.replace(self, pointer=ref) if ref else self
+
+    def owned(self) -> _Site:
+        """The site whose properties are compared: they belong to the schema here."""
+        return dataclasses.replace(self, owner=self.pointer)
 
     @property
     def subject(self) -> str:
@@ -184,10 +231,11 @@ class _Site:
         return f"{self.root} {self.path}" if self.path else self.root
 
 
-def diff_specs(old: Document, new: Document) -> list[Change]:
-    """Every change from `old` to `new`, operation by operation."""
+def diff_specs(old: Document, new: Document, *, unchanged: frozenset[str] | None = None) -> list[Change]:
+    """Every change from `old` to `new`, operation by operation (`unchanged`: see unchanged_components)."""
     sides = _Side(old.data, old.source), _Side(new.data, new.source)
-    unchanged = unchanged_components(old.data, new.data)
+    if unchanged is None:
+        unchanged = unchanged_components(old.data, new.data)
     old_ops, new_ops = _operations(sides[0]), _operations(sides[1])
     changes: list[Change] = []
     for key in sorted(old_ops.keys() | new_ops.keys()):
@@ -236,19 +284,23 @@ def _operations(side: _Side) -> dict[tuple[str, int], _Operation]:
 def _compare_operation(
     sides: tuple[_Side, _Side], unchanged: frozenset[str], old: _Operation, new: _Operation
 ) -> Iterator[Change]:
-    request = _Walk(*sides, unchanged, new.label, "request")
+    at = f"#/paths/{escape(new.path)}/{new.method}"
+    request = _Walk(*sides, unchanged, new.label, "request", at)
     if request.same(old.node, new.node) and request.same(old.raw_parameters, new.raw_parameters):
         return
     site = _Site("")  # the operation itself, like operation-added
     old_id, new_id = old.node.get("operationId"), new.node.get("operationId")
-    if old_id and new_id and old_id != new_id:
-        yield request.change("operation-id-changed", site, old_id, new_id)
+    if old_id != new_id:  # the generated method is named after it (or after method and path without one)
+        kind = (
+            "operation-id-changed" if old_id and new_id else "operation-id-added" if new_id else "operation-id-removed"
+        )
+        yield request.change(kind, site, old_id, new_id)
     yield from _deprecation(request, site, old.node, new.node, "operation-deprecated", "operation-deprecation-removed")
     for key in ("summary", "description"):
         yield from _doc(request, _Site(f"operation {key}"), old.node.get(key), new.node.get(key))
     yield from _compare_parameters(request, old.parameters, new.parameters)
     yield from _compare_request_body(request, old.node.get("requestBody"), new.node.get("requestBody"))
-    response = _Walk(*sides, unchanged, new.label, "response")
+    response = _Walk(*sides, unchanged, new.label, "response", at)
     yield from _compare_responses(response, old.node.get("responses") or {}, new.node.get("responses") or {})
 
 
@@ -270,6 +322,7 @@ def _compare_parameters(
             w, site, before, after, "request-parameter-deprecated", "request-parameter-deprecation-removed"
         )
         yield from _doc(w, site, before.get("description"), after.get("description"))
+        site = _Site(site.root, parameter=True, required=was and now)
         yield from _compare(w, before.get("schema"), after.get("schema"), site)
     for key, after in new.items():
         if key not in old:
@@ -301,7 +354,8 @@ def _compare_request_body(w: _Walk, old_node: Any, new_node: Any) -> Iterator[Ch
     if was != now:
         yield w.change(f"request-body-became-{_required_word(now)}", site, _required_word(was), _required_word(now))
     yield from _doc(w, site, old.get("description"), new.get("description"))
-    yield from _compare_content(w, "request body", "request", old.get("content") or {}, new.get("content") or {})
+    content = old.get("content") or {}, new.get("content") or {}
+    yield from _compare_content(w, "request body", "request", *content, at=f"{w.at}/requestBody")
 
 
 def _compare_responses(w: _Walk, old: Mapping[Any, Any], new: Mapping[Any, Any]) -> Iterator[Change]:
@@ -317,24 +371,36 @@ def _compare_responses(w: _Walk, old: Mapping[Any, Any], new: Mapping[Any, Any])
         if not isinstance(before, dict) or not isinstance(after, dict):
             continue
         yield from _doc(w, site, before.get("description"), after.get("description"))
-        yield from _compare_content(w, site.root, "response", before.get("content") or {}, after.get("content") or {})
+        content = before.get("content") or {}, after.get("content") or {}
+        yield from _compare_content(w, site.root, "response", *content, at=f"{w.at}/responses/{escape(status)}")
     for status in new_by_status:
         if status not in old_by_status:
             yield w.change("response-status-added", _Site(f"response {status}"), None, status)
 
 
 def _compare_content(
-    w: _Walk, root: str, prefix: str, old: Mapping[str, Any], new: Mapping[str, Any]
+    w: _Walk, root: str, prefix: str, old: Mapping[str, Any], new: Mapping[str, Any], *, at: str
 ) -> Iterator[Change]:
     for media, before in old.items():
-        site = _Site(root if media == JSON else f"{root} {media}")
+        pointer = f"{at}/content/{escape(media)}/schema"
+        site = _Site(root if media == JSON else f"{root} {media}", pointer=pointer)
         if media not in new:
             yield w.change(f"{prefix}-media-type-removed", site, media, None)
-        elif isinstance(before, dict) and isinstance(new[media], dict):
+        elif isinstance(before, dict) and isinstance(new[media], dict) and compared_media(media, prefix):
             yield from _compare(w, before.get("schema"), new[media].get("schema"), site)
     for media in new:
         if media not in old:
             yield w.change(f"{prefix}-media-type-added", _Site(root), None, media)
+
+
+def compared_media(media: str, direction: str) -> bool:
+    """Whose schema matters. A response is typed only as JSON (`application/json`, `…+json`); any other
+    comes back as bytes, so its schema changes no generated type. A request body's schema constrains
+    what callers send, except XML's, which describes an XML mapping the SDK never builds."""
+    base = media.split(";", 1)[0].strip().lower()
+    if base == JSON or base.endswith("+json"):
+        return True
+    return direction == "request" and not (base.endswith("/xml") or base.endswith("+xml"))
 
 
 # --- Schemas ---------------------------------------------------------------------------------
@@ -369,12 +435,17 @@ def _compare_views(w: _Walk, old: _View, new: _View, site: _Site, *, nulls: bool
         if (old.key, new.key) in w.visited:
             return
         w.visited.add((old.key, new.key))
+    site = site.at(new.ref)
     if old.ref and new.ref and old.ref != new.ref:
         yield w.schema_change("ref-changed", site, _name(old.ref), _name(new.ref))
     yield from _doc(w, site, old.schema.get("description"), new.schema.get("description"))
     yield from _deprecation_schema(w, site, old.schema, new.schema)
     if old.schema.get("default", _NONE) != new.schema.get("default", _NONE):  # set, changed or dropped
-        yield w.schema_change("default-changed", site, old.schema.get("default"), new.schema.get("default"))
+        before, after = old.schema.get("default"), new.schema.get("default")
+        if site.required and site.depth == 0:  # callers always pass it: the default is never used
+            yield w.change("request-required-parameter-default-changed", site, before, after)
+        else:
+            yield w.schema_change("default-changed", site, before, after)
     if old.branches or new.branches:
         yield from _compare_unions(w, old, new, site)
         return
@@ -383,19 +454,69 @@ def _compare_views(w: _Walk, old: _View, new: _View, site: _Site, *, nulls: bool
         if not old.types & new.types:
             return  # nothing below is comparable
     yield from _compare_format(w, old.schema.get("format"), new.schema.get("format"), site)
-    yield from _compare_enums(w, _enum(old.schema), _enum(new.schema), site)
+    if _is_const(old.schema) and _is_const(new.schema) and _enum(old.schema) != _enum(new.schema):
+        yield from _compare_const(w, old.schema, new.schema, site)
+    else:
+        yield from _compare_enums(w, _enum(old.schema), _enum(new.schema), site)
     yield from _compare_constraints(w, _constraints(old.schema), _constraints(new.schema), site)
-    yield from _compare_properties(w, old, new, site)
+    yield from _compare_properties(w, old, new, site.owned())
     for key, token in (("items", "[]"), ("additionalProperties", "{}")):
         before, after = old.schema.get(key), new.schema.get(key)
         if isinstance(before, dict) and isinstance(after, dict):
             yield from _compare(w, before, after, site.child(token))
+    yield from _compare_subschemas(w, old.schema, new.schema, site)
+
+
+def _compare_subschemas(w: _Walk, old: Mapping[str, Any], new: Mapping[str, Any], site: _Site) -> Iterator[Change]:
+    """2020-12 subschemas: walked when on both sides; added (constrains more) or removed (less) otherwise."""
+    pairs: list[tuple[str, Any, Any]] = [(f"<{k}>", old.get(k), new.get(k)) for k in _SUBSCHEMAS]
+    for key in _SUBSCHEMA_MAPS:
+        before, after = old.get(key), new.get(key)
+        before, after = before if isinstance(before, dict) else {}, after if isinstance(after, dict) else {}
+        pairs += [(f"<{key} {name}>", before.get(name), after.get(name)) for name in {**before, **after}]
+    before_items, after_items = old.get("prefixItems"), new.get("prefixItems")
+    before_items = before_items if isinstance(before_items, list) else []
+    after_items = after_items if isinstance(after_items, list) else []
+    for index in range(max(len(before_items), len(after_items))):
+        pairs.append((f"[{index}]", _at(before_items, index), _at(after_items, index)))
+    pairs.append(("<contentSchema>", old.get("contentSchema"), new.get("contentSchema")))
+    for token, before, after in pairs:
+        if before is None and after is None:
+            continue
+        if before is None:
+            yield w.schema_change("subschema-added", site, None, token.strip("<>"))
+        elif after is None:
+            yield w.schema_change("subschema-removed", site, token.strip("<>"), None)
+        elif isinstance(before, dict) and isinstance(after, dict):
+            yield from _compare(w, before, after, site.child(token, sub=True))
+        elif before != after:  # `false` and other boolean schemas
+            yield w.schema_change("subschema-changed", site, _plain(before), _plain(after))
+    if "not" in old or "not" in new:
+        before, after = old.get("not"), new.get("not")
+        if before is None:
+            yield w.schema_change("subschema-added", site, None, "not")
+        elif after is None:
+            yield w.schema_change("subschema-removed", site, "not", None)
+        elif not w.same(before, after):
+            # What `not` rejects widens as its schema narrows: polarity flips, so no walk.
+            yield w.schema_change("not-changed", site, _plain(before), _plain(after))
+
+
+def _at(items: list[Any], index: int) -> Any:
+    return items[index] if index < len(items) else None
 
 
 def _type_change(w: _Walk, old: _View, new: _View, site: _Site) -> Change:
-    widened = new.types >= old.types or (old.types == {"integer"} and "number" in new.types)
-    suffix = "type-widened" if widened and w.direction == "request" else "type-changed"
+    if w.direction == "request":  # what callers send must still be accepted
+        suffix = "type-widened" if _fits(old.types, new.types) else "type-changed"
+    else:  # what readers get must still fit the type they read it as (an int is a float to Python)
+        suffix = "type-narrowed" if _fits(new.types, old.types) else "type-changed"
     return w.schema_change(suffix, site, _label(old), _label(new))
+
+
+def _fits(inner: frozenset[str], outer: frozenset[str]) -> bool:
+    """Every value of `inner` types is one of `outer` types; an integer is a number (and a float to mypy)."""
+    return all(t in outer or (t == "integer" and "number" in outer) for t in inner)
 
 
 def _compare_format(w: _Walk, old: Any, new: Any, site: _Site) -> Iterator[Change]:
@@ -405,6 +526,16 @@ def _compare_format(w: _Walk, old: Any, new: Any, site: _Site) -> Iterator[Chang
         yield w.schema_change("format-type-changed", site, old, new)
     else:
         yield w.schema_change("format-removed" if new is None else "format-changed", site, old, new)
+
+
+def _compare_const(w: _Walk, old: Mapping[str, Any], new: Mapping[str, Any], site: _Site) -> Iterator[Change]:
+    """A `const` on both sides that changed: the generated `Literal[...]` changes (and so does the
+    tag a discriminated union tells its branches apart by)."""
+    yield w.schema_change("const-changed", site, _only(old), _only(new))
+
+
+def _only(schema: Mapping[str, Any]) -> Any:
+    return schema["const"] if "const" in schema else next(v for v in schema["enum"] if v is not None)
 
 
 def _compare_enums(w: _Walk, old: dict[str, Any] | None, new: dict[str, Any] | None, site: _Site) -> Iterator[Change]:
@@ -446,7 +577,13 @@ def _tightened(keyword: str, old: Any, new: Any) -> bool:
         return not (numbers and new and old % new == 0)
     if keyword == "uniqueItems":
         return bool(new) and not old
+    if keyword == "dependentRequired" and isinstance(old, dict) and isinstance(new, dict):
+        return any(not set(_names(new[k])) <= set(_names(old.get(k))) for k in new)
     return True  # pattern: any change may reject a value; regexes are not compared
+
+
+def _names(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 def _compare_properties(w: _Walk, old: _View, new: _View, site: _Site) -> Iterator[Change]:
@@ -455,7 +592,8 @@ def _compare_properties(w: _Walk, old: _View, new: _View, site: _Site) -> Iterat
     for name, node in before.items():
         child = site.child(f".{name}")
         if name not in after:
-            yield w.change(f"{w.direction}-property-removed", child, _label(_view(w.old, node)), None)
+            kind = "subschema-property-removed" if site.sub else f"{w.direction}-property-removed"
+            yield w.change(kind, child, _label(_view(w.old, node)), None)
             continue
         was, now = name in old_required, name in new_required
         if was != now:
@@ -613,6 +751,14 @@ def _json_type(value: Any) -> str:
     return "object" if isinstance(value, dict) else "array" if isinstance(value, list) else "string"
 
 
+def _is_const(schema: Mapping[str, Any]) -> bool:
+    """A constant: `const`, or a one-value `enum` (the generator makes both a `Literal`)."""
+    if "const" in schema:
+        return True
+    values = schema.get("enum")
+    return isinstance(values, list) and len([v for v in values if v is not None]) == 1
+
+
 def _enum(schema: Mapping[str, Any]) -> dict[str, Any] | None:
     """Enum values without null, keyed by their JSON text; `const` is a one-value enum."""
     values = schema.get("enum") if isinstance(schema.get("enum"), list) else None
@@ -625,7 +771,9 @@ def _enum(schema: Mapping[str, Any]) -> dict[str, Any] | None:
 
 def _constraints(schema: Mapping[str, Any]) -> dict[str, Any]:
     """Validation keywords, with 3.0's boolean `exclusiveMaximum: true` turned into 3.1's number."""
-    found = {k: schema[k] for k in (*_UPPER, *_LOWER, "multipleOf", "pattern", "uniqueItems") if k in schema}
+    found = {k: schema[k] for k in (*_UPPER, *_LOWER, *_VALUES) if k in schema}
+    if found.get("pattern") in _MATCH_ALL:
+        del found["pattern"]
     for exclusive, bound in (("exclusiveMaximum", "maximum"), ("exclusiveMinimum", "minimum")):
         if isinstance(found.get(exclusive), bool) and found.pop(exclusive) and bound in found:
             found[exclusive] = found.pop(bound)
