@@ -90,6 +90,8 @@ class _Bundler:
         self.problems: list[Problem] = []
         # pointer in the entry file of a schema that a $ref names but that is no component → those $refs
         self.moves: dict[str, list[dict[str, Any]]] = {}
+        # id → (node, file, pointer) of every object copied from another file, to say where a problem really is
+        self.origin_nodes: dict[int, tuple[Any, str, str]] = {}
 
     # ---- reading ----------------------------------------------------------------------------
 
@@ -244,6 +246,9 @@ class _Bundler:
             else:
                 into.update(value if isinstance(value, dict) else {})
                 into.update(siblings)
+                value = into
+            if isinstance(value, (dict, list)):
+                self.origin_nodes[id(value)] = (value, self.displays[target.file], target.pointer)
         self.inlining = frozenset()
         self._name(out)
         self._move(out)
@@ -270,6 +275,8 @@ class _Bundler:
                 number += 1
             taken.add(name)
             schemas[name] = parent[last]
+            if isinstance(parent[last], (dict, list)) and id(parent[last]) not in self.origin_nodes:
+                self.origin_nodes[id(parent[last])] = (parent[last], self.root_display, pointer)
             local = f"#/components/schemas/{escape(name)}"
             parent[last] = {"$ref": local}
             for ref in self.moves[pointer]:
@@ -324,6 +331,40 @@ class _Bundler:
             number += 1
         return candidate
 
+    def origins(self, out: dict[str, Any]) -> Origins:
+        found: dict[str, tuple[str, str]] = {}
+        if self.origin_nodes:
+            stack: list[tuple[Any, str]] = [(out, "")]
+            while stack:
+                node, at = stack.pop()
+                origin = self.origin_nodes.get(id(node))
+                if origin is not None and origin[0] is node:
+                    found[at] = origin[1:]
+                if isinstance(node, dict):
+                    stack.extend((v, f"{at}/{escape(str(k))}") for k, v in node.items() if isinstance(v, (dict, list)))
+                elif isinstance(node, list):
+                    stack.extend((v, f"{at}/{i}") for i, v in enumerate(node) if isinstance(v, (dict, list)))
+        return Origins(found)
+
+
+@dataclass(frozen=True, slots=True)
+class Origins:
+    """Where each part of a bundled document came from: {pointer in the bundle: (file, pointer there)}."""
+
+    places: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def locate(self, problem: Problem) -> Problem:
+        """The same problem, naming the file and pointer the user wrote (the bundle's own when unknown)."""
+        if not self.places or not problem.pointer.startswith("/"):
+            return problem
+        tokens = problem.pointer.split("/")
+        for end in range(len(tokens), 0, -1):
+            origin = self.places.get("/".join(tokens[:end]))
+            if origin is not None:
+                rest = "/".join(tokens[end:])
+                return Problem(origin[0], origin[1] + (f"/{rest}" if rest else "") or "/", problem.message)
+        return problem
+
 
 def _key(display: str) -> str:
     return os.path.normcase(os.path.abspath(display))
@@ -357,8 +398,13 @@ def _schema_name(tokens: list[str]) -> str:
 
 def bundle(document: Document) -> Document:
     """The spec with every `$ref` local; a `CodegenError` listing every unusable `$ref`."""
+    return bundle_with_origins(document)[0]
+
+
+def bundle_with_origins(document: Document) -> tuple[Document, Origins]:
+    """`bundle`, and where each part of the result came from (for problems found later)."""
     bundler = _Bundler(document)
     data = bundler.run(document.data)
     if bundler.problems:
         raise CodegenError(sorted(set(bundler.problems), key=lambda p: (p.source, p.pointer, p.message)))
-    return Document(data=data, source=document.source)
+    return Document(data=data, source=document.source), bundler.origins(data)

@@ -1,8 +1,11 @@
 """Command line: the only module that prints or exits.
 
 python -m codegen prune SOURCE --operation ID [--operation ID ...] --out FILE
-python -m codegen generate [--spec PATH] [--overlay PATH] [--out DIR] [--package NAME]
-python -m codegen check [--spec PATH] [--overlay PATH] [--out DIR] [--package NAME]
+python -m codegen generate [--spec PATH] [--overlay PATH] [--out DIR] [--package NAME] [--strict]
+python -m codegen check [--spec PATH] [--overlay PATH] [--out DIR] [--package NAME] [--strict]
+
+Exit status: 0 done (warnings, if any, on stderr), 1 stale (check) or breaking (diff), 2 the input
+is unusable (or a warning with --strict), 3 a bug of the generator.
 python -m codegen diff OLD NEW [--operation ID ...] [--overlay PATH] [--format text|markdown|json] [--descriptions]
 """
 
@@ -12,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import CodegenError
+from .errors import CodegenError, InternalError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--out", type=Path)
         sub.add_argument("--package")
         sub.add_argument("--config", type=Path, help="a pyproject.toml with [tool.codegen] (default: ./pyproject.toml)")
+        sub.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 2, output untouched)")
 
     diff = commands.add_parser("diff", help="list the changes between two specs; exit 1 when any is breaking")
     diff.add_argument("old", type=Path)
@@ -57,14 +61,22 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return 2
+    except InternalError as exc:
+        print(f"internal error: {exc.problem}; please report it", file=sys.stderr)
+        return 3
+    except Exception as exc:  # never a traceback: one line, and it is ours to fix
+        text = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        print(f"internal error: {args.command}: {text} (a generator bug; please report it)", file=sys.stderr)
+        return 3
 
 
 def _prune(args: argparse.Namespace) -> int:
+    from .bundle import bundle
     from .load import dump_yaml, load_document
     from .prune import prune
     from .write import write_text_atomic
 
-    document = load_document(args.source)
+    document = bundle(load_document(args.source))
     pruned = prune(document.data, args.operations, source=document.source)
     write_text_atomic(args.out, dump_yaml(pruned))
     print(f"wrote {args.out} ({len(pruned.get('components', {}).get('schemas', {}))} schemas)")
@@ -94,16 +106,21 @@ def _generate(args: argparse.Namespace) -> int:
         overlay=args.overlay,
         out=args.out,
         package=args.package,
+        strict=args.strict,
     )
-    files = generate(settings)
+    generated = generate(settings)
+    files = generated.files
+    for problem in generated.warnings:
+        print(f"warning: {problem}", file=sys.stderr)
+    warned = f", {len(generated.warnings)} warnings" if generated.warnings else ""
     if args.command == "check":
         diff = diff_tree(settings.out, files)
         if diff:
             sys.stdout.write(diff)
             print(f"\n{settings.out} is stale: run `make generate` and commit the result.", file=sys.stderr)
             return 1
-        print(f"{settings.out} is up to date ({len(files)} files)")
+        print(f"{settings.out} is up to date ({len(files)} files{warned})")
         return 0
     changed = write_tree(settings.out, files)
-    print(f"wrote {settings.out}: {len(files)} files, {changed} changed")
+    print(f"wrote {settings.out}: {len(files)} files, {changed} changed{warned}")
     return 0
