@@ -58,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
             return _diff(args)
         return _generate(args)
     except CodegenError as exc:
+        for problem in exc.warnings:
+            print(f"warning: {problem}", file=sys.stderr)
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return 2
@@ -112,7 +114,8 @@ def _generate(args: argparse.Namespace) -> int:
     files = generated.files
     for problem in generated.warnings:
         print(f"warning: {problem}", file=sys.stderr)
-    warned = f", {len(generated.warnings)} warnings" if generated.warnings else ""
+    count = len(generated.warnings)
+    warned = f", {count} warning{'s' if count != 1 else ''}" if count else ""
     if args.command == "check":
         diff = diff_tree(settings.out, files)
         if diff:

@@ -37,6 +37,7 @@ class CodegenError(Exception):
 
     def __init__(self, problems: list[Problem] | Problem) -> None:
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        self.warnings: tuple[Problem, ...] = ()  # what was read leniently before the error stopped the run
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @classmethod

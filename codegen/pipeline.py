@@ -24,7 +24,7 @@ from .overlay import apply_overlay
 from .render_client import header, render_client, runtime_files
 from .render_models import field_names, render_models
 from .schemas import is_class
-from .validate import validate_spec
+from .validate import check_version, validate_spec
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,10 @@ def generate(settings: Settings) -> Generated:
     try:
         files = _files(settings, diagnostics, origins)
     except CodegenError as exc:  # problems found in the bundle are named where the user wrote them
-        raise CodegenError([origins.locate(p) for p in exc.problems]) from None
+        error = CodegenError([origins.locate(p) for p in exc.problems])
+        if not settings.strict:
+            error.warnings = tuple(sorted({origins.locate(p) for p in diagnostics.warnings}, key=_order))
+        raise error from None
     warnings = tuple(sorted({origins.locate(p) for p in diagnostics.warnings}, key=_order))
     if settings.strict and warnings:
         raise CodegenError(list(warnings))
@@ -64,6 +67,7 @@ def read_spec(settings: Settings, diagnostics: Diagnostics, origins: Origins) ->
         with stage("overlay", source):
             spec = apply_overlay(spec, load_document(settings.overlay))
     with stage("normalize", source):
+        check_version(spec, source=source)
         spec = normalize(spec, source=source, diagnostics=diagnostics)
     with stage("validate", source):
         validate_spec(spec, source=source, diagnostics=diagnostics)

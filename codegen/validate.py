@@ -30,13 +30,9 @@ def validate_spec(spec: dict[str, Any], *, source: str, diagnostics: Diagnostics
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
-    version = str(spec.get("openapi", ""))
-    if version.startswith("3.1"):
-        validator_cls: Any = OpenAPIV31SpecValidator
-    elif version.startswith("3.0"):
-        validator_cls = OpenAPIV30SpecValidator
-    else:
-        raise CodegenError.at(source, "/openapi", f"unsupported OpenAPI version {version or 'none'!r} (3.0 or 3.1)")
+    validator_cls: Any = (
+        OpenAPIV31SpecValidator if check_version(spec, source=source) == "3.1" else OpenAPIV30SpecValidator
+    )
     problems = _dangling_refs(spec, source=source)
     if problems:  # the validator cannot even walk a spec with dangling refs
         raise CodegenError(problems)
@@ -60,6 +56,14 @@ def validate_spec(spec: dict[str, Any], *, source: str, diagnostics: Diagnostics
             message = f"{message}: {keyword} ignored"
         found.append(Problem(source, at, message))
     diagnostics.extend(sorted(set(found), key=lambda p: (p.pointer, p.message)))
+
+
+def check_version(spec: dict[str, Any], *, source: str) -> str:
+    """ "3.0" or "3.1"; any other version makes the spec unusable."""
+    version = str(spec.get("openapi", ""))
+    if version.startswith(("3.0", "3.1")):
+        return version[:3]
+    raise CodegenError.at(source, "/openapi", f"unsupported OpenAPI version {version or 'none'!r} (3.0 or 3.1)")
 
 
 def _best(error: Any) -> Any:
