@@ -3,7 +3,8 @@
 Input: a bundled spec (every `$ref` local) and its source. Output: the same mapping, repaired in
 place, and a warning per repair that changes meaning, naming the keyword and its pointer:
 
-- every mapping key becomes a string (YAML reads `200:` as an integer);
+- every mapping key becomes a string (YAML reads `200:` as an integer); a status range `5xx`
+  is read as `5XX`;
 - `x-` keys directly under `paths` and `webhooks` are dropped (extensions nobody reads there);
 - in a schema: duplicate `required` entries are dropped; a `default` its own schema rejects is
   dropped (legal in 3.1, where `default` is only an annotation: no warning then); the 2019-09
@@ -17,6 +18,7 @@ place, and a warning per repair that changes meaning, naming the keyword and its
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .errors import Diagnostics
@@ -32,6 +34,7 @@ SCHEMA_30_KEYWORDS = frozenset(
         "externalDocs", "deprecated", "xml",
     }
 )  # fmt: skip
+_RANGE = re.compile(r"^[1-5]xx$", re.IGNORECASE)
 _RECURSIVE = ("$recursiveAnchor", "$recursiveRef")
 _BOUNDS = (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum"))
 
@@ -47,6 +50,8 @@ def normalize(spec: dict[str, Any], *, source: str, diagnostics: Diagnostics) ->
     for node, kind, at in list(walk(spec, "document")):
         if kind == "schema" and isinstance(node, dict):
             _schema(node, spec, v31=v31, source=source, at=at, diagnostics=diagnostics)
+        elif kind == "responses" and isinstance(node, dict):
+            _status_ranges(node, source=source, at=at, diagnostics=diagnostics)
     return spec
 
 
@@ -62,6 +67,19 @@ def _string_keys(spec: dict[str, Any]) -> None:
             stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
         elif isinstance(node, list):
             stack.extend(v for v in node if isinstance(v, (dict, list)))
+
+
+def _status_ranges(responses: dict[str, Any], *, source: str, at: str, diagnostics: Diagnostics) -> None:
+    """`5xx` is written `5XX` in OpenAPI."""
+    if not any(_RANGE.match(key) and key != key.upper() for key in responses):
+        return
+    items = list(responses.items())
+    responses.clear()
+    for key, value in items:
+        if _RANGE.match(key) and key != key.upper() and key.upper() not in responses:
+            diagnostics.warn(source, f"{at}/{escape(key)}", f"status range {key!r} is written {key.upper()!r}: read so")
+            key = key.upper()
+        responses[key] = value
 
 
 def _key(key: Any) -> str:

@@ -107,10 +107,12 @@ def test_unknown_keywords_in_3_0_are_named_not_dumped() -> None:
 
 
 def test_integer_status_codes_and_extensions_under_paths_do_not_crash_the_validator() -> None:
-    operation = {"responses": {200: {"description": "ok"}, "5XX": {"description": "error"}}}
+    operation = {
+        "responses": {200: {"description": "ok"}, "5XX": {"description": "error"}, "4xx": {"description": "e"}}
+    }
     spec = _spec("3.0.3", {}, paths={"/a": {"get": operation}, "x-codegen-contextRoot": "/api"})
-    assert _run(spec) == []
-    assert list(spec["paths"]) == ["/a"] and list(operation["responses"]) == ["200", "5XX"]
+    assert _run(spec) == ["s.yaml#/paths/~1a/get/responses/4xx: status range '4xx' is written '4XX': read so"]
+    assert list(spec["paths"]) == ["/a"] and list(operation["responses"]) == ["200", "5XX", "4XX"]
 
 
 def test_other_validation_problems_are_one_line_warnings_and_bad_constraints_are_dropped() -> None:
