@@ -190,7 +190,7 @@ class _Bundler:
             return {"$ref": ref, **siblings}
         if target.file == self.root.file:
             out = {"$ref": "#" + target.pointer, **siblings}
-            if kind == "schema" and not _COMPONENT_SCHEMA.match(target.pointer):
+            if kind == "schema" and target.pointer and not _COMPONENT_SCHEMA.match(target.pointer):
                 self.moves.setdefault(target.pointer, []).append(out)
             return out
         section = SECTIONS.get(kind)
