@@ -3,10 +3,10 @@
 python -m codegen prune SOURCE --operation ID [--operation ID ...] --out FILE
 python -m codegen generate [--spec PATH] [--overlay PATH] [--out DIR] [--package NAME] [--strict]
 python -m codegen check [--spec PATH] [--overlay PATH] [--out DIR] [--package NAME] [--strict]
+python -m codegen diff OLD NEW [--operation ID ...] [--overlay PATH] [--format text|markdown|json] [--descriptions]
 
 Exit status: 0 done (warnings, if any, on stderr), 1 stale (check) or breaking (diff), 2 the input
-is unusable (or a warning with --strict), 3 a bug of the generator.
-python -m codegen diff OLD NEW [--operation ID ...] [--overlay PATH] [--format text|markdown|json] [--descriptions]
+is unusable (or a warning with --strict), 3 a bug of the generator (one line, never a traceback).
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ def validate_spec(spec: dict[str, Any], *, source: str, diagnostics: Diagnostics
 
 
 def check_version(spec: dict[str, Any], *, source: str) -> str:
-    """ "3.0" or "3.1"; any other version makes the spec unusable."""
+    """The version, 3.0 or 3.1; any other makes the spec unusable."""
     version = str(spec.get("openapi", ""))
     if version.startswith(("3.0", "3.1")):
         return version[:3]
