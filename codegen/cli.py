@@ -86,12 +86,14 @@ def _prune(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from .bundle import bundle
     from .diff import diff_specs, prepare
     from .diff_report import render
     from .load import load_document
 
     overlay = load_document(args.overlay) if args.overlay else None
-    old, new = prepare(load_document(args.old), load_document(args.new), operations=args.operations, overlay=overlay)
+    old, new = (bundle(load_document(path)) for path in (args.old, args.new))  # a spec split over files too
+    old, new = prepare(old, new, operations=args.operations, overlay=overlay)
     changes = diff_specs(old, new)
     sys.stdout.write(render(changes, args.format, descriptions=args.descriptions))
     return 1 if any(change.breaking for change in changes) else 0

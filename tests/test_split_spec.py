@@ -64,3 +64,17 @@ def test_a_generator_bug_is_one_line_and_exit_3(
         f"internal error: {SPLIT}/openapi.yaml: IR stage failed: KeyError: 'x-oops' (a generator bug); "
         "please report it\n"
     )
+
+
+def test_two_versions_of_a_split_spec_can_be_diffed(tmp_path: Path) -> None:
+    import shutil
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(ROOT / SPLIT, old)
+    shutil.copytree(ROOT / SPLIT, new)
+    pet = new / "schemas" / "Pet.yaml"
+    pet.write_text(pet.read_text().replace("  tag:\n", "  age:\n    type: integer\n  tag:\n"))
+    command = [sys.executable, "-m", "codegen", "diff", str(old / "openapi.yaml"), str(new / "openapi.yaml")]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "age" in result.stdout and "Traceback" not in result.stderr
