@@ -11,7 +11,8 @@ stage ever reads another file.
   (`schemas/Pet.yaml` → `Pet`) or of the pointer's last token (`models.yaml#/Pet` → `Pet`).
   Names are given after the whole walk, in a sorted order, so they do not depend on which
   `$ref` came first: when two schemas want the same name, the one nearest the entry file keeps
-  it and the others are prefixed with their folder or file (`v2_Pet`). An entry
+  it and the others are prefixed with their folder or file (`v2_Pet`), then with more of their
+  path (`droplets_parameters_region`). An entry
   `components/schemas/Pet: {$ref: schemas/Pet.yaml}` keeps its own name and gets the content.
 - Parameters, responses, request bodies, headers, examples and callbacks from other files go
   into their own components section the same way; anything else (path items, a description)
@@ -316,19 +317,27 @@ class _Bundler:
         return (_base_name(entry.target), relative.count(os.sep), relative, entry.target.pointer)
 
     def _free_name(self, entry: _Hoisted, taken: set[str]) -> str:
+        """The base name; when taken, prefixed with the file's stem (a fragment) or folder, then with
+        more of its path (`droplets_parameters_region`); a number only when the path runs out."""
         base = _base_name(entry.target)
         if base not in taken:
             return base
         relative = PurePosixPath(
             os.path.relpath(entry.target.file, os.path.dirname(self.root.file)).replace(os.sep, "/")
         )
-        qualifier = _FILE_SUFFIXES.sub("", relative.name) if entry.target.pointer else relative.parent.name
-        name = _clean(f"{qualifier}_{base}") if qualifier else base
+        parts = [p for p in relative.parent.parts if p not in (".", "..")]
+        if entry.target.pointer:
+            parts.append(_FILE_SUFFIXES.sub("", relative.name))
+        name = base
+        for depth in range(1, len(parts) + 1):
+            name = _clean("_".join([*parts[-depth:], base]))
+            if name not in taken:
+                return name
         number = 2
-        candidate = name
+        candidate = f"{name}_{number}"
         while candidate in taken:
-            candidate = f"{name}_{number}"
             number += 1
+            candidate = f"{name}_{number}"
         return candidate
 
     def origins(self, out: dict[str, Any]) -> Origins:

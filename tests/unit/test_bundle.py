@@ -198,3 +198,33 @@ def test_a_large_split_spec_bundles_quickly(tmp_path: Path) -> None:
     spec = bundle(load_document(entry)).data
     assert time.perf_counter() - start < 10
     assert len(spec["paths"]) == 2000 and len(spec["components"]["parameters"]) == 50
+
+
+def test_clashing_names_take_more_of_their_path_before_a_number(tmp_path: Path) -> None:
+    files = {
+        "openapi.yaml": """
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a: {get: {responses: {'400': {$ref: 'responses.yaml#/bad_request'}}}}
+  /b: {get: {responses: {'400': {$ref: 'nfs/responses.yaml#/bad_request'}}}}
+  /c: {get: {responses: {'400': {$ref: 'spaces/responses.yaml#/bad_request'}}}}
+  /d: {get: {responses: {'400': {$ref: 'x/spaces/responses.yaml#/bad_request'}}}}
+components:
+  responses:
+    bad_request: {description: the entry's own}
+""",
+        "responses.yaml": "bad_request: {description: a}\n",
+        "nfs/responses.yaml": "bad_request: {description: b}\n",
+        "spaces/responses.yaml": "bad_request: {description: c}\n",
+        "x/spaces/responses.yaml": "bad_request: {description: d}\n",
+    }
+    spec = bundle(load_document(_write(tmp_path, files))).data
+    names = {name: body["description"] for name, body in spec["components"]["responses"].items()}
+    assert names == {
+        "bad_request": "the entry's own",
+        "responses_bad_request": "a",
+        "nfs_responses_bad_request": "b",
+        "spaces_responses_bad_request": "c",
+        "x_spaces_responses_bad_request": "d",
+    }
