@@ -26,7 +26,9 @@ $(BENCH_STAMP): $(STAMP) requirements/bench.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/dev.txt -r requirements/bench.txt
 	touch $(BENCH_STAMP)
 
-.PHONY: help install generate check check-generated lint typecheck test test-full format clean bench
+.PHONY: help install generate check check-generated lint typecheck test test-full test-realworld format clean bench
+
+REALWORLD ?= ../shared/realworld
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -55,8 +57,11 @@ test: $(STAMP) $(NODE_STAMP) ## every check and test (what CI runs)
 bench: $(BENCH_STAMP) ## benchmarks (not part of test): per-call overhead, large responses, import, generation, diff
 	cd bench && ../$(PY) run_all.py
 
-test-full: $(STAMP) ## the whole upstream API: generate (with the fixes overlay), import, mypy --strict (slow)
+test-full: $(STAMP) ## the whole upstream API as it is (no fixes overlay): generate, import, mypy --strict (slow)
 	$(PY) -m pytest -q -m full tests/full
+
+test-realworld: $(STAMP) ## every spec in REALWORLD=../shared/realworld: generate, import, mypy --strict; one table (slow)
+	$(PY) tests/realworld/run.py --dir $(REALWORLD)
 
 format: $(STAMP) ## format the hand-written code
 	$(PY) -m ruff format codegen tests

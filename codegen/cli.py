@@ -1,10 +1,13 @@
 """Command line: the only module that prints or exits.
 
 python -m codegen prune SOURCE --operation ID [--operation ID ...] --out FILE
-python -m codegen generate [--spec PATH] [--overlay PATH] [--out DIR] [--package NAME]
-python -m codegen check [--spec PATH] [--overlay PATH] [--out DIR] [--package NAME]
+python -m codegen generate [--spec PATH] [--overlay PATH] [--out DIR] [--package NAME] [--strict]
+python -m codegen check [--spec PATH] [--overlay PATH] [--out DIR] [--package NAME] [--strict]
 python -m codegen diff OLD NEW [--operation ID ...] [--overlay PATH] [--format text|markdown|json] [--descriptions]
                           [--ignore PATH] [--fail-on breaking|warning] [--config PATH]   (OLD, NEW: files or REV:PATH)
+
+Exit status: 0 done (warnings, if any, on stderr), 1 stale (check) or breaking (diff), 2 the input
+is unusable (or a warning with --strict), 3 a bug of the generator (one line, never a traceback).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import CodegenError
+from .errors import CodegenError, InternalError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -35,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--out", type=Path)
         sub.add_argument("--package")
         sub.add_argument("--config", type=Path, help="a pyproject.toml with [tool.codegen] (default: ./pyproject.toml)")
+        sub.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 2, output untouched)")
 
     diff = commands.add_parser("diff", help="list the changes between two specs; exit 1 when any is breaking")
     diff.add_argument("old", help="a spec file, or a git revision: HEAD~1:openapi/openapi.yaml")
@@ -62,17 +66,27 @@ def main(argv: list[str] | None = None) -> int:
             return _diff(args)
         return _generate(args)
     except CodegenError as exc:
+        for problem in exc.warnings:
+            print(f"warning: {problem}", file=sys.stderr)
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return 2
+    except InternalError as exc:
+        print(f"internal error: {exc.problem}; please report it", file=sys.stderr)
+        return 3
+    except Exception as exc:  # never a traceback: one line, and it is ours to fix
+        text = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        print(f"internal error: {args.command}: {text} (a generator bug; please report it)", file=sys.stderr)
+        return 3
 
 
 def _prune(args: argparse.Namespace) -> int:
+    from .bundle import bundle
     from .load import dump_yaml, load_document
     from .prune import prune
     from .write import write_text_atomic
 
-    document = load_document(args.source)
+    document = bundle(load_document(args.source))
     pruned = prune(document.data, args.operations, source=document.source)
     write_text_atomic(args.out, dump_yaml(pruned))
     print(f"wrote {args.out} ({len(pruned.get('components', {}).get('schemas', {}))} schemas)")
@@ -80,6 +94,7 @@ def _prune(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from .bundle import bundle
     from .diff.git import load_input
     from .diff.ignore import load_ignore
     from .diff.report import render
@@ -88,7 +103,8 @@ def _diff(args: argparse.Namespace) -> int:
     from .load import load_document
 
     overlay = load_document(args.overlay) if args.overlay else None
-    old, new = prepare(load_input(args.old), load_input(args.new), operations=args.operations, overlay=overlay)
+    old, new = (bundle(load_input(given)) for given in (args.old, args.new))  # a spec split over files too
+    old, new = prepare(old, new, operations=args.operations, overlay=overlay)
     entries = load_ignore(args.ignore) if args.ignore else []
     settings = diff_settings(args.config, new.source)
     result = review(old, new, settings=settings, entries=entries, ignore_source=str(args.ignore or ""))
@@ -109,16 +125,22 @@ def _generate(args: argparse.Namespace) -> int:
         overlay=args.overlay,
         out=args.out,
         package=args.package,
+        strict=args.strict,
     )
-    files = generate(settings)
+    generated = generate(settings)
+    files = generated.files
+    for problem in generated.warnings:
+        print(f"warning: {problem}", file=sys.stderr)
+    count = len(generated.warnings)
+    warned = f", {count} warning{'s' if count != 1 else ''}" if count else ""
     if args.command == "check":
         diff = diff_tree(settings.out, files)
         if diff:
             sys.stdout.write(diff)
             print(f"\n{settings.out} is stale: run `make generate` and commit the result.", file=sys.stderr)
             return 1
-        print(f"{settings.out} is up to date ({len(files)} files)")
+        print(f"{settings.out} is up to date ({len(files)} files{warned})")
         return 0
     changed = write_tree(settings.out, files)
-    print(f"wrote {settings.out}: {len(files)} files, {changed} changed")
+    print(f"wrote {settings.out}: {len(files)} files, {changed} changed{warned}")
     return 0

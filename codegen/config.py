@@ -1,8 +1,8 @@
 """Settings: `[tool.codegen]` in pyproject.toml, overridden by command-line flags.
 
 Input: a pyproject.toml path (optional) and flag values. Output: a frozen `Settings`.
-With `--spec` and no `--config`, the project's own overlay, renames and resource map are
-not applied: a foreign spec is generated as it is.
+With `--spec` and no `--config`, the project's own overlay, renames, resource map and output
+directory are not applied: a foreign spec is generated as it is, and `--out` is required.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ class Settings:
     header_options: Mapping[str, tuple[str, str]] = field(default_factory=lambda: MappingProxyType({}))
     base_exception: str = ""  # the base of every error the SDK raises; derived from the package when empty
     error_envelope: str = ""  # an error body's key that holds the error object (OpenAI: "error"); "" keeps it whole
+    strict: bool = False  # warnings are errors
 
     @property
     def dist_name(self) -> str:
@@ -75,6 +76,7 @@ def load_settings(
     overlay: Path | None = None,
     out: Path | None = None,
     package: str | None = None,
+    strict: bool = False,
 ) -> Settings:
     use_config = config is not None or spec is None
     table = _table(config or DEFAULT_CONFIG) if use_config else {}
@@ -86,6 +88,10 @@ def load_settings(
         value = table.get(key)
         return base / value if isinstance(value, str) else None
 
+    if not use_config and out is None:  # never the project's own output directory for a foreign spec
+        raise CodegenError.at(
+            str(spec), "", "say where the SDK goes: --out DIR (or --config pyproject.toml for the project's settings)"
+        )
     spec_path = path_of("spec", spec)
     if spec_path is None:
         raise CodegenError.at(str(config or DEFAULT_CONFIG), "", "no spec: pass --spec or set tool.codegen.spec")
@@ -111,6 +117,7 @@ def load_settings(
         header_options=MappingProxyType(_header_options(table.get("header-options", {}), config or DEFAULT_CONFIG)),
         base_exception=_identifier(table.get("base-exception", ""), "base-exception", config or DEFAULT_CONFIG),
         error_envelope=str(table.get("error-envelope", "")),
+        strict=strict,
     )
 
 

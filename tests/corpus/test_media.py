@@ -31,6 +31,7 @@ PET = {"id": 7, "name": "Rex", "nicknames": ["r"], "age": 3}
 def kennel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     generation = generate("media-30", tmp_path_factory.mktemp("media"))
     assert generation.ok, generation.stderr
+    assert "application/xml is returned as text" in generation.stderr  # said, not silently done
     sys.path.insert(0, str(generation.out))
     try:
         yield importlib.import_module(generation.package)

@@ -20,7 +20,7 @@ def _generate_with(tmp_path: Path, edit: str, replacement: str) -> dict[PurePosi
     spec.write_text(text.replace(edit, replacement, 1))
     yaml.safe_load(spec.read_text())  # still a valid document
     settings = load_settings(ROOT / "pyproject.toml", spec=spec, out=tmp_path / "out")
-    return generate(settings)
+    return generate(settings).files
 
 
 def _changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:

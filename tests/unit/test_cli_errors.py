@@ -1,4 +1,5 @@
-"""A broken input: one clear line per problem, exit 2, and the output directory untouched."""
+"""A broken input: one clear line per problem, exit 2, and the output directory untouched.
+A merely imperfect one: one warning line per problem, exit 0; with --strict, exit 2 as if broken."""
 
 from __future__ import annotations
 
@@ -35,11 +36,11 @@ def out(tmp_path: Path) -> Path:
         ),
         (GOOD.replace("openapi: 3.1.0", "openapi: 2.0"), r"bad\.yaml#/openapi: unsupported OpenAPI version '2.0'"),
         (
-            GOOD.replace("      operationId: updateChatCompletion\n", "      operationId: 12\n"),
-            r"bad\.yaml#/paths/.*operationId",
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    $ref: 'https://example.com/a.yaml'\n",
+            r"bad\.yaml#/paths/~1a: remote \$ref 'https://example.com/a.yaml' is not supported",
         ),
     ],
-    ids=["yaml", "dangling-ref", "version", "invalid"],
+    ids=["yaml", "dangling-ref", "version", "remote-ref"],
 )
 def test_broken_spec_leaves_output_untouched(tmp_path: Path, out: Path, spec_text: str, expected: str) -> None:
     before = read_tree(out)
@@ -62,20 +63,67 @@ def test_overlay_target_that_vanished_is_named(tmp_path: Path, out: Path) -> Non
     assert "overlay.yaml#/actions/" in result.stderr and "selects nothing" in result.stderr
 
 
-def test_validation_errors_inside_schemas_name_the_exact_node(tmp_path: Path, out: Path) -> None:
-    """The validator checks each schema on its own; the message must still point into the document."""
+CREATED = "        created:\n          type: integer\n          format: unixtime\n"
+
+
+def test_validation_problems_are_warnings_with_the_exact_node(tmp_path: Path, out: Path) -> None:
+    """The validator checks each schema on its own; the warning must still point into the document.
+    What the generator can read anyway is generated, exit 0; --strict refuses it, output untouched."""
     spec = tmp_path / "bad.yaml"
     spec.write_text(
-        GOOD.replace(
-            "        created:\n          type: integer\n          format: unixtime\n",
-            "        created:\n          type: integer\n          format: unixtime\n          exclusiveMinimum: true\n",
+        GOOD.replace(CREATED, CREATED + "          exclusiveMinimum: true\n          maxLength: ten\n").replace(
+            "      operationId: updateChatCompletion\n", "      operationId: 12\n"
         )
     )
-    result = _run("generate", "--config", "pyproject.toml", "--spec", str(spec), "--out", str(out))
-    assert result.returncode == 2
+    before = read_tree(out)
+    strict = _run("generate", "--config", "pyproject.toml", "--spec", str(spec), "--out", str(out), "--strict")
+    assert strict.returncode == 2 and "Traceback" not in strict.stderr
+    assert all(line.startswith("error: ") for line in strict.stderr.strip().splitlines()), strict.stderr
+    assert read_tree(out) == before
+
+    result = _run("generate", "--config", "pyproject.toml", "--spec", str(spec), "--out", str(tmp_path / "sdk"))
+    assert result.returncode == 0, result.stderr
     lines = result.stderr.strip().splitlines()
+    assert all(line.startswith("warning: ") and len(line) < 400 for line in lines), result.stderr
+    created = "bad.yaml#/components/schemas/CreateChatCompletionResponse/properties/created"
+    assert any(f"{created}/exclusiveMinimum: exclusiveMinimum: true is OpenAPI 3.0" in line for line in lines)
+    assert any(f"{created}/maxLength: 'ten' is not of type 'integer'" in line for line in lines), lines
     assert any(
-        "bad.yaml#/components/schemas/CreateChatCompletionResponse/properties/created/exclusiveMinimum:" in line
-        and "is not of type 'number'" in line
+        "bad.yaml#/paths/~1chat~1completions~1{completion_id}/post/operationId: 12 is not of type 'string'" in line
         for line in lines
-    ), result.stderr
+    )
+    assert f", {len(lines)} warnings" in result.stdout
+    assert [line.replace("warning: ", "error: ") for line in lines] == strict.stderr.strip().splitlines()
+
+
+def test_a_foreign_spec_without_out_is_refused(tmp_path: Path) -> None:
+    """`--spec` without `--config` never writes into the project's own generated/."""
+    before = read_tree(ROOT / "generated")
+    result = _run("generate", "--spec", "openapi/openapi.yaml")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == "error: openapi/openapi.yaml: say where the SDK goes: --out DIR " + (
+        "(or --config pyproject.toml for the project's settings)"
+    )
+    assert read_tree(ROOT / "generated") == before
+
+
+def test_an_operation_that_cannot_be_generated_is_skipped_with_a_warning(tmp_path: Path, out: Path) -> None:
+    """One operation the generator cannot make (a Swagger 2 `in: body` parameter) costs that operation,
+    not the SDK; `--strict` refuses it, output untouched."""
+    spec = tmp_path / "bad.yaml"
+    spec.write_text(GOOD.replace("      - in: path\n", "      - in: body\n        name: legacy\n      - in: path\n", 1))
+    before = read_tree(out)
+    strict = _run("generate", "--spec", str(spec), "--overlay", "none", "--out", str(out), "--strict")
+    assert strict.returncode == 2 and read_tree(out) == before
+    result = _run(
+        "generate", "--spec", str(spec), "--overlay", "none", "--out", str(tmp_path / "sdk"), "--package", "p"
+    )
+    assert result.returncode == 0, result.stderr
+    skipped = [line for line in result.stderr.splitlines() if "operation skipped" in line]
+    assert skipped == [
+        f"warning: {spec}#/paths/~1chat~1completions~1{{completion_id}}/post/parameters: "
+        "operation skipped: parameter 'legacy' in 'body' is not supported"
+    ]
+    assert "/post/parameters/0/in: 'body' is not one of" in strict.stderr  # stopped at the first warning
+    client = (tmp_path / "sdk" / "p" / "_client.py").read_text()
+    assert "Endpoint(" not in client  # its only operation was skipped: a client with no methods
