@@ -337,6 +337,9 @@ class _Typer:
         self._defs = defs
         self._kinds = kinds
 
+    def kind(self, name: str) -> Kind:
+        return self._kinds.get(name, "inline")
+
     def type_of(self, schema: Any, *, files: bool = False, depth: int = 0) -> TypeNode:
         """With `files`, a binary string is anything the runtime can upload (`FileTypes`)."""
         if not isinstance(schema, Mapping) or depth > 32:
@@ -448,6 +451,8 @@ def _body(
         return [Param("body", "", "body", op.body.required, whole, "")], None, True
     ref = schema.get("$ref")
     model = ref.removeprefix(_DEFS) if isinstance(ref, str) else None
+    if model is not None and typer.kind(model) != "class":
+        model = None  # written out where it is used (an `allOf` of a map, say): nothing to validate with
     attributes = {f.wire_name: f.name for f in fields.get(model or "", ())} or attribute_names(list(properties))
     params: list[Param] = []
     for wire, prop in properties.items():

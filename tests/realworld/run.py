@@ -41,12 +41,13 @@ import importlib, inspect, json, sys
 import pydantic
 package = sys.argv[1]
 client = importlib.import_module(package + "._client")
+base = importlib.import_module(package + "._base")
 models = importlib.import_module(package + ".models")
 classes = [c for c in vars(models).values() if inspect.isclass(c) and c.__module__ == models.__name__]
 for c in classes:
     if issubclass(c, pydantic.BaseModel):
         c.model_rebuild(force=True)
-endpoints = [v for v in vars(client).values() if isinstance(v, client.Endpoint)]
+endpoints = [v for v in vars(client).values() if isinstance(v, base.Endpoint)]
 names = [c.__name__ for c in classes]
 print(json.dumps({"endpoints": len(endpoints), "classes": len(classes),
                   "digit_names": sum(n[-1].isdigit() for n in names)}))

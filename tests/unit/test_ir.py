@@ -339,3 +339,21 @@ def test_edge_schemas_become_types_not_crashes() -> None:
     op = _op(api, "makePet")
     assert op.endpoint.body_model == "MakePetRequest" and "MakePetRequest2" not in {m.name for m in api.models}
     assert not api.warnings
+
+
+def test_a_body_whose_schema_is_no_class_is_sent_as_arguments_without_a_model() -> None:
+    """DigitalOcean's `FirewallsCreateRequest`: an `allOf` of an object and a map is no class, so nothing
+    validates it; its properties are still keyword arguments."""
+    body = {
+        "allOf": [
+            {"type": "object", "properties": {"name": {"type": "string"}}},
+            {"type": "object", "additionalProperties": {}},
+        ]
+    }
+    paths = {
+        "/f": {"post": {"operationId": "createF", "requestBody": _json({"$ref": "#/components/schemas/FRequest"})}}
+    }
+    api = _api(paths, {"FRequest": body})
+    op = _op(api, "createF")
+    assert op.endpoint.body_model is None and [p.name for p in op.keyword] == ["name"]
+    assert _model(api, "FRequest").kind == "alias"  # the spec's name kept, as a type alias
