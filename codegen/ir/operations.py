@@ -116,10 +116,10 @@ def model_schemas(spec: dict[str, Any], *, source: str, renames: Mapping[str, st
                 warnings.append(
                     Problem(source, f"{at}/callbacks", "callbacks are not generated (the server calls you)")
                 )
-    for name in sorted(spec.get("webhooks") or {}):
-        warnings.append(
-            Problem(source, f"/webhooks/{escape(name)}", "webhooks are not generated (the server calls you)")
-        )
+    webhooks = sorted(spec.get("webhooks") or {})
+    if webhooks:
+        listed = ", ".join(webhooks[:5]) + (f" and {len(webhooks) - 5} more" if len(webhooks) > 5 else "")
+        warnings.append(Problem(source, "/webhooks", f"webhooks are not generated (the server calls you): {listed}"))
     schemas.narrow_discriminators()
     return NamedSchemas(
         defs=schemas.defs,
