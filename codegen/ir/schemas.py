@@ -30,6 +30,11 @@ RESERVED_CLASS_NAMES = frozenset(
 KEPT_FORMATS = frozenset({"date-time", "binary"})
 # Keywords passed on to datamodel-code-generator; everything else (x-*, examples, xml...) is dropped.
 _ANNOTATIONS = ("description", "deprecated", "default")
+# Keywords that describe a value without constraining it: an `allOf` part of only these adds words, not a type.
+_WORDS_ONLY = frozenset(
+    {"description", "title", "deprecated", "default", "example", "examples", "readOnly", "writeOnly", "nullable"}
+    | {"externalDocs", "$comment"}
+)
 _CONSTRAINTS = (
     "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
     "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems",
@@ -182,17 +187,55 @@ class SchemaSet:
         """`allOf: [Base, {properties}]` is a class extending Base: inline parts stay inline so their
         fields land in that class, named from it (no `Part1` classes)."""
         parts = []
-        for index, part in enumerate(schema["allOf"]):
+        words: dict[str, Any] = {}  # `allOf: [X, {description: ...}]` only says something about X
+        nullable_part = False
+        typed = [
+            (i, p)
+            for i, p in enumerate(schema["allOf"])
+            if not (isinstance(p, Mapping) and set(p) <= _WORDS_ONLY and len(schema["allOf"]) > 1)
+        ]
+        for part in schema["allOf"]:
+            if all(part is not p for _, p in typed):
+                words.update({k: part[k] for k in _ANNOTATIONS if k in part})
+                nullable_part = nullable_part or part.get("nullable") is True
+        distributed = self._distribute(typed, words)
+        if distributed is not None:
+            return self.convert(distributed, hint, pointer, root=root)
+        for index, part in typed:
+            # Inline object parts of a composition stay inline, so their fields land in its class;
+            # a lone part is the schema itself, named as any other.
             inline_object = isinstance(part, Mapping) and "$ref" not in part and "properties" in part
-            parts.append(self.convert(part, hint, f"{pointer}/allOf/{index}", root=inline_object))
+            part_root = root if len(typed) == 1 else inline_object
+            parts.append(self.convert(part, hint, f"{pointer}/allOf/{index}", root=part_root))
         if len(parts) == 1:
-            return self._with_annotations(parts[0], schema)
+            out = self._with_annotations(self._with_annotations(parts[0], words), schema)
+            return self._nullable(out, {}) if nullable_part else out
         body = self._with_annotations({"allOf": parts}, schema, defaults=False)
         if root:
             return body
         name = self.claim(hint, schema, pointer)
         self.defs[name] = body
         return self._with_annotations(self.ref(name), schema, defaults=False)
+
+    def _distribute(self, typed: list[tuple[int, Any]], words: Mapping[str, Any]) -> dict[str, Any] | None:
+        """`allOf: [anyOf: [A, B], {stream_id}]` is "A with stream_id, or B with stream_id": a union of
+        classes, each named after its branch's tag or schema (`...ResponseAudioDelta`), where the
+        models stage would number them (`...Item1`, `...Item2`)."""
+        unions = [p for _, p in typed if isinstance(p, Mapping) and ("anyOf" in p or "oneOf" in p) and "$ref" not in p]
+        others = [p for _, p in typed if all(p is not u for u in unions)]
+        if len(unions) != 1 or not others or not all(isinstance(o, Mapping) and _objectish(o) for o in others):
+            return None
+        key = "anyOf" if "anyOf" in unions[0] else "oneOf"
+        branches = unions[0][key]
+        if not all(isinstance(b, Mapping) and isinstance(b.get("$ref"), str) for b in branches):
+            return None
+        components = (self.spec.get("components") or {}).get("schemas") or {}
+        out = []
+        for branch in branches:
+            target = split_pointer(branch["$ref"])[-1]
+            tag = _tag_value(components.get(target)) if branch["$ref"].startswith(COMPONENT_PREFIX) else None
+            out.append({"allOf": [branch, *others], "title": tag or self.component_names.get(target, target)})
+        return {key: out, **words}
 
     def _convert_union(
         self, schema: Mapping[str, Any], key: str, hint: str, pointer: str, *, root: bool
@@ -346,6 +389,11 @@ def _tag_value(schema: Any) -> str | None:
             if len(values) == 1 and isinstance(values[0], str):
                 return values[0]
     return None
+
+
+def _objectish(schema: Mapping[str, Any]) -> bool:
+    """An object part of a composition: a ref, or an inline schema with properties."""
+    return "$ref" in schema or "properties" in schema
 
 
 def _needs_name(schema: Mapping[str, Any]) -> bool:

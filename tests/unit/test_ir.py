@@ -358,3 +358,52 @@ def test_a_body_whose_schema_is_no_class_is_sent_as_arguments_without_a_model() 
     op = _op(api, "createF")
     assert op.endpoint.body_model is None and [p.name for p in op.keyword] == ["name"]
     assert _model(api, "FRequest").kind == "alias"  # the spec's name kept, as a type alias
+
+
+def test_allof_parts_that_only_describe_add_words_not_types() -> None:
+    """`allOf: [$ref, {description}]` (3.0's way to describe a reference) is the reference, described;
+    `allOf: [{$ref}, {nullable: true}]` is it or null; a lone inline object part is named like any object."""
+    schemas = {
+        "Agent": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]},
+        "A": {"type": "object", "properties": {"a": {"type": "string"}}},
+        "B": {"type": "object", "properties": {"b": {"type": "string"}}},
+        "Folder": {
+            "type": "object",
+            "properties": {
+                "agent": {"allOf": [{"$ref": "#/components/schemas/Agent"}, {"description": "Who acts."}]},
+                "maybe": {"allOf": [{"$ref": "#/components/schemas/A"}, {"nullable": True}]},
+                "classification": {"allOf": [{"type": "object", "properties": {"name": {"type": "string"}}}]},
+            },
+        },
+    }
+    api = _api({}, schemas)
+    fields = {f.wire_name: f.type for f in _model(api, "Folder").fields}
+    assert fields == {
+        "agent": t.ModelRef("Agent"),
+        "maybe": t.union(t.ModelRef("A"), t.NONE),
+        "classification": t.ModelRef("FolderClassification"),
+    }
+    assert _model(api, "Folder").schema["properties"]["agent"]["description"] == "Who acts."
+
+
+def test_an_allof_of_a_union_and_an_object_is_a_union_of_named_classes() -> None:
+    """OpenAI's stream events: `allOf: [anyOf: [A, B], {stream_id}]` gives a class per branch, named after
+    the branch's tag, instead of the models stage's `Item1`, `Item2`."""
+    tagged = {
+        "A": {"type": "object", "properties": {"type": {"const": "a.done"}, "x": {"type": "string"}}},
+        "B": {"type": "object", "properties": {"type": {"const": "b.done"}}},
+        "Event": {
+            "allOf": [
+                {"anyOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]},
+                {"type": "object", "properties": {"stream_id": {"type": "string"}}},
+            ]
+        },
+    }
+    api = _api({}, tagged)
+    assert _model(api, "Event").kind == "alias"
+    assert {m.name: m.kind for m in api.models if m.name.startswith("Event")} == {
+        "Event": "alias",
+        "EventADone": "class",
+        "EventBDone": "class",
+    }
+    assert [f.name for f in _model(api, "EventADone").fields] == ["type", "x", "stream_id"]
