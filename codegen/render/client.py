@@ -172,7 +172,7 @@ def call(op: Operation, *, streaming: bool = False) -> str:
 
 
 def docstring(op: Operation, *, streaming: bool = False) -> str:
-    paragraphs = [wrap((op.summary or f"{op.endpoint.method} {op.endpoint.path}").strip(), DOC_WIDTH + 4)]
+    paragraphs = [wrap((op.summary or f"{op.endpoint.method} {op.endpoint.path}").strip(), DOC_WIDTH)]
     if op.deprecated:
         paragraphs.insert(0, "Deprecated.")
     if streaming:

@@ -681,7 +681,8 @@ class SyncAPIClient(BaseClient):
         request = self._build_request(self._http, endpoint, **arguments)
         response, retries = self._send(request)
         if wants_raw_response():
-            return RawResponse(response, lambda: self._parse(endpoint, response), retries_taken=retries)  # type: ignore[return-value]
+            raw = RawResponse(response, lambda: self._parse(endpoint, response), retries_taken=retries)
+            return raw  # type: ignore[return-value]
         return self._parse(endpoint, response)
 
     def _request_stream(self, endpoint: Endpoint[Any], **arguments: Any) -> Stream[Any]:
@@ -741,7 +742,8 @@ class AsyncAPIClient(BaseClient):
         request = self._build_request(self._http, endpoint, **arguments)
         response, retries = await self._send(request)
         if wants_raw_response():
-            return RawResponse(response, lambda: self._parse(endpoint, response), retries_taken=retries)  # type: ignore[return-value]
+            raw = RawResponse(response, lambda: self._parse(endpoint, response), retries_taken=retries)
+            return raw  # type: ignore[return-value]
         return self._parse(endpoint, response)
 
     async def _request_stream(self, endpoint: Endpoint[Any], **arguments: Any) -> AsyncStream[Any]:
