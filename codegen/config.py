@@ -32,6 +32,10 @@ class Settings:
     env_prefix: str = ""  # environment variables the client reads: <PREFIX>_API_KEY, ...; derived when empty
     # operationId → "resource.path.method", e.g. "chat.completions.update"
     resources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # above this many operations, resources and method names come from the paths (ir/tree.py) ...
+    tree_above: int = 12
+    # ... and the SDK is split: a module per resource, models by the resources that use them
+    split_above: int = 40
     # schema name or derived class name → class name
     renames: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -97,4 +101,6 @@ def load_settings(
         env_prefix=str(table.get("env-prefix", "")),
         resources=MappingProxyType(dict(table.get("resources", {}))),
         renames=MappingProxyType(dict(table.get("renames", {}))),
+        tree_above=int(table.get("tree-above", 12)),
+        split_above=int(table.get("split-above", 40)),
     )

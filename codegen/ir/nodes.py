@@ -13,6 +13,7 @@ from .types import TypeNode
 
 Location = Literal["path", "query", "header", "body"]
 ModelKind = Literal["class", "enum", "alias"]
+Layout = Literal["single", "modules"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,7 @@ class Model:
     kind: ModelKind
     fields: tuple[Field, ...]  # classes: every property, inherited ones first
     schema: dict[str, Any] = field(compare=False, hash=False)  # JSON Schema for the models stage
+    module: str = ""  # layout "modules": its module under models/ (`chat_completions`, `_shared`); else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,10 @@ class Resource:
     class_name: str
     children: tuple[Resource, ...]
     operations: tuple[Operation, ...]
+    path: tuple[str, ...] = ()  # attributes from the client: ("chat", "completions")
+    # builtin type names its methods shadow (a method `list`): its annotations spell `builtins.list`
+    shadows: frozenset[str] = frozenset()
+    module: str = ""  # layout "modules": its module under resources/ (`chat_completions`); "" for the client
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,3 +122,6 @@ class Api:
     models: tuple[Model, ...]  # sorted by name
     operations: tuple[Operation, ...]  # sorted by (path, method)
     root: Resource  # the client itself; its operations are methods on the client
+    # "single": one _client.py and one models.py; "modules": a module per resource (resources/) and
+    # models/ split by the resources that use them (see build.LAYOUT_THRESHOLD)
+    layout: Layout = "single"

@@ -1,0 +1,106 @@
+"""The whole-API SDK (288 operations) against the official one: import, client, first call; mypy.
+
+    python bench/whole_api.py [--runs 10] [--sdk DIR --call chat.completions.create] [--json out.json]
+
+Generates the whole upstream OpenAI API (with the fixes overlay) into a temporary directory, unless
+`--sdk` names one already generated (its package must be `openai_full`; `--call` is the attribute path
+of the chat-completion method on its client, `create_chat_completion` for an SDK without resources).
+Each figure is the minimum over `--runs` fresh interpreters, the variants interleaved, every call
+answered by the same loopback server process (a full chat completion). Then `mypy --strict` on the
+whole-API SDK, once, with an empty cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import ROOT, loopback_server, machine, table, versions, write_json
+from client_overhead import seed_body
+from generation import FIXES, spec_file
+
+REQUEST = 'model="gpt-4o", messages=[{"role": "user", "content": "hi"}]'
+TIMED = "import time\nt = time.perf_counter()\n{code}\nprint(time.perf_counter() - t)"
+
+
+def variants(base_url: str, call: str) -> dict[str, str]:
+    ours = f"import openai_full\nclient = openai_full.Client(api_key='k', base_url={base_url!r})"
+    official = f"import openai\nclient = openai.OpenAI(api_key='k', base_url={base_url!r})"
+    return {
+        "import httpx, pydantic (baseline)": "import httpx, pydantic",
+        "whole-API SDK: import + client": ours,
+        "official: import + client": official,
+        "whole-API SDK: + first chat completion": f"{ours}\nclient.{call}({REQUEST})",
+        "official: + first chat completion": f"{official}\nclient.chat.completions.create({REQUEST})",
+    }
+
+
+def seconds(code: str, cwd: Path) -> float:
+    result = subprocess.run(
+        [sys.executable, "-c", TIMED.format(code=code)], cwd=cwd, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        print(result.stderr[-2000:], file=sys.stderr)
+        return float("nan")
+    return float(result.stdout.split()[-1])
+
+
+def generate(out: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = spec_file("openai-2026-08-21-f85dbe2.yaml", Path(tmp))
+        command = [sys.executable, "-m", "codegen", "generate", "--spec", str(spec), "--overlay", str(FIXES)]
+        command += ["--out", str(out), "--package", "openai_full"]
+        subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--sdk")
+    parser.add_argument("--call", default="chat.completions.create")
+    parser.add_argument("--json")
+    args = parser.parse_args()
+    print("versions:", versions("httpx", "pydantic", "openai", "mypy"))
+    print("machine:", machine())
+    with tempfile.TemporaryDirectory() as tmp:
+        sdk = Path(args.sdk) if args.sdk else Path(tmp) / "sdk"
+        if not args.sdk:
+            generate(sdk)
+        files = sorted((sdk / "openai_full").rglob("*.py"))
+        longest = max(len(f.read_text().splitlines()) for f in files)
+        print(f"whole-API SDK: {len(files)} modules, the longest {longest} lines")
+        with loopback_server(seed_body(), Path(tmp)) as (base_url, _):
+            programs = variants(base_url, args.call)
+            for code in programs.values():  # compile the byte code once, outside the timing
+                seconds(code, sdk)
+            samples: dict[str, list[float]] = {name: [] for name in programs}
+            for _ in range(args.runs):
+                for name, code in programs.items():
+                    samples[name].append(seconds(code, sdk))
+        best = {name: min(values) * 1000 for name, values in samples.items()}
+        base = best["import httpx, pydantic (baseline)"]
+        official = best["official: + first chat completion"]
+        rows = [[name, f"{ms:.0f}", f"{ms / base:.2f}x", f"{ms / official:.2f}x"] for name, ms in best.items()]
+        print(
+            f"\nminimum of {args.runs} fresh interpreters\n"
+            + table(rows, ["program", "ms", "vs httpx+pydantic", "vs official first call"])
+        )
+        start = time.perf_counter()
+        mypy = subprocess.run(
+            [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(Path(tmp) / "mypy"), "openai_full"],
+            cwd=sdk,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        mypy_s = time.perf_counter() - start
+        print(f"\nmypy --strict on the whole-API SDK: {mypy_s:.1f} s, {mypy.stdout.strip().splitlines()[-1]}")
+    write_json(args.json, {"ms": best, "mypy_seconds": mypy_s, "modules": len(files), "longest_module": longest})
+
+
+if __name__ == "__main__":
+    main()
