@@ -7,7 +7,8 @@ Generates the whole upstream OpenAI API (with the fixes overlay) into a temporar
 of the chat-completion method on its client, `create_chat_completion` for an SDK without resources).
 Each figure is the minimum over `--runs` fresh interpreters, the variants interleaved, every call
 answered by the same loopback server process (a full chat completion). Then `mypy --strict` on the
-whole-API SDK, once, with an empty cache.
+whole-API SDK, once, with an empty cache (and with two mypy workers: it checks modules in parallel).
+`--before DIR` times another whole-API SDK (from an older generator) in the same run.
 """
 
 from __future__ import annotations
@@ -27,16 +28,35 @@ REQUEST = 'model="gpt-4o", messages=[{"role": "user", "content": "hi"}]'
 TIMED = "import time\nt = time.perf_counter()\n{code}\nprint(time.perf_counter() - t)"
 
 
-def variants(base_url: str, call: str) -> dict[str, str]:
-    ours = f"import openai_full\nclient = openai_full.Client(api_key='k', base_url={base_url!r})"
+def variants(base_url: str, call: str, before: str | None, before_call: str) -> dict[str, str]:
+    def sdk(path: str | None) -> str:
+        where = f"import sys; sys.path.insert(0, {path!r})\n" if path else ""
+        return f"{where}import openai_full\nclient = openai_full.Client(api_key='k', base_url={base_url!r})"
+
     official = f"import openai\nclient = openai.OpenAI(api_key='k', base_url={base_url!r})"
-    return {
+    programs = {
         "import httpx, pydantic (baseline)": "import httpx, pydantic",
-        "whole-API SDK: import + client": ours,
+        "whole-API SDK: import + client": sdk(None),
         "official: import + client": official,
-        "whole-API SDK: + first chat completion": f"{ours}\nclient.{call}({REQUEST})",
+        "whole-API SDK: + first chat completion": f"{sdk(None)}\nclient.{call}({REQUEST})",
         "official: + first chat completion": f"{official}\nclient.chat.completions.create({REQUEST})",
     }
+    if before:
+        programs["before: import + client"] = sdk(before)
+        programs["before: + first chat completion"] = f"{sdk(before)}\nclient.{before_call}({REQUEST})"
+    return programs
+
+
+def mypy_seconds(sdk: Path, cache: Path, *extra: str) -> tuple[float, str]:
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache), *extra, "openai_full"],
+        cwd=sdk,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return time.perf_counter() - start, (result.stdout.strip().splitlines() or [""])[-1]
 
 
 def seconds(code: str, cwd: Path) -> float:
@@ -62,6 +82,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--sdk")
     parser.add_argument("--call", default="chat.completions.create")
+    parser.add_argument("--before", help="another whole-API SDK (e.g. from an older generator) to time alongside")
+    parser.add_argument("--before-call", default="create_chat_completion")
     parser.add_argument("--json")
     args = parser.parse_args()
     print("versions:", versions("httpx", "pydantic", "openai", "mypy"))
@@ -74,7 +96,8 @@ def main() -> None:
         longest = max(len(f.read_text().splitlines()) for f in files)
         print(f"whole-API SDK: {len(files)} modules, the longest {longest} lines")
         with loopback_server(seed_body(), Path(tmp)) as (base_url, _):
-            programs = variants(base_url, args.call)
+            before = str(Path(args.before).resolve()) if args.before else None
+            programs = variants(base_url, args.call, before, args.before_call)
             for code in programs.values():  # compile the byte code once, outside the timing
                 seconds(code, sdk)
             samples: dict[str, list[float]] = {name: [] for name in programs}
@@ -89,17 +112,14 @@ def main() -> None:
             f"\nminimum of {args.runs} fresh interpreters\n"
             + table(rows, ["program", "ms", "vs httpx+pydantic", "vs official first call"])
         )
-        start = time.perf_counter()
-        mypy = subprocess.run(
-            [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(Path(tmp) / "mypy"), "openai_full"],
-            cwd=sdk,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        mypy_s = time.perf_counter() - start
-        print(f"\nmypy --strict on the whole-API SDK: {mypy_s:.1f} s, {mypy.stdout.strip().splitlines()[-1]}")
-    write_json(args.json, {"ms": best, "mypy_seconds": mypy_s, "modules": len(files), "longest_module": longest})
+        mypy: dict[str, float] = {}
+        checks = [("whole-API SDK", sdk, ()), ("whole-API SDK, --num-workers 2", sdk, ("--num-workers", "2"))]
+        if args.before:
+            checks.append(("before", Path(args.before), ()))
+        for n, (name, where, extra) in enumerate(checks):
+            mypy[name], summary = mypy_seconds(where, Path(tmp) / f"mypy{n}", *extra)
+            print(f"mypy --strict, {name}: {mypy[name]:.1f} s ({summary})")
+    write_json(args.json, {"ms": best, "mypy_seconds": mypy, "modules": len(files), "longest_module": longest})
 
 
 if __name__ == "__main__":

@@ -420,7 +420,7 @@ def _resource_tree(operations: list[Operation], layout: Layout) -> Resource:
 SHADOWABLE = frozenset({"list", "dict", "str", "int", "float", "bool", "bytes"})  # what annotations spell
 SHARED_MODULE = "_shared"  # models that operations of three or more top-level resources use
 OTHER_MODULE = "_other"  # models no operation uses (components kept for completeness)
-MODULE_CAP = 120  # models per module at most; a bigger group is cut, dependencies first
+MODULE_CAP = 80  # models per module at most; a bigger group is cut, dependencies first
 
 
 def _place_models(models: tuple[Model, ...], operations: list[Operation], root: Resource) -> tuple[Model, ...]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -154,6 +155,8 @@ def _generate(tmp: Path, version: str) -> tuple[Path, Any]:
 
 
 def test_a_spec_update_keeps_every_name_and_changes_only_the_files_of_what_changed(tmp_path: Path) -> None:
+    from codegen.ir.build import _schema_refs
+
     old_dir, old = _generate(tmp_path, "2026-07-15")
     new_dir, new = _generate(tmp_path, "2026-08-21")
     before = {op.operation_id: (op.resource, op.name) for op in old.operations}
@@ -173,6 +176,7 @@ def test_a_spec_update_keeps_every_name_and_changes_only_the_files_of_what_chang
         return {m.name: (m.module, repr((m.kind, m.fields, json.dumps(m.schema, sort_keys=True)))) for m in api.models}
 
     old_res, new_res, old_models, new_models = resources(old), resources(new), models(old), models(new)
+    schemas = {m.name: m.schema for m in new.models}
     changed = sorted(
         p.relative_to(new_dir).as_posix()
         for p in new_dir.rglob("*.py")
@@ -185,6 +189,11 @@ def test_a_spec_update_keeps_every_name_and_changes_only_the_files_of_what_chang
             assert old_res.get(module) != new_res.get(module), f"{path} changed, its resource did not"
         elif path.startswith("models/") and module != "__init__":
             touched = {n for n, (m, _) in {**old_models, **new_models}.items() if m == module}
-            assert any(old_models.get(n) != new_models.get(n) for n in touched), f"{path} changed, none of its models"
+            used = {r for n in touched for r in _schema_refs(schemas.get(n, {}))}  # what it imports
+            assert any(old_models.get(n) != new_models.get(n) for n in touched | used), f"{path}: nothing changed"
+    # A big group's parts (`responses_2`, `responses_1_2`) may regroup as it grows, but a model leaves
+    # its group only when the operations that use it change.
+    group = re.compile(r"_\d+(_\d+)?$")
     moved = [n for n in old_models if n in new_models and old_models[n][0] != new_models[n][0]]
-    assert len(moved) <= len(old_models) // 50, moved  # a model moves only when its users change
+    left = [n for n in moved if group.sub("", old_models[n][0]) != group.sub("", new_models[n][0])]
+    assert len(left) <= len(old_models) // 100, left
