@@ -2,8 +2,10 @@
 
 Input: the spec mapping, its source path, and Settings. Output: `nodes.Api`: models with their
 kind (class, enum or type alias) and fields (Python names from `naming.attribute_names`),
-operations sorted by (path, method) with typed arguments and their runtime `Endpoint`, and the
-resource tree that places each operation (`updateChatCompletion` → `client.chat.completions.update`).
+operations sorted by (path, method) with typed arguments and their runtime `Endpoint`, the
+resource tree that places each operation (`tree.place`: `POST /chat/completions` →
+`client.chat.completions.create`), and the layout: for a large API, the module of every resource
+and of every model (`_place_models`).
 `schemas.model_schemas` names every schema first; this module only reads what it named.
 """
 

@@ -1,4 +1,5 @@
-"""Render the client package (everything but models.py) from the IR with Jinja2.
+"""Render the client package (everything but the models' code) from the IR with Jinja2: `_client.py`,
+and with the "modules" layout one `resources/<module>.py` per resource and `models/__init__.py`.
 
 Input: `nodes.Api` and Settings. Output: {relative path: source text}, before the formatter.
 Templates print IR fields; the helpers below only spell them (annotations, the `Endpoint(...)`
