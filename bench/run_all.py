@@ -7,7 +7,14 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ("client_overhead.py", "transports.py", "large_response.py", "import_time.py", "generation.py")
+BENCHMARKS = (
+    "client_overhead.py",
+    "transports.py",
+    "large_response.py",
+    "import_time.py",
+    "whole_api.py",
+    "generation.py",
+)
 
 
 def main() -> int:

@@ -32,6 +32,10 @@ class Settings:
     env_prefix: str = ""  # environment variables the client reads: <PREFIX>_API_KEY, ...; derived when empty
     # operationId → "resource.path.method", e.g. "chat.completions.update"
     resources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # above this many operations, resources and method names come from the paths (ir/tree.py) ...
+    tree_above: int = 12
+    # ... and the SDK is split: a module per resource, models by the resources that use them
+    split_above: int = 40
     # schema name or derived class name → class name
     renames: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     # securitySchemes name → client option (default: the scheme's name in snake_case, `_auth` dropped)
@@ -118,6 +122,8 @@ def load_settings(
         base_exception=_identifier(table.get("base-exception", ""), "base-exception", config or DEFAULT_CONFIG),
         error_envelope=str(table.get("error-envelope", "")),
         strict=strict,
+        tree_above=int(table.get("tree-above", 12)),
+        split_above=int(table.get("split-above", 40)),
     )
 
 

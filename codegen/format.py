@@ -33,6 +33,7 @@ MODE = black.Mode(
 )
 PIECE = 300  # top-level definitions per piece of a large file
 LARGE = 4 * PIECE  # files with more top-level statements than this are cut
+PARALLEL = 400_000  # characters of code above which formatting runs in parallel processes
 
 
 def format_source(text: str, first_party: str = "") -> str:
@@ -59,7 +60,7 @@ def format_files(files: dict[PurePosixPath, str], *, first_party: str = "") -> d
             ) from None
         jobs.extend((path, index, piece) for index, piece in enumerate(pieces))
     try:
-        if len(jobs) > len(files) and (os.cpu_count() or 1) > 1:
+        if sum(len(text) for _, _, text in jobs) > PARALLEL and len(jobs) > 1 and (os.cpu_count() or 1) > 1:
             from concurrent.futures import ProcessPoolExecutor  # only large outputs pay for the import
 
             with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 8)) as pool:
@@ -114,3 +115,100 @@ def _pieces(text: str) -> list[str]:
     cuts.append(len(lines))
     pieces = ("".join(lines[start:end]) for start, end in itertools.pairwise(cuts))
     return [piece for piece in pieces if piece.strip()]
+
+
+def split_module(text: str, placement: dict[str, str], *, header: str) -> dict[str, str]:
+    """Distribute one module's top-level statements over sibling modules, as `placement` says
+    ({defined name: module}); the IR decided the placement, this only moves code.
+
+    A statement goes where the name it defines is placed; a docstring follows the statement
+    before it; a statement that defines a name the placement does not know (a helper the models
+    stage added) goes with the first statement that uses it; a call (`mark_deprecated(X, ...)`)
+    goes with its first argument. Each module keeps the imports it uses, imports what it uses
+    from its siblings (`from .other import X`), goes one package deeper (`from ._models` becomes
+    `from .._models`), and lists its placed names in `__all__`. The placement must be acyclic
+    (a module only uses modules placed "above" it), which the IR guarantees.
+    """
+    tree = ast.parse(text)
+    lines = text.splitlines(keepends=True)
+    imports = [n for n in tree.body if isinstance(n, ast.ImportFrom | ast.Import)]
+    body = [n for n in tree.body if not isinstance(n, ast.ImportFrom | ast.Import)]
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # the module docstring: each module gets its own header
+    home: dict[str, str] = dict(placement)
+    chunks: dict[str, list[str]] = {}
+    uses: dict[str, set[str]] = {}
+    helpers: list[tuple[str, set[str]]] = []  # (defined name, used names), unplaced, in order
+    statements: list[tuple[str, str | None, set[str]]] = []  # (source, defined name, names used)
+    for node in body:
+        source = "".join(lines[node.lineno - 1 - len(getattr(node, "decorator_list", [])) : node.end_lineno])
+        used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        defined: str | None = None
+        if isinstance(node, ast.ClassDef):
+            defined = node.name
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            defined = node.targets[0].id
+            if defined == "__all__":
+                continue
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and node.value.args:
+            first = node.value.args[0]
+            defined = None
+            used = used | ({"@" + first.id} if isinstance(first, ast.Name) else set())
+        statements.append((source, defined, used - ({defined} if defined else set())))
+        if defined is not None and defined not in home:
+            helpers.append((defined, used))
+    # A helper goes with its first user, in statement order (a helper of a helper too: repeat).
+    changed = True
+    while changed:
+        changed = False
+        for _, defined, used in statements:
+            if defined in home:
+                for helper, _ in helpers:
+                    if helper in used and helper not in home:
+                        home[helper] = home[defined]
+                        changed = True
+    for helper, _ in helpers:
+        home.setdefault(helper, min(placement.values()))
+    previous = ""
+    for source, defined, used in statements:
+        target = ""
+        if defined is not None:
+            target = home[defined]
+        else:
+            marked = next((u[1:] for u in used if u.startswith("@")), None)
+            target = home[marked] if marked is not None else previous
+        chunks.setdefault(target, []).append(source)
+        uses.setdefault(target, set()).update(u for u in used if not u.startswith("@"))
+        previous = target
+    defined_in: dict[str, set[str]] = {}
+    for name, module in home.items():
+        defined_in.setdefault(module, set()).add(name)
+    out: dict[str, str] = {}
+    for module in sorted(set(placement.values())):
+        used = uses.get(module, set())
+        head = [header, "", "from __future__ import annotations", ""]
+        for node in imports:
+            if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+                continue
+            kept = [a for a in node.names if (a.asname or a.name) in used]
+            if kept:
+                names = ", ".join(a.name if a.asname is None else f"{a.name} as {a.asname}" for a in kept)
+                if isinstance(node, ast.ImportFrom):
+                    level = "." * (node.level + 1) if node.level else ""
+                    head.append(f"from {level}{node.module or ''} import {names}")
+                else:
+                    head.append(f"import {names}")
+        for other in sorted(set(placement.values()) | set(home.values())):
+            wanted = sorted(used & defined_in.get(other, set())) if other != module else []
+            if wanted:
+                head.append(f"from .{other} import {', '.join(wanted)}")
+        exports = sorted(n for n, m in placement.items() if m == module)
+        tail = "__all__ = [\n" + "".join(f"    {n!r},\n" for n in exports) + "]\n"
+        out[module] = (
+            "\n".join(head)
+            + "\n\n\n"
+            + "\n\n".join(c.rstrip("\n") + "\n" for c in chunks.get(module, []))
+            + "\n\n"
+            + tail
+        )
+    return out

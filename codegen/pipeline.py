@@ -16,7 +16,7 @@ from typing import Any
 from .bundle import Origins, bundle_with_origins
 from .config import Settings
 from .errors import CodegenError, Diagnostics, InternalError, Problem
-from .format import format_files
+from .format import format_files, split_module
 from .ir.build import build_api
 from .load import load_document
 from .normalize import normalize
@@ -85,9 +85,14 @@ def _files(settings: Settings, diagnostics: Diagnostics, origins: Origins) -> di
     with stage("render", source):
         files = render_client(api, settings)
         models_header = f'{header(api)}\n"""Models of {api.title}."""'
-        files[PurePosixPath(settings.package) / "models.py"] = render_models(
-            api, package=settings.package, header=models_header, source=source
-        )
+        models = render_models(api, package=settings.package, header=models_header, source=source)
+    with stage("format", source):
+        if api.layout == "modules":  # models/<module>.py, as the IR placed each model
+            placement = {m.name: m.module for m in api.models}
+            for module, code in split_module(models, placement, header=models_header).items():
+                files[PurePosixPath(settings.package) / "models" / f"{module}.py"] = code
+        else:
+            files[PurePosixPath(settings.package) / "models.py"] = models
     with stage("format", source):
         files = format_files(files, first_party=settings.package)
     files.update(runtime_files(api, settings))  # hand-written, formatted at the source: copied as they are

@@ -2,8 +2,10 @@
 
 Input: the spec mapping, its source path, and Settings. Output: `nodes.Api`: models with their
 kind (class, enum or type alias) and fields (Python names from `naming.attribute_names`),
-operations sorted by (path, method) with typed arguments and their runtime `Endpoint`, and the
-resource tree that places each operation (`updateChatCompletion` → `client.chat.completions.update`).
+operations sorted by (path, method) with typed arguments and their runtime `Endpoint`, the
+resource tree that places each operation (`tree.place`: `POST /chat/completions` →
+`client.chat.completions.create`), and the layout: for a large API, the module of every resource
+and of every model (`_place_models`).
 `schemas.model_schemas` names every schema first; this module only reads what it named.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import zlib
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -26,6 +29,7 @@ from .nodes import (
     ClientOption,
     Endpoint,
     Field,
+    Layout,
     Model,
     ModelKind,
     Operation,
@@ -37,6 +41,7 @@ from .nodes import (
 )
 from .operations import DEFAULT_STYLES, NamedSchemas, OperationSchemas, model_schemas
 from .schemas import is_class, nullable
+from .tree import Placement, Route, place
 from .types import (
     ANY,
     NONE,
@@ -50,6 +55,7 @@ from .types import (
     TypeNode,
     Upload,
     builtins_named,
+    model_names,
     union,
 )
 
@@ -68,9 +74,18 @@ def build_api(spec: dict[str, Any], *, source: str, settings: Settings) -> Api:
     fields = {m.name: m.fields for m in models}
     auth = _auth_schemes(spec, settings)
     default_security = _security(spec.get("security"), auth) or ()
-    operations = _unique_method_names(
-        [_operation(op, typer, fields, settings, auth, default_security) for op in named.operations]
+    routes = [Route(op.operation_id, op.method.upper(), op.path, op.events is not None) for op in named.operations]
+    placements = place(routes, settings.resources, tree=len(routes) > settings.tree_above)
+    operations = _unique_constants(
+        [
+            _operation(op, p, typer, fields, auth, default_security)
+            for op, p in zip(named.operations, placements, strict=True)
+        ]
     )
+    layout: Layout = "modules" if len(operations) > settings.split_above else "single"
+    root = _resource_tree(operations, layout)
+    if layout == "modules":
+        models = _place_models(models, operations, root)
     server = _server(spec, taken={a.option for a in auth} | set(settings.header_options))
     info = spec.get("info") or {}
     return Api(
@@ -81,7 +96,8 @@ def build_api(spec: dict[str, Any], *, source: str, settings: Settings) -> Api:
         spec_sha256=hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest(),
         models=models,
         operations=tuple(operations),
-        root=_resource_tree(operations),
+        root=root,
+        layout=layout,
         server=server,
         auth=auth,
         default_security=default_security,
@@ -380,14 +396,12 @@ class _Typer:
 
 def _operation(
     op: OperationSchemas,
+    placement: Placement,
     typer: _Typer,
     fields: Mapping[str, tuple[Field, ...]],
-    settings: Settings,
     auth: tuple[AuthScheme, ...],
     default_security: Security,
 ) -> Operation:
-    placement = settings.resources.get(op.operation_id, snake(op.operation_id))
-    *resource, name = placement.split(".")
     taken = set(RESERVED_ARGUMENTS)
     params: list[Param] = []
     for p in op.parameters:
@@ -412,8 +426,8 @@ def _operation(
     endpoint = _endpoint(op, typer, body_model, None if security == default_security else security)
     return Operation(
         operation_id=op.operation_id,
-        resource=tuple(resource),
-        name=name,
+        resource=placement.resource,
+        name=placement.name,
         summary=str(op.raw.get("summary") or op.raw.get("description") or "").strip(),
         deprecated=bool(op.raw.get("deprecated")),
         positional=tuple(p for p in params if p.location == "path"),
@@ -525,39 +539,199 @@ def _endpoint(op: OperationSchemas, typer: _Typer, body_model: str | None, secur
     )
 
 
-def _unique_method_names(operations: list[Operation]) -> list[Operation]:
-    """Two operationIds that snake_case alike (`listTags`, `list_tags`) get `list_tags`, `list_tags2`;
-    their module constants stay apart too."""
-    taken: set[tuple[tuple[str, ...], str]] = set()
+def _unique_constants(operations: list[Operation]) -> list[Operation]:
+    """Two operationIds that snake_case alike (`listTags`, `list_tags`) get `_LIST_TAGS`, `_LIST_TAGS_2`."""
     constants: set[str] = set()
     unique = []
     for op in operations:
-        name = op.name
+        const = op.endpoint.const_name
         n = 2
-        while (op.resource, name) in taken or ("_" + snake(name).upper() in constants and name != op.name):
-            name = f"{op.name}{n}"
-            n += 1
-        taken.add((op.resource, name))
-        const = op.endpoint.const_name if name == op.name else "_" + snake(f"{op.operation_id}{n - 1}").upper()
         while const in constants:
-            const += "_"
+            const = f"{op.endpoint.const_name}_{n}"
+            n += 1
         constants.add(const)
-        endpoint = dataclasses.replace(op.endpoint, const_name=const)
-        unique.append(dataclasses.replace(op, name=name, endpoint=endpoint))
+        unique.append(dataclasses.replace(op, endpoint=dataclasses.replace(op.endpoint, const_name=const)))
     return unique
 
 
-def _resource_tree(operations: list[Operation]) -> Resource:
+def _resource_tree(operations: list[Operation], layout: Layout) -> Resource:
+    """The client and its resources; with layout "modules", each resource names its module
+    (`chat.completions` → `chat_completions`, numbered in the rare case two paths join alike)."""
+    paths = sorted({op.resource[:n] for op in operations for n in range(1, len(op.resource) + 1)})
+    modules: dict[tuple[str, ...], str] = {}
+    taken: set[str] = set()
+    for path in paths:
+        modules[path] = dedupe("_".join(path), taken) if layout == "modules" else ""
+        taken.add(modules[path])
+
     def build(prefix: tuple[str, ...]) -> Resource:
         depth = len(prefix)
-        children = sorted(
-            {op.resource[depth] for op in operations if op.resource[:depth] == prefix and len(op.resource) > depth}
-        )
+        children = sorted({p[depth] for p in paths if len(p) == depth + 1 and p[:depth] == prefix})
+        mine = tuple(sorted((op for op in operations if op.resource == prefix), key=lambda op: op.name))
+        names = {op.name for op in mine} | {op.name + "_stream" for op in mine if op.endpoint.stream}
         return Resource(
+            shadows=frozenset(names & SHADOWABLE),
             attribute=prefix[-1] if prefix else "",
             class_name="".join(pascal(p) for p in prefix) + "Resource" if prefix else "",
             children=tuple(build((*prefix, child)) for child in children),
-            operations=tuple(sorted((op for op in operations if op.resource == prefix), key=lambda op: op.name)),
+            operations=mine,
+            path=prefix,
+            module=modules.get(prefix, ""),
         )
 
     return build(())
+
+
+SHADOWABLE = frozenset({"list", "dict", "str", "int", "float", "bool", "bytes"})  # what annotations spell
+SHARED_MODULE = "_shared"  # models that operations of three or more top-level resources use
+OTHER_MODULE = "_other"  # models no operation uses (components kept for completeness)
+MODULE_CAP = 80  # models per module at most; a bigger group is cut, dependencies first
+
+
+def _place_models(models: tuple[Model, ...], operations: list[Operation], root: Resource) -> tuple[Model, ...]:
+    """Decide each model's module from the operations that use it (directly or through other models):
+    - one top-level resource: the module of the deepest resource whose operations include every
+      user (`ChatCompletionMessage` → `chat_completions`);
+    - two: `_shared_<a>_and_<b>`; more: `_shared`; none: `_other`.
+    A model uses only models with at least its users, so imports go from a resource's module up to
+    its ancestors and to shared modules, never back: no cycles. A group above MODULE_CAP models is
+    cut into parts by dependency depth (`_cut`).
+    """
+    refs = {m.name: _schema_refs(m.schema) & {n.name for n in models} for m in models}
+    users: dict[str, set[tuple[str, ...]]] = {m.name: set() for m in models}
+    for op in operations:
+        stack = sorted(_operation_models(op))
+        seen: set[str] = set()
+        while stack:
+            name = stack.pop()
+            if name in seen or name not in users:
+                continue
+            seen.add(name)
+            users[name].add(op.resource)
+            stack.extend(refs[name])
+    modules: dict[tuple[str, ...], str] = {}
+    nodes = [root]
+    while nodes:
+        node = nodes.pop()
+        modules[node.path] = node.module or SHARED_MODULE
+        nodes.extend(node.children)
+    groups: dict[str, list[str]] = {}
+    for m in models:
+        tops = sorted({path[:1] for path in users[m.name]})
+        if not tops:
+            module = OTHER_MODULE
+        elif len(tops) == 1:
+            module = modules[_common_prefix(sorted(users[m.name]))]
+        elif len(tops) == 2:
+            module = f"{SHARED_MODULE}_{modules[tops[0]]}_and_{modules[tops[1]]}"
+        else:
+            module = SHARED_MODULE
+        groups.setdefault(module, []).append(m.name)
+    placed: dict[str, str] = {}
+    for module, names in groups.items():
+        for name, suffix in (_cut(names, refs) if len(names) > MODULE_CAP else dict.fromkeys(names, "")).items():
+            placed[name] = module + suffix
+    return tuple(dataclasses.replace(m, module=placed[m.name]) for m in models)
+
+
+def _cut(names: list[str], refs: Mapping[str, set[str]]) -> dict[str, str]:
+    """{name: module suffix} for a group above MODULE_CAP, stable under additions. Models get a
+    depth (0: uses no other model of the group; else one more than the deepest it uses; a cycle
+    shares one), so a model only uses models of lower depth or of its own cycle. Consecutive
+    depths fill a part up to MODULE_CAP (`""` from depth 0, else `_<first depth>`); a depth too big
+    alone is cut by a hash of each cycle's first name (`_<depth>_<bucket>`), which a new model
+    elsewhere never changes. Parts import only parts of lower depth: no cycles."""
+    components = _components(names, refs)
+    depth: dict[str, int] = {}
+    for component in components:  # dependencies first
+        uses = {w for v in component for w in refs[v] if w in depth}
+        level = 1 + max((depth[w] for w in uses), default=-1)
+        depth.update((v, level) for v in component)
+    levels: dict[int, list[list[str]]] = {}
+    for component in components:
+        levels.setdefault(depth[component[0]], []).append(component)
+    suffix: dict[str, str] = {}
+    run: list[str] = []
+    start = 0
+    for level in sorted(levels):
+        members = [v for component in levels[level] for v in component]
+        if len(members) > MODULE_CAP:
+            buckets = -(-len(members) // MODULE_CAP)
+            for component in levels[level]:
+                bucket = zlib.crc32(component[0].encode()) % buckets + 1
+                suffix.update((v, f"_{level}_{bucket}") for v in component)
+            run, start = [], level + 1
+            continue
+        if len(run) + len(members) > MODULE_CAP:
+            run, start = [], level
+        run += members
+        suffix.update((v, f"_{start}" if start else "") for v in members)
+    return suffix
+
+
+def _components(names: list[str], refs: Mapping[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components (Tarjan) of the names' uses among themselves, each sorted,
+    dependencies first; ties by name."""
+    inside = set(names)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(refs[v] & inside):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            found.append(sorted(component))
+
+    for name in sorted(names):
+        if name not in index:
+            visit(name)
+    return found
+
+
+def _common_prefix(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
+    first, last = paths[0], paths[-1]  # sorted: the common prefix of all is that of the extremes
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
+
+
+def _schema_refs(node: Any) -> set[str]:
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and ref.startswith(_DEFS):
+                found.add(ref.removeprefix(_DEFS))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def _operation_models(op: Operation) -> set[str]:
+    nodes = [op.returns, *(p.type for p in op.params)]
+    endpoint = op.endpoint
+    nodes += [n for n in (endpoint.response, endpoint.stream) if n is not None]
+    nodes += [r.type for r in endpoint.responses if r.type is not None]
+    names = {name for node in nodes for name in model_names(node)}
+    return names | {n for n in (endpoint.body_model, endpoint.params_model) if n}

@@ -14,6 +14,7 @@ from .types import TypeNode
 
 Location = Literal["path", "query", "header", "cookie", "body"]
 ModelKind = Literal["class", "enum", "alias"]
+Layout = Literal["single", "modules"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class Model:
     kind: ModelKind
     fields: tuple[Field, ...]  # classes: every property, inherited ones first
     schema: dict[str, Any] = field(compare=False, hash=False)  # JSON Schema for the models stage
+    module: str = ""  # layout "modules": its module under models/ (`chat_completions`, `_shared`); else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +143,10 @@ class Resource:
     class_name: str
     children: tuple[Resource, ...]
     operations: tuple[Operation, ...]
+    path: tuple[str, ...] = ()  # attributes from the client: ("chat", "completions")
+    # builtin type names its methods shadow (a method `list`): its annotations spell `builtins.list`
+    shadows: frozenset[str] = frozenset()
+    module: str = ""  # layout "modules": its module under resources/ (`chat_completions`); "" for the client
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,3 +166,6 @@ class Api:
     header_options: tuple[tuple[str, str, str], ...]  # (option, header, env suffix), from the settings
     options: tuple[ClientOption, ...]  # what the spec adds to the client's options, in this order
     warnings: tuple[Problem, ...] = ()  # what was skipped or read leniently, each with its pointer
+    # "single": one _client.py and one models.py; "modules": a module per resource (resources/) and
+    # models/ split by the resources that use them (see build.LAYOUT_THRESHOLD)
+    layout: Layout = "single"

@@ -83,19 +83,29 @@ def union(*nodes: TypeNode) -> TypeNode:
     return options[0] if len(options) == 1 else UnionOf(tuple(options))
 
 
-def annotation(node: TypeNode, *, models: str = "", is_async: bool = False) -> str:
-    """The annotation as written in source; model names get the `models` prefix (`models.`)."""
+def annotation(
+    node: TypeNode, *, models: str = "", is_async: bool = False, qualified: frozenset[str] = frozenset()
+) -> str:
+    """The annotation as written in source; model names get the `models` prefix (`models.`), and the
+    builtins in `qualified` the `builtins.` prefix (in a class with a method named `list`)."""
+
+    def spell(name: str) -> str:
+        return f"builtins.{name}" if name in qualified else name
+
+    def inner(n: TypeNode) -> str:
+        return annotation(n, models=models, qualified=qualified)
+
     match node:
         case Builtin(name):
-            return name
+            return spell(name) if name not in ("None", "Any") else name
         case ModelRef(name):
             return models + name
         case ListOf(item):
-            return f"list[{annotation(item, models=models)}]"
+            return f"{spell('list')}[{inner(item)}]"
         case MapOf(value):
-            return f"dict[str, {annotation(value, models=models)}]"
+            return f"{spell('dict')}[{spell('str')}, {inner(value)}]"
         case UnionOf(options):
-            return " | ".join(annotation(o, models=models) for o in options)
+            return " | ".join(inner(o) for o in options)
         case LiteralOf(value):
             return f"Literal[{value!r}]"
         case Upload():
@@ -103,8 +113,21 @@ def annotation(node: TypeNode, *, models: str = "", is_async: bool = False) -> s
         case Binary():
             return "BinaryContent"
         case StreamOf(event):
-            return f"{'Async' if is_async else ''}Stream[{annotation(event, models=models)}]"
+            return f"{'Async' if is_async else ''}Stream[{inner(event)}]"
     raise AssertionError(node)  # pragma: no cover - the match is exhaustive
+
+
+def builtins_spelled(node: TypeNode) -> set[str]:
+    """Every builtin type name an annotation spells (`dict[str, list[int]]`: dict, str, list, int)."""
+    found: set[str] = set()
+    for n in walk(node):
+        if isinstance(n, ListOf):
+            found.add("list")
+        elif isinstance(n, MapOf):
+            found |= {"dict", "str"}
+        elif isinstance(n, Builtin) and n.name not in ("None", "Any"):
+            found.add(n.name)
+    return found
 
 
 def walk(node: TypeNode) -> Iterator[TypeNode]:

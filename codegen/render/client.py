@@ -1,4 +1,5 @@
-"""Render the client package (everything but models.py) from the IR with Jinja2.
+"""Render the client package (everything but the models' code) from the IR with Jinja2: `_client.py`,
+and with the "modules" layout one `resources/<module>.py` per resource and `models/__init__.py`.
 
 Input: `nodes.Api` and Settings. Output: {relative path: source text}, before the formatter.
 Templates print IR fields; the helpers below only spell them (annotations, the `Endpoint(...)`
@@ -18,7 +19,7 @@ import jinja2
 
 from ..config import Settings
 from ..ir import types
-from ..ir.nodes import Api, Endpoint, Operation
+from ..ir.nodes import Api, Endpoint, Operation, Resource
 from .text import wrap
 
 RUNTIME_MODULES = (
@@ -81,6 +82,7 @@ def _environment() -> jinja2.Environment:
     env.filters["pyrepr"] = repr
     env.globals.update(
         annotation=annotation,
+        empty=frozenset(),
         call=call,
         docstring=docstring,
         endpoint_annotation=endpoint_annotation,
@@ -89,8 +91,8 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def annotation(node: types.TypeNode, *, is_async: bool = False) -> str:
-    return types.annotation(node, models=MODELS, is_async=is_async)
+def annotation(node: types.TypeNode, *, is_async: bool = False, shadows: frozenset[str] = frozenset()) -> str:
+    return types.annotation(node, models=MODELS, is_async=is_async, qualified=shadows)
 
 
 def endpoint_annotation(endpoint: Endpoint) -> str:
@@ -188,9 +190,9 @@ def docstring(op: Operation, *, streaming: bool = False) -> str:
     return f'"""{text}\n"""'
 
 
-def _annotations(api: Api) -> Iterator[tuple[types.TypeNode, bool]]:
-    """Every type _client.py spells, with whether it is spelled in an async method."""
-    for op in api.operations:
+def _annotations(operations: tuple[Operation, ...]) -> Iterator[tuple[types.TypeNode, bool]]:
+    """Every type a module spells for these operations, with whether it is spelled in an async method."""
+    for op in operations:
         for is_async in (False, True):
             yield op.returns, is_async
             yield from ((p.type, is_async) for p in op.params)
@@ -201,29 +203,51 @@ def _annotations(api: Api) -> Iterator[tuple[types.TypeNode, bool]]:
         yield from ((r.type, False) for r in op.endpoint.responses if r.type is not None)
 
 
-def _imports(api: Api) -> dict[str, Any]:
-    spelled = list(_annotations(api))
+def _imports(
+    operations: tuple[Operation, ...], *, resource_classes: bool, children: bool, shadows: frozenset[str]
+) -> dict[str, Any]:
+    """What a module of methods imports: `resource_classes` when it defines resource classes,
+    `children` when it has resources below it (lazily imported ones need TYPE_CHECKING), `builtins`
+    when a class's method shadows a builtin its annotations spell."""
+    spelled = list(_annotations(operations))
     used: set[str] = set()
-    uses_models = any(op.endpoint.body_model or op.endpoint.params_model for op in api.operations)
+    qualified = any(shadows & types.builtins_spelled(node) for node, _ in spelled)
+    uses_models = any(op.endpoint.body_model or op.endpoint.params_model for op in operations)
     for node, is_async in spelled:
         used |= types.names_used(node, is_async=is_async)
         uses_models = uses_models or bool(types.model_names(node))
-    optional = any(not p.required for op in api.operations for p in op.keyword)
-    runtime = {"AsyncAPIClient", "SyncAPIClient"} | (used - {"Any", "Literal"})
-    if api.operations:
+    optional = any(not p.required for op in operations for p in op.keyword)
+    runtime = used - {"Any", "Literal"}
+    if operations:
         runtime |= {"Endpoint", "RequestOptions", "async_raw_response_wrapper", "raw_response_wrapper"}
-    if api.root.children:
+    if resource_classes:
         runtime |= {"AsyncAPIResource", "SyncAPIResource"}
     if optional:
         runtime |= {"NOT_GIVEN", "NotGiven"}
     if uses_models:
         runtime.add("LazyModule")
+    typing = used & {"Any", "Literal"}
+    if uses_models or children:
+        typing.add("TYPE_CHECKING")
     return {
-        "runtime_imports": sorted(runtime, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n)),
-        "typing_imports": sorted({"TYPE_CHECKING"} | (used & {"Any", "Literal"})),
+        "operations": operations,
+        "runtime_imports": sorted(runtime, key=_order),
+        "typing_imports": sorted(typing),
         "uses_models": uses_models,
-        "cached": bool(api.operations or api.root.children),
+        "cached": bool(operations or children),
+        "import_builtins": qualified,
     }
+
+
+def _order(name: str) -> tuple[int, str]:
+    """isort's order: constants, classes, functions."""
+    return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
+
+
+def _resources(root: Resource) -> Iterator[Resource]:
+    for child in root.children:
+        yield child
+        yield from _resources(child)
 
 
 def render_client(api: Api, settings: Settings) -> dict[PurePosixPath, str]:
@@ -241,15 +265,42 @@ def render_client(api: Api, settings: Settings) -> dict[PurePosixPath, str]:
         "auth_schemes": {a.option: (a.kind, a.wire_name) for a in api.auth},
         "header_options": {option: (header, env) for option, header, env in api.header_options},
         "client_doc": client_doc(api, settings),
-        **_imports(api),
+        "package": settings.package,
     }
-    return {
+    split = api.layout == "modules"
+    if split:  # the client holds the operations at its root; resources are modules of their own
+        client = _imports(
+            api.root.operations, resource_classes=False, children=bool(api.root.children), shadows=api.root.shadows
+        )
+    else:
+        shadows = frozenset().union(*(r.shadows for r in (api.root, *_resources(api.root))))
+        client = _imports(api.operations, resource_classes=bool(api.root.children), children=False, shadows=shadows)
+    client["typing_imports"] = sorted({"TYPE_CHECKING", *client["typing_imports"]})
+    client["runtime_imports"] = sorted({"AsyncAPIClient", "SyncAPIClient", *client["runtime_imports"]}, key=_order)
+    client["lazy_children"] = api.root.children if split else ()
+    files = {
         PurePosixPath("pyproject.toml"): env.get_template("pyproject.toml.jinja").render(context),
         pkg / "__init__.py": env.get_template("__init__.py.jinja").render(context),
-        pkg / "_client.py": env.get_template("_client.py.jinja").render(context),
+        pkg / "_client.py": env.get_template("_client.py.jinja").render({**context, **client}),
         pkg / "_constants.py": env.get_template("_constants.py.jinja").render(context),
         pkg / "py.typed": "",
     }
+    if split:
+        files[pkg / "resources" / "__init__.py"] = (
+            f'{header(api)}\n"""The resources of the client, one module each."""\n'
+        )
+        template = env.get_template("_resource.py.jinja")
+        for res in _resources(api.root):
+            names = _imports(res.operations, resource_classes=True, children=bool(res.children), shadows=res.shadows)
+            files[pkg / "resources" / f"{res.module}.py"] = template.render({**context, **names, "res": res})
+        modules: dict[str, list[str]] = {}
+        for model in api.models:
+            modules.setdefault(model.module, []).append(model.name)
+        listed = [{"name": name, "names": sorted(names)} for name, names in sorted(modules.items())]
+        files[pkg / "models" / "__init__.py"] = env.get_template("_models_init.py.jinja").render(
+            {**context, "model_modules": listed}
+        )
+    return files
 
 
 def client_doc(api: Api, settings: Settings) -> str:

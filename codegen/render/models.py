@@ -33,8 +33,12 @@ _DEFS = "#/$defs/"
 
 
 def render_models(api: Api, *, package: str, header: str, source: str) -> str:
+    """models.py; with layout "modules", the same source without `__all__`, for the formatter
+    to distribute over models/ as the IR placed each model (`format.split_module`)."""
     models = sorted(api.models, key=lambda m: ({"enum": 0, "class": 1, "alias": 2}[m.kind], m.name))
     exports = "__all__ = [\n" + "".join(f"    {m.name!r},\n" for m in sorted(api.models, key=lambda m: m.name)) + "]\n"
+    if api.layout == "modules":
+        exports = ""
     if not models:
         return f"{header}\n\n{exports}"
     code = _generate(models, package=package, header=header, source=source)

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import functools
 import importlib
 import inspect
 import json
+import subprocess
 import sys
 import textwrap
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl
@@ -29,7 +32,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tests.support.corpus import Generation, session_corpus
+from tests.support import ROOT
+from tests.support.corpus import Generation, session_corpus, spec_path
 
 API_KEY = "sk-corpus"
 
@@ -65,6 +69,7 @@ class Sdk:
     package: ModuleType
     mode: str
     base_url: str
+    names: Mapping[str, str] = field(default_factory=dict)  # method name → its path on a client with resources
 
     @property
     def models(self) -> ModuleType:
@@ -73,13 +78,14 @@ class Sdk:
     def call(self, method: str, *args: Any, client_options: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
         credentials = {"api_key": API_KEY} if "api_key" in self.package._constants.AUTH_SCHEMES else {}
         options = {**credentials, "base_url": self.base_url, "max_retries": 0, **(client_options or {})}
+        path = self.names.get(method, method).split(".")
         if self.mode == "sync":
             with self.package.Client(**options) as client:
-                return getattr(client, method)(*args, **kwargs)
+                return functools.reduce(getattr, path, client)(*args, **kwargs)
 
         async def run() -> Any:
             async with self.package.AsyncClient(**options) as client:
-                return await getattr(client, method)(*args, **kwargs)
+                return await functools.reduce(getattr, path, client)(*args, **kwargs)
 
         return asyncio.run(run())
 
@@ -701,9 +707,76 @@ ITEM = {"sku": "A1", "name": "Anvil", "price": 9.5, "tags": ["heavy"], "status":
 PAGE = {"data": [ITEM], "next_cursor": None}
 
 
-@pytest.fixture(params=version_params("operations"))
+# operations-31 generated with a resource tree and a module per resource (`tree-above = 0`,
+# `split-above = 0`): the same calls, at their place in the tree.
+TREE_NAMES = {
+    "get_bin_item": "bins.items.retrieve",
+    "list_items": "items.list",
+    "create_item": "items.create",
+    "get_item": "items.retrieve",
+    "put_item": "items.update",
+    "delete_item": "items.delete",
+    "reserve_item": "items.reserve",
+    "get_health": "health.list",
+    "get_stats_day": "stats.retrieve",
+    "upload_file": "files.create",
+    "download_file": "files.content",
+}
+
+
+@pytest.fixture(scope="session")
+def operations_tree(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    tmp = tmp_path_factory.mktemp("operations-tree")
+    config = tmp / "pyproject.toml"
+    config.write_text(
+        f'[tool.codegen]\nspec = "{spec_path("operations-31").as_posix()}"\npackage = "operations_tree"\n'
+        "tree-above = 0\nsplit-above = 0\n"
+    )
+    command = [sys.executable, "-m", "codegen", "generate", "--config", str(config), "--out", str(tmp / "out")]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    sys.path.insert(0, str(tmp / "out"))
+    return importlib.import_module("operations_tree")
+
+
+@pytest.fixture(params=[*version_params("operations"), pytest.param("tree", id="31-modules")])
 def operations(request: pytest.FixtureRequest, corpus: dict[str, Generation], mode: str, httpserver: HTTPServer) -> Sdk:
+    if request.param == "tree":
+        package = request.getfixturevalue("operations_tree")
+        return Sdk(package, mode, httpserver.url_for("/v1"), TREE_NAMES)
     return sdk_for(request.param, corpus, mode, httpserver, "/v1")
+
+
+def test_the_tree_variant_is_split_into_modules_loaded_on_first_use(operations_tree: ModuleType) -> None:
+    root = Path(operations_tree.__file__).parent
+    assert (root / "resources" / "items.py").is_file() and (root / "models" / "items.py").is_file()
+    assert not (root / "models.py").exists()
+    code = (
+        "import sys, operations_tree as p\n"
+        "c = p.Client(api_key='k')\n"
+        "before = sorted(m for m in sys.modules if m.startswith('operations_tree.'))\n"
+        "c.bins.items.retrieve\n"
+        "from operations_tree.models import Ticket, Item\n"
+        "after = sorted(m for m in sys.modules if m.startswith('operations_tree.'))\n"
+        "print(sorted(set(after) - set(before)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=root.parent, capture_output=True, text=True, check=True)
+    assert result.stdout.split("\n")[0] == str(
+        [
+            "operations_tree._models",
+            "operations_tree.models",
+            "operations_tree.models._shared_bins_and_items",
+            "operations_tree.models.items",
+            "operations_tree.resources",
+            "operations_tree.resources.bins",
+            "operations_tree.resources.bins_items",
+        ]
+    )
+    ruff = [sys.executable, "-m", "ruff", "check", "--no-cache", "--ignore=E501,RUF,UP", str(root)]  # as generated/
+    mypy = [sys.executable, "-m", "mypy", "--strict", "--config-file=", "--python-version=3.11", "operations_tree"]
+    for command, cwd in ((ruff, ROOT), (mypy, root.parent)):
+        checked = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 @pytest.mark.parametrize(
@@ -795,7 +868,9 @@ def test_header_parameters_are_sent(operations: Sdk, httpserver: HTTPServer) -> 
 
 
 def test_required_header_parameter_is_required(operations: Sdk) -> None:
-    parameter = inspect.signature(operations.package.Client.list_items).parameters["x_tenant"]
+    client = operations.package.Client(api_key="k")
+    method = functools.reduce(getattr, operations.names.get("list_items", "list_items").split("."), client)
+    parameter = inspect.signature(method).parameters["x_tenant"]
     assert parameter.default is inspect.Parameter.empty and parameter.kind is inspect.Parameter.KEYWORD_ONLY
 
 

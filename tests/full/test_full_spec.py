@@ -8,9 +8,12 @@ marked `full`, run by `make test-full`, not by `make test`.
 from __future__ import annotations
 
 import gzip
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -78,18 +81,75 @@ def test_the_fixes_overlay_changes_nothing_but_the_spec_hash(full_sdk: Path, tmp
     assert differing == ["openai_full/__init__.py"]  # its sha256 line names the (overlaid) spec
 
 
-def test_every_operation_is_a_method_and_the_package_imports(full_sdk: Path) -> None:
+WALK = """
+import json, openai_full
+from openai_full._base import AsyncAPIResource, SyncAPIResource
+
+def walk(obj, path, found, seen):
+    for name in sorted(dir(type(obj))):
+        if name.startswith("_") or name in ("with_raw_response", "with_options", "copy", "close"):
+            continue
+        attribute = getattr(type(obj), name)
+        if isinstance(attribute, property) or not hasattr(attribute, "__get__"):
+            continue
+        value = getattr(obj, name)
+        if isinstance(value, (SyncAPIResource, AsyncAPIResource)):
+            walk(value, path + (name,), found, seen)
+        elif callable(value) and getattr(value, "__module__", "").startswith("openai_full"):
+            found.append(".".join(path + (name,)))
+
+for cls in (openai_full.Client, openai_full.AsyncClient):
+    found = []
+    walk(cls(api_key="k"), (), found, set())
+    print(json.dumps(found))
+"""
+
+
+def test_every_operation_is_reachable_through_the_resource_tree(full_sdk: Path) -> None:
+    result = subprocess.run([sys.executable, "-c", WALK], cwd=full_sdk, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    sync, async_ = (json.loads(line) for line in result.stdout.splitlines())
+    assert sync == async_
+    methods = [m for m in sync if not m.endswith("_stream")]
+    assert len(methods) == len(set(methods)) == 288  # every operation of the spec, once
+    official = {  # names as the official SDK spells them
+        "chat.completions.create", "chat.completions.list", "chat.completions.retrieve", "chat.completions.update",
+        "chat.completions.delete", "chat.completions.messages.list", "files.create", "files.list", "files.retrieve",
+        "files.delete", "files.content", "models.list", "models.retrieve", "models.delete", "embeddings.create",
+        "audio.speech.create", "audio.transcriptions.create", "audio.translations.create", "moderations.create",
+        "batches.create", "batches.list", "batches.retrieve", "batches.cancel", "vector_stores.create",
+        "vector_stores.list", "vector_stores.retrieve", "vector_stores.update", "vector_stores.delete",
+        "vector_stores.search", "vector_stores.files.create", "vector_stores.files.list",
+        "vector_stores.files.retrieve", "vector_stores.files.update", "vector_stores.files.delete",
+        "vector_stores.files.content", "vector_stores.file_batches.create", "vector_stores.file_batches.retrieve",
+        "vector_stores.file_batches.cancel", "uploads.create", "uploads.cancel", "uploads.complete",
+        "uploads.parts.create", "responses.create", "responses.retrieve", "responses.delete", "responses.cancel",
+        "responses.input_items.list", "fine_tuning.jobs.create", "fine_tuning.jobs.cancel",
+    }  # fmt: skip
+    assert official <= set(methods), sorted(official - set(methods))
+    assert "chat.completions.create_stream" in sync  # the streaming twin sits next to its method
+
+
+def test_the_sdk_is_modules_of_a_few_thousand_lines_loaded_on_first_use(full_sdk: Path) -> None:
+    package = full_sdk / "openai_full"
+    sizes = {p.relative_to(package).as_posix(): len(p.read_text().splitlines()) for p in package.rglob("*.py")}
+    assert max(sizes.values()) <= 4000, max(sizes.items(), key=lambda item: item[1])
+    assert sizes["_client.py"] < 400 and "models.py" not in sizes
     code = (
-        "import openai_full, openai_full._client as c, openai_full.models as m\n"
+        "import sys, openai_full\n"
         "client = openai_full.Client(api_key='k')\n"
-        "endpoints = [v for v in vars(c).values() if isinstance(v, c.Endpoint)]\n"
-        "methods = [n for n in dir(client) if not n.startswith('_')]\n"
-        "print(len(endpoints), len(methods), sum(isinstance(v, type) for v in vars(m).values()))\n"
+        "loaded = lambda: {m for m in sys.modules if m.startswith('openai_full.')}\n"
+        "before = loaded()\n"
+        "client.chat.completions.messages.list\n"
+        "sys.modules['openai_full.resources.chat_completions']._CREATE_CHAT_COMPLETION.types()  # a first call\n"
+        "print(len(before & {m for m in loaded() if '.models' in m or '.resources.' in m}), len(loaded() - before))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=full_sdk, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
-    endpoints, methods, classes = map(int, result.stdout.split())
-    assert endpoints == 288 and methods >= endpoints and classes > 1000  # every operation
+    at_import, on_use = map(int, result.stdout.split())
+    models = len(list((package / "models").glob("*.py")))
+    assert at_import == 0  # no resource or model module on import
+    assert 3 <= on_use < models // 3  # chat's resources and the models they use, not all of them
 
 
 def test_the_whole_sdk_passes_mypy_strict(full_sdk: Path) -> None:
@@ -98,3 +158,72 @@ def test_the_whole_sdk_passes_mypy_strict(full_sdk: Path) -> None:
         timeout=1800,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-5000:]
+
+
+def _generate(tmp: Path, version: str) -> tuple[Path, Any]:
+    """The SDK of one upstream version (the spec always named openai.yaml, as `make update-spec`
+    keeps one path) and its IR."""
+    from codegen.config import Settings
+    from codegen.ir.build import build_api
+    from codegen.load import load_document
+    from codegen.overlay import apply_overlay
+
+    name = next(p.name for p in FIXTURES.glob(f"openai-{version}-*.yaml.gz"))
+    spec = tmp / version / "openai.yaml"
+    spec.parent.mkdir()
+    spec.write_bytes(gzip.decompress((FIXTURES / name).read_bytes()))
+    overlay = FIXTURES / f"openai-{version}.fixes.overlay.yaml"  # the same SDK as without (see above)
+    out = tmp / version / "sdk"
+    command = [sys.executable, "-m", "codegen", "generate", "--spec", str(spec), "--overlay", str(overlay)]
+    result = subprocess.run(
+        [*command, "--out", str(out), "--package", "openai_full"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    data = apply_overlay(load_document(spec).data, load_document(overlay))
+    settings = Settings(spec=spec, out=out, package="openai_full")
+    return out / "openai_full", build_api(data, source=str(spec), settings=settings)
+
+
+def test_a_spec_update_keeps_every_name_and_changes_only_the_files_of_what_changed(tmp_path: Path) -> None:
+    from codegen.ir.build import _schema_refs
+
+    old_dir, old = _generate(tmp_path, "2026-07-15")
+    new_dir, new = _generate(tmp_path, "2026-08-21")
+    before = {op.operation_id: (op.resource, op.name) for op in old.operations}
+    after = {op.operation_id: (op.resource, op.name) for op in new.operations}
+    assert len(after) == 288 and len(before) == 281
+    assert {k: v for k, v in before.items() if k in after} == {k: after[k] for k in before if k in after}
+
+    def resources(api: Any) -> dict[str, Any]:
+        found, stack = {}, [api.root]
+        while stack:
+            node = stack.pop()
+            found[node.module or "_client"] = (node.operations, [c.attribute for c in node.children])
+            stack.extend(node.children)
+        return found
+
+    def models(api: Any) -> dict[str, tuple[str, str]]:
+        return {m.name: (m.module, repr((m.kind, m.fields, json.dumps(m.schema, sort_keys=True)))) for m in api.models}
+
+    old_res, new_res, old_models, new_models = resources(old), resources(new), models(old), models(new)
+    schemas = {m.name: m.schema for m in new.models}
+    changed = sorted(
+        p.relative_to(new_dir).as_posix()
+        for p in new_dir.rglob("*.py")
+        if not (old_dir / p.relative_to(new_dir)).is_file()
+        or (old_dir / p.relative_to(new_dir)).read_bytes() != p.read_bytes()
+    )
+    for path in changed:
+        module = path.removesuffix(".py").split("/")[-1]
+        if path.startswith("resources/"):
+            assert old_res.get(module) != new_res.get(module), f"{path} changed, its resource did not"
+        elif path.startswith("models/") and module != "__init__":
+            touched = {n for n, (m, _) in {**old_models, **new_models}.items() if m == module}
+            used = {r for n in touched for r in _schema_refs(schemas.get(n, {}))}  # what it imports
+            assert any(old_models.get(n) != new_models.get(n) for n in touched | used), f"{path}: nothing changed"
+    # A big group's parts (`responses_2`, `responses_1_2`) may regroup as it grows, but a model leaves
+    # its group only when the operations that use it change.
+    group = re.compile(r"_\d+(_\d+)?$")
+    moved = [n for n in old_models if n in new_models and old_models[n][0] != new_models[n][0]]
+    left = [n for n in moved if group.sub("", old_models[n][0]) != group.sub("", new_models[n][0])]
+    assert len(left) <= len(old_models) // 100, left

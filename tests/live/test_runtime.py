@@ -347,3 +347,35 @@ def test_an_unknown_keyword_fails_before_anything_is_sent(httpserver: HTTPServer
     with pytest.raises(TypeError, match="api_kee"):
         Client(api_kee="k")  # type: ignore[call-arg]
     assert httpserver.log == []
+
+
+def test_the_connection_pool_is_made_on_the_first_request_once_across_threads(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    made: list[httpx.Client] = []
+    real = httpx.Client
+
+    class Counted(real):  # type: ignore[misc, valid-type]
+        def __init__(self, **kwargs: Any) -> None:
+            made.append(self)
+            super().__init__(**kwargs)
+
+    monkeypatch.setattr(httpx, "Client", Counted)
+    httpserver.expect_request("/chat/completions/c1", method="POST").respond_with_json(
+        {"id": "c1", "object": "chat.completion", "created": 1, "model": "m", "choices": []}
+    )
+    client = Client(api_key="k", base_url=httpserver.url_for("/"))
+    assert made == []  # building a client makes no pool (no TLS context either)
+    threads = [
+        threading.Thread(target=client.chat.completions.update, args=("c1",), kwargs={"metadata": None})
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(made) == 1 and len(httpserver.log) == 4
+    client.close()
+    assert made[0].is_closed

@@ -28,3 +28,33 @@ def test_pieces_join_to_the_whole_file_result() -> None:
 def test_small_files_and_other_files_pass_through() -> None:
     files = {PurePosixPath("a.py"): "x  =  1\n", PurePosixPath("b.toml"): "a  =  1\n"}
     assert format_files(files) == {PurePosixPath("a.py"): "x = 1\n", PurePosixPath("b.toml"): "a  =  1\n"}
+
+
+def test_split_module_moves_each_definition_where_placed_with_its_imports_helpers_and_marks() -> None:
+    from codegen.format import split_module
+
+    source = (
+        '# head\n"""Models."""\n\nfrom __future__ import annotations\n\nfrom enum import Enum\n'
+        "from typing import Annotated\n\nfrom pydantic import Field\n\n"
+        "from ._models import BaseModel, mark_deprecated\n\n"
+        "class Kind(str, Enum):\n    a = 'a'\n\n"
+        "LimitedStr = Annotated[str, Field(max_length=3)]\n\n"  # a helper the IR did not name
+        "class Shared(BaseModel):\n    kind: Kind\n\n"
+        "class Mine(Shared):\n    name: LimitedStr\n\n"
+        "Alias = list[Mine]\n"
+        '"""An alias\'s docstring."""\n\n'
+        "mark_deprecated(Mine, 'name')\n"
+    )
+    placement = {"Kind": "_shared", "Shared": "_shared", "Mine": "pets", "Alias": "pets"}
+    modules = split_module(source, placement, header="# head")
+    assert sorted(modules) == ["_shared", "pets"]
+    shared, pets = modules["_shared"], modules["pets"]
+    assert "class Shared(BaseModel)" in shared and "class Mine" not in shared
+    assert "from .._models import BaseModel\n" in shared and "Annotated" not in shared  # only what it uses
+    assert "from ._shared import Shared\n" in pets and "LimitedStr = Annotated" in pets  # the helper goes with Mine
+    docstring = pets.index('"""An alias\'s docstring."""')
+    assert pets.index("Alias = list[Mine]") < docstring < pets.index("mark_deprecated(Mine")
+    assert "from .._models import mark_deprecated\n" in pets  # Mine extends Shared: no BaseModel here
+    assert pets.rstrip().endswith("__all__ = [\n    'Alias',\n    'Mine',\n]")
+    for text in modules.values():
+        compile(text, "m.py", "exec")

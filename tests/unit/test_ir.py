@@ -407,3 +407,109 @@ def test_an_allof_of_a_union_and_an_object_is_a_union_of_named_classes() -> None
         "EventBDone": "class",
     }
     assert [f.name for f in _model(api, "EventADone").fields] == ["type", "x", "stream_id"]
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _obj(**props: Any) -> dict[str, Any]:
+    return {"type": "object", "properties": props}
+
+
+LAYOUT_SCHEMAS = {
+    "Msg": _obj(text={"type": "string"}, usage=_ref("Usage")),
+    "MsgList": _obj(data={"type": "array", "items": _ref("Msg")}),
+    "Completion": _obj(msg=_ref("Msg"), usage=_ref("Usage")),
+    "Usage": _obj(tokens={"type": "integer"}),
+    "File": _obj(id={"type": "string"}, usage=_ref("Usage")),
+    "Tree": _obj(children={"type": "array", "items": _ref("Tree")}),  # refers to itself
+    "Unused": _obj(x=_ref("Usage")),
+}
+LAYOUT_PATHS = {
+    "/chat/completions": {"post": {"operationId": "create", "responses": {"200": _json(_ref("Completion"))}}},
+    "/chat/completions/{id}/messages": {
+        "get": {
+            "operationId": "msgs",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": _json(_ref("MsgList"))},
+        }
+    },
+    "/files": {"get": {"operationId": "files", "responses": {"200": _json(_ref("File"))}}},
+    "/trees": {"get": {"operationId": "trees", "responses": {"200": _json(_ref("Tree"))}}},
+}
+
+
+def test_a_large_api_gets_a_tree_and_modules_and_each_model_the_module_of_its_users() -> None:
+    api = _api(LAYOUT_PATHS, LAYOUT_SCHEMAS, tree_above=0, split_above=0)
+    assert api.layout == "modules"
+    assert [(op.resource, op.name) for op in api.operations] == [
+        (("chat", "completions"), "create"),
+        (("chat", "completions", "messages"), "list"),
+        (("files",), "list"),
+        (("trees",), "list"),
+    ]
+    modules = {m.name: m.module for m in api.models}
+    assert modules == {
+        "Completion": "chat_completions",  # only chat.completions.create uses it
+        "Msg": "chat_completions",  # chat.completions and chat.completions.messages: the deeper common one
+        "MsgList": "chat_completions_messages",
+        "Usage": "_shared_chat_and_files",  # two top-level resources
+        "File": "files",
+        "Tree": "trees",
+        "Unused": "_other",
+    }
+    (chat, files, _) = api.root.children
+    assert (chat.module, chat.children[0].module, chat.children[0].children[0].module) == (
+        "chat",
+        "chat_completions",
+        "chat_completions_messages",
+    )
+    assert files.shadows == {"list"} and chat.shadows == frozenset()
+
+
+def test_below_the_thresholds_the_api_stays_flat_and_in_one_module() -> None:
+    api = _api(LAYOUT_PATHS, LAYOUT_SCHEMAS)  # 4 operations: under tree-above and split-above
+    assert api.layout == "single" and {m.module for m in api.models} == {""}
+    assert [op.name for op in api.root.operations] == ["create", "files", "msgs", "trees"]
+    tree_only = _api(LAYOUT_PATHS, LAYOUT_SCHEMAS, tree_above=0)
+    assert tree_only.layout == "single" and [c.attribute for c in tree_only.root.children] == ["chat", "files", "trees"]
+
+
+def test_a_big_group_is_cut_in_dependency_order() -> None:
+    from codegen.ir import build
+
+    chain = {f"M{i:02}": _obj(next=_ref(f"M{i + 1:02}")) for i in range(9)} | {"M09": _obj(x={"type": "string"})}
+    paths = {"/things": {"get": {"operationId": "things", "responses": {"200": _json(_ref("M00"))}}}}
+    old = build.MODULE_CAP
+    build.MODULE_CAP = 4
+    try:
+        api = _api(paths, chain, tree_above=0, split_above=0)
+    finally:
+        build.MODULE_CAP = old
+    modules = {m.name: m.module for m in api.models}
+    # M09 uses nothing (depth 0), M08 uses M09 (depth 1), ...: four depths a part, named by the first
+    assert [modules[f"M{i:02}"] for i in range(9, -1, -1)] == ["things"] * 4 + ["things_4"] * 4 + ["things_8"] * 2
+
+
+def test_a_depth_too_big_alone_is_cut_by_a_hash_of_the_name_so_additions_move_nothing() -> None:
+    from codegen.ir import build
+
+    leaves = {f"Leaf{i}": _obj(x={"type": "string"}) for i in range(9)}
+    top = _obj(**{f"l{i}": _ref(f"Leaf{i}") for i in range(9)})
+    paths = {"/things": {"get": {"operationId": "things", "responses": {"200": _json(_ref("Top"))}}}}
+    old = build.MODULE_CAP
+    build.MODULE_CAP = 5
+    try:
+        before = {m.name: m.module for m in _api(paths, {**leaves, "Top": top}, tree_above=0, split_above=0).models}
+        more = {
+            **leaves,
+            "Leaf9": _obj(y={"type": "string"}),
+            "Top": {**top, "properties": {**top["properties"], "l9": _ref("Leaf9")}},
+        }
+        after = {m.name: m.module for m in _api(paths, more, tree_above=0, split_above=0).models}
+    finally:
+        build.MODULE_CAP = old
+    assert {before[f"Leaf{i}"] for i in range(9)} == {"things_0_1", "things_0_2"}
+    assert before["Top"] == "things_1"
+    assert {k: v for k, v in after.items() if k in before} == before  # Leaf9 moved nobody

@@ -16,6 +16,7 @@ import logging
 import os
 import random
 import ssl
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -99,6 +100,7 @@ _CONTENT_TYPES = {
     "text": "text/plain",
     "binary": "application/octet-stream",
 }
+_POOL_LOCK = threading.Lock()  # a client shared by threads makes one pool
 
 Headers = Mapping[str, str]
 Query = Mapping[str, object]
@@ -337,7 +339,7 @@ class BaseClient(SpecAttributes):
     backoff: tuple[float, float]
     strict_response_validation: bool
     on_retry: Callable[[RetryEvent], None] | None
-    _http: Any  # httpx.Client or httpx.AsyncClient, set by the subclass
+    _http_client: Any  # httpx.Client or httpx.AsyncClient: the caller's, or ours once made
     _owns_http: bool
 
     def __init__(self, **options: Unpack[ClientOptions]) -> None:
@@ -384,6 +386,21 @@ class BaseClient(SpecAttributes):
         self._headers = self._build_default_headers(auth_headers)
         self._headers_without_auth = self._build_default_headers({})
         self._url_prefix = str(self.base_url).rstrip("/")
+
+    @property
+    def _http(self) -> Any:
+        """The connection pool: the caller's `http_client`, else ours, made on first use (its TLS
+        context and pool cost tens of milliseconds: building a client stays cheap)."""
+        http = self._http_client
+        if http is None:
+            with _POOL_LOCK:
+                http = self._http_client
+                if http is None:
+                    http = self._http_client = self._make_http()
+        return http
+
+    def _make_http(self) -> Any:
+        raise NotImplementedError
 
     def _build_default_headers(self, auth_headers: Mapping[str, str]) -> dict[str, str]:
         headers = {
@@ -655,14 +672,15 @@ def _http_options(timeout: TimeoutTypes) -> dict[str, Any]:
 
 
 class SyncAPIClient(BaseClient):
-    _http: httpx.Client
-
     def __init__(self, *, http_client: httpx.Client | None = None, **options: Unpack[ClientOptions]) -> None:
         super().__init__(**options)
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise TypeError(f"http_client must be an httpx.Client, got {type(http_client).__name__}")
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.Client(**_http_options(self.timeout))
+        self._http_client = http_client
+
+    def _make_http(self) -> httpx.Client:
+        return httpx.Client(**_http_options(self.timeout))
 
     def close(self) -> None:
         """Close the connection pool, unless it belongs to an `http_client` you passed in."""
@@ -716,14 +734,15 @@ class SyncAPIClient(BaseClient):
 
 
 class AsyncAPIClient(BaseClient):
-    _http: httpx.AsyncClient
-
     def __init__(self, *, http_client: httpx.AsyncClient | None = None, **options: Unpack[ClientOptions]) -> None:
         super().__init__(**options)
         if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
             raise TypeError(f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}")
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.AsyncClient(**_http_options(self.timeout))
+        self._http_client = http_client
+
+    def _make_http(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(**_http_options(self.timeout))
 
     async def close(self) -> None:
         """Close the connection pool, unless it belongs to an `http_client` you passed in."""
