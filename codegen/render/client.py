@@ -10,7 +10,7 @@ from `codegen/runtime/`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import PurePosixPath
 from typing import Any
@@ -81,43 +81,55 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["pyrepr"] = repr
     env.globals.update(
-        annotation=annotation,
+        annotation=_in_module(annotation),
         empty=frozenset(),
         call=call,
         docstring=docstring,
-        endpoint_annotation=endpoint_annotation,
-        endpoint_source=endpoint_source,
+        endpoint_annotation=_in_module(endpoint_annotation),
+        endpoint_source=_in_module(endpoint_source),
     )
     return env
 
 
-def annotation(node: types.TypeNode, *, is_async: bool = False, shadows: frozenset[str] = frozenset()) -> str:
-    return types.annotation(node, models=MODELS, is_async=is_async, qualified=shadows)
+def _in_module(function: Callable[..., str]) -> Callable[..., str]:
+    """The function, told what the module being rendered calls models.py (`models_ref`)."""
+
+    @jinja2.pass_context
+    def spelled(context: Any, *args: Any, **kwargs: Any) -> str:
+        return function(*args, models=context.get("models_ref", "models") + ".", **kwargs)
+
+    return spelled
 
 
-def endpoint_annotation(endpoint: Endpoint) -> str:
+def annotation(
+    node: types.TypeNode, *, is_async: bool = False, shadows: frozenset[str] = frozenset(), models: str = MODELS
+) -> str:
+    return types.annotation(node, models=models, is_async=is_async, qualified=shadows)
+
+
+def endpoint_annotation(endpoint: Endpoint, *, models: str = MODELS) -> str:
     returned = endpoint.response if endpoint.response is not None else _bytes_or_none(endpoint)
-    return f"Endpoint[{annotation(returned)}]"
+    return f"Endpoint[{annotation(returned, models=models)}]"
 
 
 def _bytes_or_none(endpoint: Endpoint) -> types.TypeNode:
     return {"binary": types.Builtin("bytes"), "text": types.Builtin("str")}.get(endpoint.response_format, types.NONE)
 
 
-def endpoint_source(endpoint: Endpoint) -> str:
+def endpoint_source(endpoint: Endpoint, *, models: str = MODELS) -> str:
     """The runtime's `Endpoint(...)` for one operation: only what differs from its defaults."""
     arguments = [repr(endpoint.method), repr(endpoint.path)]
     if endpoint.path_params:
         arguments.append(f"path_params={endpoint.path_params!r}")
     if endpoint.response is not None:
-        arguments.append(f"response={_thunk(endpoint.response)}")
+        arguments.append(f"response={_thunk(endpoint.response, models)}")
     if endpoint.body_model:
-        arguments.append(f"body_model=lambda: {MODELS}{endpoint.body_model}")
+        arguments.append(f"body_model=lambda: {models}{endpoint.body_model}")
     if endpoint.params_model:
-        arguments.append(f"params_model=lambda: {MODELS}{endpoint.params_model}")
+        arguments.append(f"params_model=lambda: {models}{endpoint.params_model}")
     if endpoint.stream is not None:
         assert isinstance(endpoint.stream, types.StreamOf)
-        arguments.append(f"stream={_thunk(endpoint.stream.event)}")
+        arguments.append(f"stream={_thunk(endpoint.stream.event, models)}")
     if endpoint.styles:
         styles = ", ".join(f"{name!r}: ({style!r}, {explode})" for name, style, explode in endpoint.styles)
         arguments.append(f"styles={{{styles}}}")
@@ -131,7 +143,7 @@ def endpoint_source(endpoint: Endpoint) -> str:
         arguments.append(f"accept={endpoint.accept!r}")
     if endpoint.responses:
         entries = ", ".join(
-            f"{r.status!r}: {_thunk(r.type) if r.type is not None and r.type != types.NONE else None}"
+            f"{r.status!r}: {_thunk(r.type, models) if r.type is not None and r.type != types.NONE else None}"
             for r in endpoint.responses
         )
         arguments.append(f"responses={{{entries}}}")
@@ -150,8 +162,8 @@ _DEFAULT_CONTENT_TYPE = {
 }
 
 
-def _thunk(node: types.TypeNode) -> str:
-    return f"lambda: {annotation(node)}"
+def _thunk(node: types.TypeNode, models: str) -> str:
+    return f"lambda: {annotation(node, models=models)}"
 
 
 _ARGUMENT = {"path": "path", "query": "query", "header": "headers", "cookie": "cookies", "body": "body"}
@@ -204,7 +216,12 @@ def _annotations(operations: tuple[Operation, ...]) -> Iterator[tuple[types.Type
 
 
 def _imports(
-    operations: tuple[Operation, ...], *, resource_classes: bool, children: bool, shadows: frozenset[str]
+    operations: tuple[Operation, ...],
+    *,
+    resource_classes: bool,
+    children: bool,
+    shadows: frozenset[str],
+    attributes: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """What a module of methods imports: `resource_classes` when it defines resource classes,
     `children` when it has resources below it (lazily imported ones need TYPE_CHECKING), `builtins`
@@ -236,7 +253,15 @@ def _imports(
         "uses_models": uses_models,
         "cached": bool(operations or children),
         "import_builtins": qualified,
+        # A class of the module with an attribute `models` (a resource of that name) would hide the
+        # module's `models` inside its body: then models.py goes by `_models`.
+        "models_ref": "_models" if "models" in attributes else "models",
     }
+
+
+def _attributes(res: Resource) -> frozenset[str]:
+    """The names a resource's class defines: its methods and its child resources."""
+    return frozenset({op.name for op in res.operations} | {child.attribute for child in res.children})
 
 
 def _order(name: str) -> tuple[int, str]:
@@ -270,11 +295,22 @@ def render_client(api: Api, settings: Settings) -> dict[PurePosixPath, str]:
     split = api.layout == "modules"
     if split:  # the client holds the operations at its root; resources are modules of their own
         client = _imports(
-            api.root.operations, resource_classes=False, children=bool(api.root.children), shadows=api.root.shadows
+            api.root.operations,
+            resource_classes=False,
+            children=bool(api.root.children),
+            shadows=api.root.shadows,
+            attributes=_attributes(api.root),
         )
     else:
         shadows = frozenset().union(*(r.shadows for r in (api.root, *_resources(api.root))))
-        client = _imports(api.operations, resource_classes=bool(api.root.children), children=False, shadows=shadows)
+        attributes = frozenset().union(*(_attributes(r) for r in (api.root, *_resources(api.root))))
+        client = _imports(
+            api.operations,
+            resource_classes=bool(api.root.children),
+            children=False,
+            shadows=shadows,
+            attributes=attributes,
+        )
     client["typing_imports"] = sorted({"TYPE_CHECKING", *client["typing_imports"]})
     client["runtime_imports"] = sorted({"AsyncAPIClient", "SyncAPIClient", *client["runtime_imports"]}, key=_order)
     client["lazy_children"] = api.root.children if split else ()
@@ -291,7 +327,13 @@ def render_client(api: Api, settings: Settings) -> dict[PurePosixPath, str]:
         )
         template = env.get_template("_resource.py.jinja")
         for res in _resources(api.root):
-            names = _imports(res.operations, resource_classes=True, children=bool(res.children), shadows=res.shadows)
+            names = _imports(
+                res.operations,
+                resource_classes=True,
+                children=bool(res.children),
+                shadows=res.shadows,
+                attributes=_attributes(res),
+            )
             files[pkg / "resources" / f"{res.module}.py"] = template.render({**context, **names, "res": res})
         modules: dict[str, list[str]] = {}
         for model in api.models:

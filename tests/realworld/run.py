@@ -37,17 +37,32 @@ from codegen.load import load_document, read_value  # noqa: E402
 SUFFIXES = (".yaml", ".yml", ".json", ".json.gz", ".yaml.gz")
 
 INSPECT = """
-import importlib, inspect, json, sys
+import importlib, inspect, json, pkgutil, sys
 import pydantic
 package = sys.argv[1]
-client = importlib.import_module(package + "._client")
 base = importlib.import_module(package + "._base")
-models = importlib.import_module(package + ".models")
-classes = [c for c in vars(models).values() if inspect.isclass(c) and c.__module__ == models.__name__]
+
+def modules(name):
+    # A module, or a package and every module in it (a large API's resources/ and models/).
+    module = importlib.import_module(name)
+    found = [module]
+    for info in pkgutil.iter_modules(getattr(module, "__path__", [])):
+        found.append(importlib.import_module(name + "." + info.name))
+    return found
+
+clients = [importlib.import_module(package + "._client")]
+try:
+    clients += modules(package + ".resources")
+except ModuleNotFoundError:
+    pass
+model_modules = modules(package + ".models")
+classes = [
+    c for m in model_modules for c in vars(m).values() if inspect.isclass(c) and c.__module__ == m.__name__
+]
 for c in classes:
     if issubclass(c, pydantic.BaseModel):
         c.model_rebuild(force=True)
-endpoints = [v for v in vars(client).values() if isinstance(v, base.Endpoint)]
+endpoints = {id(v) for m in clients for v in vars(m).values() if isinstance(v, base.Endpoint)}
 names = [c.__name__ for c in classes]
 print(json.dumps({"endpoints": len(endpoints), "classes": len(classes),
                   "digit_names": sum(n[-1].isdigit() for n in names)}))

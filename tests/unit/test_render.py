@@ -4,6 +4,7 @@ models.py from the IR's models, and prose wrapped to the line length."""
 from __future__ import annotations
 
 import ast
+from pathlib import Path, PurePosixPath
 
 from codegen.ir import types as t
 from codegen.ir.nodes import Api, Endpoint, Field, Model, Operation, Param, Resource, Server, StatusBody
@@ -170,3 +171,33 @@ def test_the_exported_exceptions_are_the_runtime_ones() -> None:
         n for n in ast.parse(source).body if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "__all__"
     )
     assert sorted(ast.literal_eval(declared.value)) == list(EXCEPTIONS)
+
+
+def test_a_resource_named_models_does_not_hide_the_models_module() -> None:
+    """gravitino has `schemas.models`: inside the schemas class, `models.X` would name the child
+    resource; such a module calls models.py `_models`."""
+    import dataclasses
+
+    from codegen.config import Settings
+    from codegen.ir.build import build_api
+    from codegen.render.client import render_client
+
+    thing = {"type": "object", "properties": {"id": {"type": "string"}}}
+    body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}
+    paths = {
+        "/things": {"post": {"operationId": "createThing", "responses": {"200": {"description": "", **body}}}},
+        "/things/{id}/models": {
+            "get": {
+                "operationId": "listModels",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            }
+        },
+    }
+    spec = {"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "paths": paths}
+    spec["components"] = {"schemas": {"Thing": thing}}
+    settings = Settings(spec=Path("s.yaml"), out=Path("o"), package="pkg", tree_above=0, split_above=0)
+    files = render_client(build_api(spec, source="s.yaml", settings=settings), dataclasses.replace(settings))
+    things = files[PurePosixPath("pkg/resources/things.py")]
+    assert "from .. import models as _models" in things and "-> _models.Thing:" in things
+    assert "response=lambda: _models.Thing" in things and " models.Thing" not in things
+    ast.parse(things)
