@@ -123,11 +123,11 @@ def split_module(text: str, placement: dict[str, str], *, header: str) -> dict[s
 
     A statement goes where the name it defines is placed; a docstring follows the statement
     before it; a statement that defines a name the placement does not know (a helper the models
-    stage added) goes with the first statement that uses it; a call (`mark_deprecated(X, ...)`)
-    goes with its first argument. Each module keeps the imports it uses, imports what it uses
-    from its siblings (`from .other import X`), goes one package deeper (`from ._models` becomes
-    `from .._models`), and lists its placed names in `__all__`. The placement must be acyclic
-    (a module only uses modules placed "above" it), which the IR guarantees.
+    stage added) goes with the first statement that uses it; a call goes with the class it is
+    about (`mark_deprecated(X, ...)`, `X.model_rebuild()`). Each module keeps the imports it uses,
+    imports what it uses from its siblings (`from .other import X`), goes one package deeper
+    (`from ._models` becomes `from .._models`), and lists its placed names in `__all__`. The
+    placement must be acyclic (a module only uses modules placed "above" it), which the IR guarantees.
     """
     tree = ast.parse(text)
     lines = text.splitlines(keepends=True)
@@ -150,10 +150,12 @@ def split_module(text: str, placement: dict[str, str], *, header: str) -> dict[s
             defined = node.targets[0].id
             if defined == "__all__":
                 continue
-        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and node.value.args:
-            first = node.value.args[0]
-            defined = None
-            used = used | ({"@" + first.id} if isinstance(first, ast.Name) else set())
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            call = node.value
+            owner = call.args[0] if call.args else None  # mark_deprecated(X, ...)
+            if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
+                owner = call.func.value  # X.model_rebuild()
+            used = used | ({"@" + owner.id} if isinstance(owner, ast.Name) else set())
         statements.append((source, defined, used - ({defined} if defined else set())))
         if defined is not None and defined not in home:
             helpers.append((defined, used))

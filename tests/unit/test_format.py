@@ -58,3 +58,18 @@ def test_split_module_moves_each_definition_where_placed_with_its_imports_helper
     assert pets.rstrip().endswith("__all__ = [\n    'Alias',\n    'Mine',\n]")
     for text in modules.values():
         compile(text, "m.py", "exec")
+
+
+def test_a_rebuild_call_stays_with_its_class() -> None:
+    """DigitalOcean: `X.model_rebuild()` after a class of a deeper module went with the statement before
+    it, and the import it needed made a cycle."""
+    from codegen.format import split_module
+
+    source = (
+        "from ._models import BaseModel\n\n"
+        "class Span(BaseModel):\n    children: list[Span]\n\n"
+        "class Parent(BaseModel):\n    x: int\n\n"
+        "Span.model_rebuild()\n"
+    )
+    modules = split_module(source, {"Span": "child", "Parent": "parent"}, header="# head")
+    assert "Span.model_rebuild()" in modules["child"] and "Span" not in modules["parent"]
