@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import urlencode
 
-import httpx
+import httpx2
 import pydantic
 from typing_extensions import Self, TypedDict, Unpack
 
@@ -87,7 +87,7 @@ __all__ = [
 _T = TypeVar("_T")
 log = logging.getLogger(__package__ or "sdk")
 
-DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
+DEFAULT_TIMEOUT = httpx2.Timeout(600.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_BACKOFF = (0.5, 8.0)  # initial and maximum delay between retries, seconds
 MAX_SERVER_DELAY = 120.0  # a longer Retry-After is not waited for; our own backoff is used instead
@@ -103,7 +103,7 @@ _CONTENT_TYPES = {
 Headers = Mapping[str, str]
 Query = Mapping[str, object]
 Body = Mapping[str, object]
-TimeoutTypes = float | httpx.Timeout | None
+TimeoutTypes = float | httpx2.Timeout | None
 
 
 class NotGiven:
@@ -135,8 +135,8 @@ class RetryEvent:
 
     attempt: int  # 1 for the first retry
     delay: float  # seconds we are about to wait
-    request: httpx.Request
-    response: httpx.Response | None  # None after a connection error or timeout
+    request: httpx2.Request
+    response: httpx2.Response | None  # None after a connection error or timeout
     error: Exception | None
 
 
@@ -144,8 +144,8 @@ class ClientOptions(SpecOptions, total=False):
     """The options of `Client` and `AsyncClient` besides `http_client` (and of `with_options()`):
     these, and the API's own (`SpecOptions`: credentials, server variables, headers)."""
 
-    base_url: str | httpx.URL | None  # default: <PREFIX>_BASE_URL, else the spec's server
-    timeout: TimeoutTypes | NotGiven  # seconds or an httpx.Timeout; None: no timeout
+    base_url: str | httpx2.URL | None  # default: <PREFIX>_BASE_URL, else the spec's server
+    timeout: TimeoutTypes | NotGiven  # seconds or an httpx2.Timeout; None: no timeout
     max_retries: int
     backoff: tuple[float, float]  # initial and maximum delay between retries, seconds
     default_headers: Headers | None
@@ -294,7 +294,7 @@ def _apply_credential(option: str, value: Any, headers: dict[str, str], query: d
         headers["Cookie"] = f"{headers['Cookie']}; {cookie}" if "Cookie" in headers else cookie
 
 
-def _base_url(given: str | httpx.URL | None, options: Mapping[str, Any]) -> httpx.URL:
+def _base_url(given: str | httpx2.URL | None, options: Mapping[str, Any]) -> httpx2.URL:
     """The base URL: the option, else <PREFIX>_BASE_URL, else the spec's server with its variables."""
     url = str(given or _env("BASE_URL") or "")
     if not url:
@@ -305,7 +305,7 @@ def _base_url(given: str | httpx.URL | None, options: Mapping[str, Any]) -> http
         raise NamesSchemas31Error(
             f"base_url must be an absolute http(s) URL, got {url!r}: pass base_url or set {ENV_PREFIX}_BASE_URL"
         )
-    return httpx.URL(url.rstrip("/") + "/")
+    return httpx2.URL(url.rstrip("/") + "/")
 
 
 def _configure_logging() -> None:
@@ -331,13 +331,13 @@ def encode_path(endpoint: Endpoint[Any], values: Mapping[str, object]) -> str:
 class BaseClient(SpecAttributes):
     """Options and request/response logic shared by `Client` and `AsyncClient`."""
 
-    base_url: httpx.URL
+    base_url: httpx2.URL
     timeout: TimeoutTypes
     max_retries: int
     backoff: tuple[float, float]
     strict_response_validation: bool
     on_retry: Callable[[RetryEvent], None] | None
-    _http: Any  # httpx.Client or httpx.AsyncClient, set by the subclass
+    _http: Any  # httpx2.Client or httpx2.AsyncClient, set by the subclass
     _owns_http: bool
 
     def __init__(self, **options: Unpack[ClientOptions]) -> None:
@@ -436,7 +436,7 @@ class BaseClient(SpecAttributes):
 
     def _build_request(
         self,
-        http: httpx.Client | httpx.AsyncClient,
+        http: httpx2.Client | httpx2.AsyncClient,
         endpoint: Endpoint[Any],
         *,
         path: Mapping[str, object] | None = None,
@@ -449,7 +449,7 @@ class BaseClient(SpecAttributes):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         stream: bool = False,
-    ) -> httpx.Request:
+    ) -> httpx2.Request:
         """The request for one call: `path`, `query`, `headers` and `body` carry the method's
         arguments by wire name (NOT_GIVEN for those left out); the rest are `RequestOptions`."""
         url = self._url_prefix + encode_path(endpoint, path or {})
@@ -521,7 +521,7 @@ class BaseClient(SpecAttributes):
     # -- retries ---------------------------------------------------------------------------
 
     @staticmethod
-    def _should_retry(response: httpx.Response) -> bool:
+    def _should_retry(response: httpx2.Response) -> bool:
         override = response.headers.get("x-should-retry")
         if override == "true":
             return True
@@ -529,7 +529,7 @@ class BaseClient(SpecAttributes):
             return False
         return response.status_code in _RETRY_STATUSES or response.status_code >= 500
 
-    def _retry_delay(self, attempt: int, response: httpx.Response | None) -> float:
+    def _retry_delay(self, attempt: int, response: httpx2.Response | None) -> float:
         """Seconds to wait before retry number `attempt` (1-based)."""
         server = _server_delay(response) if response is not None else None
         if server is not None and 0 <= server <= MAX_SERVER_DELAY:
@@ -539,7 +539,7 @@ class BaseClient(SpecAttributes):
         return delay * (1 - 0.25 * random.random())
 
     def _before_retry(
-        self, attempt: int, request: httpx.Request, response: httpx.Response | None, error: Exception | None
+        self, attempt: int, request: httpx2.Request, response: httpx2.Response | None, error: Exception | None
     ) -> float:
         delay = self._retry_delay(attempt, response)
         reason = f"status {response.status_code}" if response is not None else type(error).__name__
@@ -558,7 +558,7 @@ class BaseClient(SpecAttributes):
 
     # -- responses -------------------------------------------------------------------------
 
-    def _log_response(self, response: httpx.Response, attempt: int) -> None:
+    def _log_response(self, response: httpx2.Response, attempt: int) -> None:
         log.debug(
             "%s %s -> %d (request id %s, attempt %d)",
             response.request.method,
@@ -568,13 +568,13 @@ class BaseClient(SpecAttributes):
             attempt + 1,
         )
 
-    def _retry_or_raise(self, response: httpx.Response, attempt: int) -> bool:
+    def _retry_or_raise(self, response: httpx2.Response, attempt: int) -> bool:
         """True when an error response should be retried; raises the status error when not."""
         if attempt < self.max_retries and self._should_retry(response):
             return True
         raise status_error(response)
 
-    def _parse(self, endpoint: Endpoint[_T], response: httpx.Response) -> _T:
+    def _parse(self, endpoint: Endpoint[_T], response: httpx2.Response) -> _T:
         if endpoint.response_format == "binary":
             return response.content  # type: ignore[return-value]
         if endpoint.response_format == "text":
@@ -597,7 +597,7 @@ class BaseClient(SpecAttributes):
 
 
 def _validation_error(
-    response: httpx.Response, exc: pydantic.ValidationError
+    response: httpx2.Response, exc: pydantic.ValidationError
 ) -> tuple[APIResponseValidationError, bool]:
     """The error to raise, and whether the body was JSON at all (only then can it be kept as sent)."""
     first = exc.errors()[0] if exc.error_count() else None
@@ -611,7 +611,7 @@ def _validation_error(
     return APIResponseValidationError(response, body, message=f"The response does not match the schema: {exc}"), True
 
 
-def _server_delay(response: httpx.Response) -> float | None:
+def _server_delay(response: httpx2.Response) -> float | None:
     """The delay the server asks for: `retry-after-ms`, then `Retry-After` (seconds or HTTP date)."""
     headers = response.headers
     value = headers.get("retry-after-ms")
@@ -632,8 +632,8 @@ def _server_delay(response: httpx.Response) -> float | None:
         return float(email.utils.mktime_tz(parsed) - time.time())
 
 
-def _connection_error(request: httpx.Request, exc: httpx.RequestError) -> APIConnectionError:
-    if isinstance(exc, httpx.TimeoutException):
+def _connection_error(request: httpx2.Request, exc: httpx2.RequestError) -> APIConnectionError:
+    if isinstance(exc, httpx2.TimeoutException):
         return APITimeoutError(request)
     return APIConnectionError(message=f"Connection error: {type(exc).__name__}", request=request)
 
@@ -647,7 +647,7 @@ async def _async_sleep(seconds: float) -> None:
 @functools.cache
 def _ssl_context() -> ssl.SSLContext:
     """One verified TLS context per process: building it costs ~30 ms, once instead of per client."""
-    return httpx.create_ssl_context()
+    return httpx2.create_ssl_context()
 
 
 def _http_options(timeout: TimeoutTypes) -> dict[str, Any]:
@@ -655,14 +655,14 @@ def _http_options(timeout: TimeoutTypes) -> dict[str, Any]:
 
 
 class SyncAPIClient(BaseClient):
-    _http: httpx.Client
+    _http: httpx2.Client
 
-    def __init__(self, *, http_client: httpx.Client | None = None, **options: Unpack[ClientOptions]) -> None:
+    def __init__(self, *, http_client: httpx2.Client | None = None, **options: Unpack[ClientOptions]) -> None:
         super().__init__(**options)
-        if http_client is not None and not isinstance(http_client, httpx.Client):
-            raise TypeError(f"http_client must be an httpx.Client, got {type(http_client).__name__}")
+        if http_client is not None and not isinstance(http_client, httpx2.Client):
+            raise TypeError(f"http_client must be an httpx2.Client, got {type(http_client).__name__}")
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.Client(**_http_options(self.timeout))
+        self._http = http_client if http_client is not None else httpx2.Client(**_http_options(self.timeout))
 
     def close(self) -> None:
         """Close the connection pool, unless it belongs to an `http_client` you passed in."""
@@ -690,7 +690,7 @@ class SyncAPIClient(BaseClient):
         response, _ = self._send(request, stream=True)
         return Stream(response, endpoint.event_validator())
 
-    def _send(self, request: httpx.Request, *, stream: bool = False) -> tuple[httpx.Response, int]:
+    def _send(self, request: httpx2.Request, *, stream: bool = False) -> tuple[httpx2.Response, int]:
         """Send with retries; returns a successful response and the retries it took, or raises.
         With `stream`, a successful body is left unread for the caller to iterate."""
         attempt = 0
@@ -699,7 +699,7 @@ class SyncAPIClient(BaseClient):
                 response = self._http.send(request, stream=stream)
                 if stream and response.status_code >= 400:
                     response.read()
-            except httpx.RequestError as exc:  # transport, protocol, decoding, too many redirects
+            except httpx2.RequestError as exc:  # transport, protocol, decoding, too many redirects
                 if attempt >= self.max_retries:
                     raise _connection_error(request, exc) from exc
                 attempt += 1
@@ -715,14 +715,14 @@ class SyncAPIClient(BaseClient):
 
 
 class AsyncAPIClient(BaseClient):
-    _http: httpx.AsyncClient
+    _http: httpx2.AsyncClient
 
-    def __init__(self, *, http_client: httpx.AsyncClient | None = None, **options: Unpack[ClientOptions]) -> None:
+    def __init__(self, *, http_client: httpx2.AsyncClient | None = None, **options: Unpack[ClientOptions]) -> None:
         super().__init__(**options)
-        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise TypeError(f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}")
+        if http_client is not None and not isinstance(http_client, httpx2.AsyncClient):
+            raise TypeError(f"http_client must be an httpx2.AsyncClient, got {type(http_client).__name__}")
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.AsyncClient(**_http_options(self.timeout))
+        self._http = http_client if http_client is not None else httpx2.AsyncClient(**_http_options(self.timeout))
 
     async def close(self) -> None:
         """Close the connection pool, unless it belongs to an `http_client` you passed in."""
@@ -750,14 +750,14 @@ class AsyncAPIClient(BaseClient):
         response, _ = await self._send(request, stream=True)
         return AsyncStream(response, endpoint.event_validator())
 
-    async def _send(self, request: httpx.Request, *, stream: bool = False) -> tuple[httpx.Response, int]:
+    async def _send(self, request: httpx2.Request, *, stream: bool = False) -> tuple[httpx2.Response, int]:
         attempt = 0
         while True:
             try:
                 response = await self._http.send(request, stream=stream)
                 if stream and response.status_code >= 400:
                     await response.aread()
-            except httpx.RequestError as exc:  # transport, protocol, decoding, too many redirects
+            except httpx2.RequestError as exc:  # transport, protocol, decoding, too many redirects
                 if attempt >= self.max_retries:
                     raise _connection_error(request, exc) from exc
                 attempt += 1
