@@ -4,7 +4,7 @@
 
 Variants run interleaved, round by round in a shuffled order, against one loopback server
 process on the other core that answers with prebuilt bytes. The floor is what any client
-must do: a raw httpx POST of the same request plus `ChatCompletion.model_validate_json`.
+must do: a raw httpx2 POST of the same request plus `ChatCompletion.model_validate_json`.
 Medians per call (wall and CPU of this process) and ratios to the floor, same run.
 """
 
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 from _common import ROOT, cpu_seconds, loopback_server, machine, median, pin_to, table, timed, versions, write_json
 
 from openai_chat_sdk import AsyncClient, Client
@@ -44,12 +44,12 @@ def seed_body() -> bytes:
 
 def sync_variants(base_url: str) -> dict[str, Callable[[], Any]]:
     headers = {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"}
-    raw = httpx.Client()
+    raw = httpx2.Client()
     url = base_url + "/chat/completions/c1"
     payload = json.dumps({"metadata": METADATA}).encode()
     ours = Client(api_key=KEY, base_url=base_url, max_retries=0)
     variants: dict[str, Callable[[], Any]] = {
-        "floor (httpx + model_validate_json)": lambda: ChatCompletion.model_validate_json(
+        "floor (httpx2 + model_validate_json)": lambda: ChatCompletion.model_validate_json(
             raw.post(url, content=payload, headers=headers).content
         ),
         "openai_chat_sdk": lambda: ours.chat.completions.update("c1", metadata=METADATA),
@@ -69,7 +69,7 @@ def async_variants(base_url: str, concurrency: int) -> dict[str, Callable[[], An
     url = base_url + "/chat/completions/c1"
     payload = json.dumps({"metadata": METADATA}).encode()
     loop = asyncio.new_event_loop()
-    raw = httpx.AsyncClient(limits=httpx.Limits(max_connections=100))
+    raw = httpx2.AsyncClient(limits=httpx2.Limits(max_connections=100))
     ours = AsyncClient(api_key=KEY, base_url=base_url, max_retries=0)
 
     async def floor_call() -> Any:
@@ -83,7 +83,7 @@ def async_variants(base_url: str, concurrency: int) -> dict[str, Callable[[], An
         return lambda: loop.run_until_complete(many())
 
     variants = {
-        "floor (httpx + model_validate_json)": batch(floor_call),
+        "floor (httpx2 + model_validate_json)": batch(floor_call),
         "openai_chat_sdk": batch(lambda: ours.chat.completions.update("c1", metadata=METADATA)),
     }
     try:
@@ -116,7 +116,7 @@ def measure(
 
 
 def report(title: str, results: dict[str, dict[str, float]]) -> str:
-    floor = results["floor (httpx + model_validate_json)"]
+    floor = results["floor (httpx2 + model_validate_json)"]
     rows = [
         [
             name,

@@ -61,6 +61,7 @@ from ._exceptions import (
 from ._lenient import lenient_value
 from ._response import RawResponse, async_raw_response_wrapper, raw_response_wrapper, wants_raw_response
 from ._stream import AsyncStream, Stream
+from ._transport import AsyncTransport, SyncTransport
 
 __all__ = [
     "NOT_GIVEN",
@@ -654,6 +655,16 @@ def _http_options(timeout: TimeoutTypes) -> dict[str, Any]:
     return {"timeout": timeout, "follow_redirects": True, "verify": _ssl_context()}
 
 
+def _default_sync_http(timeout: TimeoutTypes) -> httpx2.Client:
+    """Our own pool: httpx2's client (redirects, hooks, proxies from the environment, errors) on our
+    lean HTTP/1.1 transport."""
+    return httpx2.Client(transport=SyncTransport(ssl_context=_ssl_context()), **_http_options(timeout))
+
+
+def _default_async_http(timeout: TimeoutTypes) -> httpx2.AsyncClient:
+    return httpx2.AsyncClient(transport=AsyncTransport(ssl_context=_ssl_context()), **_http_options(timeout))
+
+
 class SyncAPIClient(BaseClient):
     _http: httpx2.Client
 
@@ -662,7 +673,7 @@ class SyncAPIClient(BaseClient):
         if http_client is not None and not isinstance(http_client, httpx2.Client):
             raise TypeError(f"http_client must be an httpx2.Client, got {type(http_client).__name__}")
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx2.Client(**_http_options(self.timeout))
+        self._http = http_client if http_client is not None else _default_sync_http(self.timeout)
 
     def close(self) -> None:
         """Close the connection pool, unless it belongs to an `http_client` you passed in."""
@@ -722,7 +733,7 @@ class AsyncAPIClient(BaseClient):
         if http_client is not None and not isinstance(http_client, httpx2.AsyncClient):
             raise TypeError(f"http_client must be an httpx2.AsyncClient, got {type(http_client).__name__}")
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx2.AsyncClient(**_http_options(self.timeout))
+        self._http = http_client if http_client is not None else _default_async_http(self.timeout)
 
     async def close(self) -> None:
         """Close the connection pool, unless it belongs to an `http_client` you passed in."""
