@@ -15,8 +15,10 @@ import importlib
 import logging
 import os
 import random
+import re
 import ssl
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
@@ -329,6 +331,46 @@ def encode_path(endpoint: Endpoint[Any], values: Mapping[str, object]) -> str:
     return path
 
 
+@dataclass(frozen=True, slots=True)
+class _Lean:
+    """What a request through our own pool needs beyond the call's arguments, built once per client."""
+
+    client_headers: httpx2.Headers  # httpx2's defaults (Accept-Encoding, Connection, ...)
+    headers: httpx2.Headers  # those with the client's own (auth, User-Agent, default_headers, ...)
+    timeout: dict[str, float | None]  # the client's timeout, as a request extension
+    url: Callable[[str], httpx2.URL] | None  # base URL + an encoded path, without parsing it again
+
+
+# A path as encode_path makes it: nothing for httpx2's URL parser to escape or normalize.
+_PLAIN_PATH = re.compile(r"(?:/[A-Za-z0-9\-_~!$&'()*+,;=:@%]+(?:\.+[A-Za-z0-9\-_~!$&'()*+,;=:@%]+)*)+")
+
+
+def _url_joiner(base: httpx2.URL) -> Callable[[str], httpx2.URL] | None:
+    """`path -> base URL with that path appended`, reusing the base's parsed form (httpx2.URL keeps
+    it as a named tuple); None when this httpx2 keeps it otherwise, and every URL is parsed whole."""
+    parsed: Any = getattr(base, "_uri_reference", None)
+    named_tuple = isinstance(parsed, tuple) and all(
+        hasattr(parsed, a) for a in ("_replace", "path", "query", "fragment")
+    )
+    if not named_tuple:
+        return None
+    if parsed.query is not None or parsed.fragment is not None:
+        return None
+    prefix = parsed.path.rstrip("/")
+    check = httpx2.URL(str(base).rstrip("/") + "/x")
+
+    def join(path: str) -> httpx2.URL:
+        url = object.__new__(httpx2.URL)
+        url._uri_reference = parsed._replace(path=prefix + path)
+        return url
+
+    return join if join("/x") == check else None
+
+
+# The httpx2 clients we built: nothing of theirs (hooks, auth, base_url, params) needs merging per request.
+_OUR_POOLS: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
 class BaseClient(SpecAttributes):
     """Options and request/response logic shared by `Client` and `AsyncClient`."""
 
@@ -340,6 +382,7 @@ class BaseClient(SpecAttributes):
     on_retry: Callable[[RetryEvent], None] | None
     _http: Any  # httpx2.Client or httpx2.AsyncClient, set by the subclass
     _owns_http: bool
+    _lean: _Lean | None  # set when _http is our own pool
 
     def __init__(self, **options: Unpack[ClientOptions]) -> None:
         unknown = sorted(set(options) - _CLIENT_OPTIONS)
@@ -385,6 +428,16 @@ class BaseClient(SpecAttributes):
         self._headers = self._build_default_headers(auth_headers)
         self._headers_without_auth = self._build_default_headers({})
         self._url_prefix = str(self.base_url).rstrip("/")
+
+    def _prepare_lean(self) -> None:
+        """When the pool is our own, what every request carries is built once, here."""
+        http = self._http
+        if http not in _OUR_POOLS:
+            self._lean = None
+            return
+        headers = httpx2.Headers(http.headers)
+        headers.update(self._headers)
+        self._lean = _Lean(http.headers, headers, httpx2.Timeout(self.timeout).as_dict(), _url_joiner(self.base_url))
 
     def _build_default_headers(self, auth_headers: Mapping[str, str]) -> dict[str, str]:
         headers = {
@@ -453,7 +506,8 @@ class BaseClient(SpecAttributes):
     ) -> httpx2.Request:
         """The request for one call: `path`, `query`, `headers` and `body` carry the method's
         arguments by wire name (NOT_GIVEN for those left out); the rest are `RequestOptions`."""
-        url = self._url_prefix + encode_path(endpoint, path or {})
+        encoded = encode_path(endpoint, path or {})
+        url = self._url_prefix + encoded
         content: Any = None
         files: list[tuple[str, Any]] | None = None
         data: dict[str, Any] | None = None
@@ -508,16 +562,40 @@ class BaseClient(SpecAttributes):
             extra = set(extra_query or ())
             params = [pair for k, v in fixed.items() if k not in mine for pair in query_pairs(k, v, None)]
             params += [(k, v) for k, v in pairs if k not in extra]
-        return http.build_request(
+        lean = self._lean
+        if lean is None or files is not None or data is not None:  # your http_client, or multipart
+            return http.build_request(
+                endpoint.method,
+                url,
+                params=params,
+                headers=sent_headers,
+                content=content,
+                data=data,
+                files=files,
+                timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
+            )
+        # Our own pool: what build_request would merge (its headers, the timeout) is prepared once,
+        # and the URL is the base URL's, parsed once, with this call's path.
+        target: str | httpx2.URL = url
+        if lean.url is not None and _PLAIN_PATH.fullmatch(encoded):
+            target = lean.url(encoded)
+        if sent_headers is self._headers:
+            request_headers = lean.headers
+        else:
+            request_headers = httpx2.Headers(lean.client_headers)
+            request_headers.update(sent_headers)
+        timeouts = lean.timeout if isinstance(timeout, NotGiven) else httpx2.Timeout(timeout).as_dict()
+        request = httpx2.Request(
             endpoint.method,
-            url,
+            target,
             params=params,
-            headers=sent_headers,
+            headers=request_headers,
             content=content,
-            data=data,
-            files=files,
-            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
+            extensions={"timeout": timeouts},
         )
+        if http.cookies:  # the cookies a server set (a load balancer's), sent back as httpx2 would
+            http.cookies.set_cookie_header(request)
+        return request
 
     # -- retries ---------------------------------------------------------------------------
 
@@ -656,13 +734,17 @@ def _http_options(timeout: TimeoutTypes) -> dict[str, Any]:
 
 
 def _default_sync_http(timeout: TimeoutTypes) -> httpx2.Client:
-    """Our own pool: httpx2's client (redirects, hooks, proxies from the environment, errors) on our
-    lean HTTP/1.1 transport."""
-    return httpx2.Client(transport=SyncTransport(ssl_context=_ssl_context()), **_http_options(timeout))
+    """Our own pool: httpx2's client (redirects, proxies from the environment, errors) on our lean
+    HTTP/1.1 transport."""
+    http = httpx2.Client(transport=SyncTransport(ssl_context=_ssl_context()), **_http_options(timeout))
+    _OUR_POOLS.add(http)
+    return http
 
 
 def _default_async_http(timeout: TimeoutTypes) -> httpx2.AsyncClient:
-    return httpx2.AsyncClient(transport=AsyncTransport(ssl_context=_ssl_context()), **_http_options(timeout))
+    http = httpx2.AsyncClient(transport=AsyncTransport(ssl_context=_ssl_context()), **_http_options(timeout))
+    _OUR_POOLS.add(http)
+    return http
 
 
 class SyncAPIClient(BaseClient):
@@ -674,6 +756,7 @@ class SyncAPIClient(BaseClient):
             raise TypeError(f"http_client must be an httpx2.Client, got {type(http_client).__name__}")
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else _default_sync_http(self.timeout)
+        self._prepare_lean()
 
     def close(self) -> None:
         """Close the connection pool, unless it belongs to an `http_client` you passed in."""
@@ -734,6 +817,7 @@ class AsyncAPIClient(BaseClient):
             raise TypeError(f"http_client must be an httpx2.AsyncClient, got {type(http_client).__name__}")
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else _default_async_http(self.timeout)
+        self._prepare_lean()
 
     async def close(self) -> None:
         """Close the connection pool, unless it belongs to an `http_client` you passed in."""
