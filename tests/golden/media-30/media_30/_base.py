@@ -63,7 +63,7 @@ from ._exceptions import (
 from ._lenient import lenient_value
 from ._response import RawResponse, async_raw_response_wrapper, raw_response_wrapper, wants_raw_response
 from ._stream import AsyncStream, Stream
-from ._transport import AsyncTransport, SyncTransport
+from ._transport import AsyncTransport, SyncTransport, httpx1_client
 
 __all__ = [
     "NOT_GIVEN",
@@ -88,6 +88,7 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+_C = TypeVar("_C", httpx2.Client, httpx2.AsyncClient)
 log = logging.getLogger(__package__ or "sdk")
 
 DEFAULT_TIMEOUT = httpx2.Timeout(600.0, connect=5.0)
@@ -747,13 +748,25 @@ def _default_async_http(timeout: TimeoutTypes) -> httpx2.AsyncClient:
     return http
 
 
+def _adopted(http_client: object, wanted: type[_C]) -> _C:
+    """An httpx 0.28 client of the right kind, behind an httpx2 client that sends through it."""
+    adapted = httpx1_client(http_client)
+    if not isinstance(adapted, wanted):
+        kind = type(http_client)
+        raise TypeError(
+            f"http_client must be an httpx2.{wanted.__name__} (or an httpx 0.28 httpx.{wanted.__name__}), "
+            f"got {kind.__module__}.{kind.__qualname__}"
+        )
+    return adapted
+
+
 class SyncAPIClient(BaseClient):
     _http: httpx2.Client
 
     def __init__(self, *, http_client: httpx2.Client | None = None, **options: Unpack[ClientOptions]) -> None:
         super().__init__(**options)
         if http_client is not None and not isinstance(http_client, httpx2.Client):
-            raise TypeError(f"http_client must be an httpx2.Client, got {type(http_client).__name__}")
+            http_client = _adopted(http_client, httpx2.Client)
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else _default_sync_http(self.timeout)
         self._prepare_lean()
@@ -814,7 +827,7 @@ class AsyncAPIClient(BaseClient):
     def __init__(self, *, http_client: httpx2.AsyncClient | None = None, **options: Unpack[ClientOptions]) -> None:
         super().__init__(**options)
         if http_client is not None and not isinstance(http_client, httpx2.AsyncClient):
-            raise TypeError(f"http_client must be an httpx2.AsyncClient, got {type(http_client).__name__}")
+            http_client = _adopted(http_client, httpx2.AsyncClient)
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else _default_async_http(self.timeout)
         self._prepare_lean()

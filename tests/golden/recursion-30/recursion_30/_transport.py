@@ -32,7 +32,7 @@ import httpx2
 if TYPE_CHECKING:
     import asyncio
 
-__all__ = ["AsyncTransport", "SyncTransport"]
+__all__ = ["AsyncTransport", "SyncTransport", "httpx1_client"]
 
 Origin = tuple[str, str, int]
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -693,3 +693,113 @@ class AsyncTransport(httpx2.AsyncBaseTransport):
         for connections in idle.values():
             for connection in connections:
                 self._drop(connection)
+
+
+# -- an httpx 0.28 client underneath -------------------------------------------------------------
+
+
+def httpx1_client(client: Any) -> httpx2.Client | httpx2.AsyncClient | None:
+    """An httpx2 client that sends every request through `client`, an `httpx.Client` or
+    `httpx.AsyncClient` of httpx 0.28 (None when `client` is neither). Its base URL, headers,
+    cookies, auth, event hooks, proxies, transport and redirect setting all still apply; httpx's
+    errors become httpx2's of the same name, so retries and the client's exceptions are unchanged."""
+    names = {(cls.__module__.split(".")[0], cls.__name__) for cls in type(client).__mro__}
+    if ("httpx", "AsyncClient") in names:
+        return httpx2.AsyncClient(transport=_AsyncHttpx1Transport(client), trust_env=False)
+    if ("httpx", "Client") in names:
+        return httpx2.Client(transport=_Httpx1Transport(client), trust_env=False)
+    return None
+
+
+def _httpx1_request(client: Any, request: httpx2.Request, content: Any) -> Any:
+    return client.build_request(
+        request.method,
+        str(request.url),
+        headers=[(name, value) for name, value in request.headers.raw if name.lower() != b"host"],
+        content=content,
+        extensions={"timeout": _timeouts(request)},
+    )
+
+
+def _httpx1_error(exc: Exception, request: httpx2.Request) -> Exception:
+    """httpx's exception as httpx2's class of the same name (a TransportError when there is none)."""
+    cls = getattr(httpx2, type(exc).__name__, None)
+    if not (isinstance(cls, type) and issubclass(cls, httpx2.RequestError)):
+        cls = httpx2.TransportError
+    return cls(str(exc) or type(exc).__name__, request=request)
+
+
+def _httpx1_response(response: Any, stream: Any) -> httpx2.Response:
+    return httpx2.Response(
+        response.status_code,
+        headers=response.headers.raw,
+        stream=stream,
+        extensions={k: v for k, v in response.extensions.items() if k in ("http_version", "reason_phrase")},
+    )
+
+
+class _Httpx1Body(httpx2.SyncByteStream):
+    def __init__(self, response: Any, request: httpx2.Request, errors: type[Exception]) -> None:
+        self._response = response
+        self._request = request
+        self._errors = errors
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            yield from self._response.iter_raw()
+        except self._errors as exc:
+            raise _httpx1_error(exc, self._request) from exc
+
+    def close(self) -> None:
+        self._response.close()
+
+
+class _Httpx1Transport(httpx2.BaseTransport):
+    def __init__(self, client: Any) -> None:
+        import httpx  # present: `client` is one of its clients
+
+        self._client = client
+        self._errors: type[Exception] = httpx.HTTPError
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        body, _ = _request_body(request)
+        content = body if body is not None else iter(request.stream)  # type: ignore[arg-type]
+        try:
+            response = self._client.send(_httpx1_request(self._client, request, content), stream=True)
+        except self._errors as exc:
+            raise _httpx1_error(exc, request) from exc
+        return _httpx1_response(response, _Httpx1Body(response, request, self._errors))
+
+
+class _AsyncHttpx1Body(httpx2.AsyncByteStream):
+    def __init__(self, response: Any, request: httpx2.Request, errors: type[Exception]) -> None:
+        self._response = response
+        self._request = request
+        self._errors = errors
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._response.aiter_raw():
+                yield chunk
+        except self._errors as exc:
+            raise _httpx1_error(exc, self._request) from exc
+
+    async def aclose(self) -> None:
+        await self._response.aclose()
+
+
+class _AsyncHttpx1Transport(httpx2.AsyncBaseTransport):
+    def __init__(self, client: Any) -> None:
+        import httpx
+
+        self._client = client
+        self._errors: type[Exception] = httpx.HTTPError
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        body, _ = _request_body(request)
+        content = body if body is not None else request.stream
+        try:
+            response = await self._client.send(_httpx1_request(self._client, request, content), stream=True)
+        except self._errors as exc:
+            raise _httpx1_error(exc, request) from exc
+        return _httpx1_response(response, _AsyncHttpx1Body(response, request, self._errors))
