@@ -80,7 +80,7 @@ def main() -> None:
     args = parser.parse_args()
     pin_to(0)
     body = large_body()
-    print("versions:", versions("openai-chat-sdk", "pydantic", "pydantic-core", "httpx", "openai"))
+    print("versions:", versions("openai-chat-sdk", "pydantic", "pydantic-core", "httpx2", "openai"))
     print("machine:", machine())
     print(f"body: {len(body) / 1e6:.1f} MB")
     out: dict[str, Any] = {"body_bytes": len(body)}

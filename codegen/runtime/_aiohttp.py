@@ -1,16 +1,16 @@
-"""An httpx transport on aiohttp, for many concurrent async calls.
+"""An httpx2 transport on aiohttp, opt-in (`pip install "<package>[aiohttp]"`).
 
-httpx 0.28's own async pool spends most of its time assigning connections once dozens of requests
-are in flight (bench/transports.py: about 3x the CPU per call of this transport at 32 concurrent).
-Use it through httpx's API, so everything else stays the same:
+The client's default transport (`_transport.py`) is already lean under concurrency; this one is for
+an application that runs on aiohttp anyway and wants one connection pool (bench/transports.py
+compares them). Use it through httpx2's API, so everything else stays the same:
 
     from <package> import AsyncClient
     from <package>._aiohttp import aiohttp_http_client   # needs `pip install aiohttp`
 
     client = AsyncClient(http_client=aiohttp_http_client())   # close it yourself: await client.aclose()
 
-aiohttp's errors become httpx's (a refused or reset connection is a ConnectError or ReadError, not
-a timeout), so retries and the client's exceptions behave as with httpx's own transport.
+aiohttp's errors become httpx2's (a refused or reset connection is a ConnectError or ReadError, not
+a timeout), so retries and the client's exceptions behave as with the default transport.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class _Body(httpx2.AsyncByteStream):
 
 
 class AiohttpTransport(httpx2.AsyncBaseTransport):
-    """Sends httpx requests with one aiohttp session (created on first use, closed by `aclose`)."""
+    """Sends httpx2 requests with one aiohttp session (created on first use, closed by `aclose`)."""
 
     def __init__(self, *, limit: int = 100) -> None:
         self._limit = limit
