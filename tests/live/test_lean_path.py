@@ -13,6 +13,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from openai_chat_sdk import AsyncClient, Client
+from tests.support.rawserver import RawServer, respond
 
 KEY = "sk-lean"
 BODY = b'{"id": "c", "object": "chat.completion", "created": 1, "model": "m", "choices": []}'
@@ -39,17 +40,17 @@ def wire(request: Request) -> dict[str, Any]:
     }
 
 
-def calls(kind: str, base_url: str, http: Any, completion_id: str = "c1", **call_options: Any) -> None:
+def calls(kind: str, base_url: str, http: Any, completion_id: str = "c1", rounds: int = 2, **call_options: Any) -> None:
     options: dict[str, Any] = {"api_key": KEY, "base_url": base_url, "max_retries": 0, "organization": "org-1"}
     if kind == "sync":
         with Client(**options, http_client=http() if http else None) as client:
-            for _ in range(2):
+            for _ in range(rounds):
                 client.chat.completions.update(completion_id, metadata={"k": "v"}, **call_options)
         return
 
     async def run() -> None:
         async with AsyncClient(**options, http_client=http() if http else None) as client:
-            for _ in range(2):
+            for _ in range(rounds):
                 await client.chat.completions.update(completion_id, metadata={"k": "v"}, **call_options)
 
     asyncio.run(run())
@@ -82,3 +83,14 @@ def test_cookies_a_server_sets_are_sent_back(httpserver: HTTPServer, kind: str) 
     calls(kind, httpserver.url_for("/v1"), None)
     assert "Cookie" not in seen[0].headers
     assert seen[1].headers["Cookie"] == "__lb=abc"
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_proxy_in_the_environment_is_used(monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    ok = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n%b" % (len(BODY), BODY)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    with RawServer([respond(ok)]) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        calls(kind, "http://api.example.test/v1", None, rounds=1)
+    assert proxy.connections[0].request.startswith(b"POST http://api.example.test/v1/chat/completions/c1 HTTP/1.1")

@@ -5,8 +5,9 @@ with keep-alive, on plain sockets (sync) and asyncio protocols (async).
 Why not httpx2's own: its pool (httpcore2 on h11, anyio) costs more CPU than the rest of a call,
 and under concurrency it checks every pooled connection on every request event (bench/transports.py).
 This one keeps httpx2's API: it is an `httpx2.BaseTransport` / `httpx2.AsyncBaseTransport`, so
-redirects, event hooks, decompression, proxies (mounted by httpx2 from the environment) and every
-error type stay httpx2's. It speaks HTTP/1.1 only; pass an `http_client` of your own for HTTP/2.
+redirects, event hooks, decompression and every error type stay httpx2's. It speaks HTTP/1.1 only,
+without proxies: the client uses httpx2's own pool when the environment names a proxy, and an
+`http_client` of your own can do HTTP/2, proxies or anything else httpx2 does.
 
     request ──► pool: an idle connection to the origin (stale or expired ones dropped), else a new one
             ──► one write (head + body), read the head, frame the body (Content-Length, chunked, or
@@ -24,7 +25,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 import httpx2
@@ -47,6 +48,14 @@ def _origin(url: httpx2.URL) -> Origin:
     if scheme not in _DEFAULT_PORTS:
         raise httpx2.UnsupportedProtocol(f"Request URL has an unsupported protocol '{scheme}://'.")
     return scheme, url.host, url.port or _DEFAULT_PORTS[scheme]
+
+
+def _context(transport: SyncTransport | AsyncTransport) -> ssl.SSLContext:
+    """The TLS context, made on the first https connection (building one takes tens of ms)."""
+    given = transport._ssl_context
+    if not isinstance(given, ssl.SSLContext):
+        given = transport._ssl_context = given() if given is not None else httpx2.create_ssl_context()
+    return given
 
 
 def _timeouts(request: httpx2.Request) -> dict[str, float | None]:
@@ -287,7 +296,7 @@ class SyncTransport(httpx2.BaseTransport):
     def __init__(
         self,
         *,
-        ssl_context: ssl.SSLContext | None = None,
+        ssl_context: ssl.SSLContext | Callable[[], ssl.SSLContext] | None = None,
         max_keepalive_connections: int = 100,
         keepalive_expiry: float = 5.0,
     ) -> None:
@@ -364,7 +373,7 @@ class SyncTransport(httpx2.BaseTransport):
         try:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if scheme == "https":
-                context = self._ssl_context or httpx2.create_ssl_context()
+                context = _context(self)
                 sock = context.wrap_socket(sock, server_hostname=host)
         except TimeoutError as exc:
             sock.close()
@@ -541,7 +550,7 @@ class AsyncTransport(httpx2.AsyncBaseTransport):
     def __init__(
         self,
         *,
-        ssl_context: ssl.SSLContext | None = None,
+        ssl_context: ssl.SSLContext | Callable[[], ssl.SSLContext] | None = None,
         max_connections: int = 100,
         max_keepalive_connections: int = 100,
         keepalive_expiry: float = 5.0,
@@ -628,7 +637,7 @@ class AsyncTransport(httpx2.AsyncBaseTransport):
                     self._waiters.remove(waiter)
         self._open += 1
         scheme, host, port = origin
-        context = (self._ssl_context or httpx2.create_ssl_context()) if scheme == "https" else None
+        context = _context(self) if scheme == "https" else None
 
         def protocol() -> asyncio.Protocol:  # duck-typed: asyncio is imported only once an async call needs it
             return cast("asyncio.Protocol", _Protocol(loop, origin))

@@ -726,24 +726,37 @@ async def _async_sleep(seconds: float) -> None:
 
 @functools.cache
 def _ssl_context() -> ssl.SSLContext:
-    """One verified TLS context per process: building it costs ~30 ms, once instead of per client."""
+    """One verified TLS context per process (httpx2's: the system trust store through truststore):
+    building it costs tens of ms, once, on the first https connection instead of per client."""
     return httpx2.create_ssl_context()
 
 
 def _http_options(timeout: TimeoutTypes) -> dict[str, Any]:
-    return {"timeout": timeout, "follow_redirects": True, "verify": _ssl_context()}
+    return {"timeout": timeout, "follow_redirects": True}
+
+
+_PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+
+
+def _proxy_in_environment() -> bool:
+    """A proxy set in the environment: httpx2's own pool honours it (and NO_PROXY); ours does not."""
+    return any(os.environ.get(name) or os.environ.get(name.lower()) for name in _PROXY_VARIABLES)
 
 
 def _default_sync_http(timeout: TimeoutTypes) -> httpx2.Client:
-    """Our own pool: httpx2's client (redirects, proxies from the environment, errors) on our lean
-    HTTP/1.1 transport."""
-    http = httpx2.Client(transport=SyncTransport(ssl_context=_ssl_context()), **_http_options(timeout))
+    """Our own pool: httpx2's client (redirects, errors) on our lean HTTP/1.1 transport; httpx2's
+    own transport when the environment names a proxy."""
+    if _proxy_in_environment():
+        return httpx2.Client(verify=_ssl_context(), **_http_options(timeout))
+    http = httpx2.Client(transport=SyncTransport(ssl_context=_ssl_context), **_http_options(timeout))
     _OUR_POOLS.add(http)
     return http
 
 
 def _default_async_http(timeout: TimeoutTypes) -> httpx2.AsyncClient:
-    http = httpx2.AsyncClient(transport=AsyncTransport(ssl_context=_ssl_context()), **_http_options(timeout))
+    if _proxy_in_environment():
+        return httpx2.AsyncClient(verify=_ssl_context(), **_http_options(timeout))
+    http = httpx2.AsyncClient(transport=AsyncTransport(ssl_context=_ssl_context), **_http_options(timeout))
     _OUR_POOLS.add(http)
     return http
 
