@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -29,16 +32,19 @@ class KeepAliveServer:
     `answer(n)` to the n-th request overall; `close_after` closes a connection after that many
     answers. Counts connections. Threads poll a stop event; `stop()` joins them."""
 
-    def __init__(self, answer: Callable[[int], bytes], *, close_after: int | None = None) -> None:
+    def __init__(
+        self, answer: Callable[[int], bytes], *, close_after: int | None = None, tls: ssl.SSLContext | None = None
+    ) -> None:
         self.answer = answer
         self.close_after = close_after
+        self.tls = tls
         self.connections = 0
         self.requests: list[bytes] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._sock = socket.create_server(("127.0.0.1", 0))
         self._sock.settimeout(POLL)
-        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self._sock.getsockname()[1]}"
         self._threads = [threading.Thread(target=self._accept, daemon=True)]
 
     def __enter__(self) -> KeepAliveServer:
@@ -67,6 +73,13 @@ class KeepAliveServer:
             thread.start()
 
     def _serve(self, conn: socket.socket) -> None:
+        if self.tls is not None:
+            conn.settimeout(5)
+            try:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+            except OSError:
+                conn.close()
+                return
         conn.settimeout(POLL)
         buffer, answered = b"", 0
         with conn:
@@ -297,3 +310,68 @@ def test_async_read_timeout_mid_body(raw_server: Any, ok_body: bytes) -> None:
                 await http.get(server.url)
 
     asyncio.run(run())
+
+
+# -- TLS -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """(server context, client context trusting it only): a self-signed certificate for 127.0.0.1."""
+    folder: Path = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(cert, key)
+    return server, ssl.create_default_context(cafile=str(cert))
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_https_through_a_context_made_on_first_use(
+    certificate: tuple[ssl.SSLContext, ssl.SSLContext], ok_body: bytes, kind: str
+) -> None:
+    server_context, client_context = certificate
+    made: list[int] = []
+
+    def context() -> ssl.SSLContext:
+        made.append(1)
+        return client_context
+
+    with KeepAliveServer(lambda n: response(ok_body), tls=server_context) as server:
+        if kind == "sync":
+            with httpx2.Client(transport=SyncTransport(ssl_context=context)) as http:
+                statuses = [http.get(server.url).status_code for _ in range(3)]
+        else:
+
+            async def run() -> list[int]:
+                async with httpx2.AsyncClient(transport=AsyncTransport(ssl_context=context)) as http:
+                    return [(await http.get(server.url)).status_code for _ in range(3)]
+
+            statuses = asyncio.run(run())
+    assert statuses == [200] * 3
+    assert made == [1] and server.connections == 1
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_an_untrusted_certificate_is_a_connect_error(
+    certificate: tuple[ssl.SSLContext, ssl.SSLContext], ok_body: bytes, kind: str
+) -> None:
+    server_context, _ = certificate
+    strict = ssl.create_default_context()  # the system's roots: our self-signed certificate is not among them
+    with KeepAliveServer(lambda n: response(ok_body), tls=server_context) as server:
+        if kind == "sync":
+            with httpx2.Client(transport=SyncTransport(ssl_context=strict)) as http, pytest.raises(httpx2.ConnectError):
+                http.get(server.url)
+        else:
+
+            async def run() -> None:
+                async with httpx2.AsyncClient(transport=AsyncTransport(ssl_context=strict)) as http:
+                    with pytest.raises(httpx2.ConnectError):
+                        await http.get(server.url)
+
+            asyncio.run(run())
