@@ -375,3 +375,26 @@ def test_an_untrusted_certificate_is_a_connect_error(
                         await http.get(server.url)
 
             asyncio.run(run())
+
+
+def test_a_waiter_cancelled_after_its_wake_up_passes_it_on(ok_body: bytes) -> None:
+    """The pool woke B for a free connection, then B was cancelled before it ran: C must get it."""
+
+    async def run(url: str) -> int:
+        transport = AsyncTransport(max_connections=1)
+        async with httpx2.AsyncClient(transport=transport) as http:
+            transport._open = 1  # as if one connection were busy
+            b = asyncio.ensure_future(http.get(url))
+            c = asyncio.ensure_future(http.get(url))
+            await asyncio.sleep(0.05)
+            assert len(transport._waiters) == 2
+            transport._open = 0
+            transport._wake_one()  # wakes b ...
+            b.cancel()  # ... which is cancelled before it runs
+            response = await asyncio.wait_for(c, 2)
+            with pytest.raises(asyncio.CancelledError):
+                await b
+            return response.status_code
+
+    with KeepAliveServer(lambda n: response(ok_body)) as server:
+        assert asyncio.run(run(server.url)) == 200

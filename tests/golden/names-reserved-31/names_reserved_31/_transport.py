@@ -630,6 +630,10 @@ class AsyncTransport(httpx2.AsyncBaseTransport):
                 await waiter
             except TimeoutError:
                 raise httpx2.PoolTimeout("no connection free in time", request=request) from None
+            except BaseException:  # cancelled: a wake-up this waiter got goes to the next one
+                if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+                    self._wake_one()
+                raise
             finally:
                 if timer is not None:
                     timer.cancel()
