@@ -4,7 +4,7 @@
 
 Variants run interleaved, round by round in a shuffled order, against one loopback server
 process on the other core that answers with prebuilt bytes. The floor is what any client
-must do: a raw httpx POST of the same request plus `ChatCompletion.model_validate_json`.
+must do: a raw httpx2 POST of the same request plus `ChatCompletion.model_validate_json`.
 Medians per call (wall and CPU of this process) and ratios to the floor, same run.
 """
 
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 from _common import ROOT, cpu_seconds, loopback_server, machine, median, pin_to, table, timed, versions, write_json
 
 from openai_chat_sdk import AsyncClient, Client
@@ -44,12 +44,12 @@ def seed_body() -> bytes:
 
 def sync_variants(base_url: str) -> dict[str, Callable[[], Any]]:
     headers = {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"}
-    raw = httpx.Client()
+    raw = httpx2.Client()
     url = base_url + "/chat/completions/c1"
     payload = json.dumps({"metadata": METADATA}).encode()
     ours = Client(api_key=KEY, base_url=base_url, max_retries=0)
     variants: dict[str, Callable[[], Any]] = {
-        "floor (httpx + model_validate_json)": lambda: ChatCompletion.model_validate_json(
+        "floor (httpx2 + model_validate_json)": lambda: ChatCompletion.model_validate_json(
             raw.post(url, content=payload, headers=headers).content
         ),
         "openai_chat_sdk": lambda: ours.chat.completions.update("c1", metadata=METADATA),
@@ -69,7 +69,7 @@ def async_variants(base_url: str, concurrency: int) -> dict[str, Callable[[], An
     url = base_url + "/chat/completions/c1"
     payload = json.dumps({"metadata": METADATA}).encode()
     loop = asyncio.new_event_loop()
-    raw = httpx.AsyncClient(limits=httpx.Limits(max_connections=100))
+    raw = httpx2.AsyncClient(limits=httpx2.Limits(max_connections=100))
     ours = AsyncClient(api_key=KEY, base_url=base_url, max_retries=0)
 
     async def floor_call() -> Any:
@@ -83,7 +83,7 @@ def async_variants(base_url: str, concurrency: int) -> dict[str, Callable[[], An
         return lambda: loop.run_until_complete(many())
 
     variants = {
-        "floor (httpx + model_validate_json)": batch(floor_call),
+        "floor (httpx2 + model_validate_json)": batch(floor_call),
         "openai_chat_sdk": batch(lambda: ours.chat.completions.update("c1", metadata=METADATA)),
     }
     try:
@@ -116,7 +116,7 @@ def measure(
 
 
 def report(title: str, results: dict[str, dict[str, float]]) -> str:
-    floor = results["floor (httpx + model_validate_json)"]
+    floor = results[FLOOR]
     rows = [
         [
             name,
@@ -130,6 +130,34 @@ def report(title: str, results: dict[str, dict[str, float]]) -> str:
     return f"\n{title}\n" + table(rows, ["variant", "wall µs/call", "vs floor", "CPU µs/call", "vs floor"])
 
 
+FLOOR = "floor (httpx2 + model_validate_json)"
+OURS = "openai_chat_sdk"
+OFFICIAL = "official openai"
+
+
+def goals(results: dict[str, dict[str, dict[str, float]]]) -> tuple[str, dict[str, Any]]:
+    """Issue #14's targets, each from the same run: faster than the official SDK per call (sequential),
+    cheaper in client CPU under concurrency, and close to the httpx2 floor."""
+    rows: list[list[str]] = []
+    found: dict[str, Any] = {}
+
+    def add(name: str, value: float, target: str, met: bool) -> None:
+        rows.append([name, f"{value:.2f}x", target, "met" if met else "NOT MET"])
+        found[name] = {"ratio": value, "target": target, "met": met}
+
+    for title, case in results.items():
+        ours = case[OURS]
+        if OFFICIAL in case and "concurrent" not in title:
+            ratio = case[OFFICIAL]["wall_us"] / ours["wall_us"]
+            add(f"{title}: official / ours, wall", ratio, ">= 1.8x", ratio >= 1.8)
+        if OFFICIAL in case and "concurrent" in title:
+            ratio = ours["cpu_us"] / case[OFFICIAL]["cpu_us"]
+            add(f"{title}: ours / official, client CPU", ratio, "<= 0.6x", ratio <= 0.6)
+        ratio = ours["wall_us"] / case[FLOOR]["wall_us"]
+        add(f"{title}: ours / httpx2 floor, wall", ratio, "<= 1.1x", ratio <= 1.1)
+    return "\ngoals (issue #14), this run\n" + table(rows, ["ratio", "value", "target", ""]), found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=15)
@@ -138,9 +166,10 @@ def main() -> None:
     parser.add_argument("--json")
     args = parser.parse_args()
     pin_to(0)
-    print("versions:", versions("openai-chat-sdk", "httpx", "pydantic", "pydantic-core", "openai", "httpx2"))
+    found_versions = versions("openai-chat-sdk", "httpx2", "httpcore2", "pydantic", "pydantic-core", "openai")
+    print("versions:", found_versions)
     print("machine:", machine())
-    out: dict[str, Any] = {"versions": versions("openai-chat-sdk", "httpx", "pydantic", "openai"), "results": {}}
+    out: dict[str, Any] = {"versions": found_versions, "results": {}}
     with tempfile.TemporaryDirectory() as tmp, loopback_server(seed_body(), Path(tmp)) as (base_url, pid):
         server_cpu, start = cpu_seconds(pid), time.perf_counter()
         cases = [
@@ -152,6 +181,8 @@ def main() -> None:
             results = measure(variants, rounds=args.rounds, calls=args.calls, per_batch=per_batch)
             out["results"][title] = results
             print(report(title, results))
+        text, out["goals"] = goals(out["results"])
+        print(text)
         share = (cpu_seconds(pid) - server_cpu) / (time.perf_counter() - start)
         print(f"\nserver process CPU: {share:.0%} of one core over the run (not the bottleneck while well below 100%)")
         out["server_cpu_share"] = share

@@ -16,7 +16,7 @@ from typing import Any
 from _common import machine, table, versions, write_json
 
 IMPORTS = {
-    "httpx, pydantic (baseline)": "import httpx, pydantic",
+    "httpx2, pydantic (baseline)": "import httpx2, pydantic",
     "openai_chat_sdk": "import openai_chat_sdk",
     "openai (official)": "import openai",
 }
@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--json")
     args = parser.parse_args()
-    print("versions:", versions("openai-chat-sdk", "httpx", "pydantic", "openai"))
+    print("versions:", versions("openai-chat-sdk", "httpx2", "pydantic", "openai"))
     print("machine:", machine())
     samples: dict[str, list[float]] = {name: [] for name in IMPORTS}
     for _ in range(args.runs):
@@ -55,7 +55,7 @@ def main() -> None:
             except subprocess.CalledProcessError:
                 samples[name].append(float("nan"))
     best = {name: min(values) * 1000 for name, values in samples.items()}
-    base = best["httpx, pydantic (baseline)"]
+    base = best["httpx2, pydantic (baseline)"]
     rows = [[name, f"{ms:.0f}", f"{ms / base:.2f}x"] for name, ms in best.items()]
     print(f"\nimport (minimum of {args.runs} fresh interpreters)\n" + table(rows, ["import", "ms", "vs baseline"]))
 

@@ -4,7 +4,7 @@
 
 Two tables, variants interleaved round by round:
 - parse only: our response path (`Endpoint.parse_json`) against plain `ChatCompletion.model_validate_json`;
-- end to end against a loopback server: ours, the floor (httpx + model_validate_json), the official SDK.
+- end to end against a loopback server: ours, the floor (httpx2 + model_validate_json), the official SDK.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 from _common import loopback_server, machine, median, pin_to, table, versions, write_json
 
 from openai_chat_sdk import Client
@@ -80,7 +80,7 @@ def main() -> None:
     args = parser.parse_args()
     pin_to(0)
     body = large_body()
-    print("versions:", versions("openai-chat-sdk", "pydantic", "pydantic-core", "httpx", "openai"))
+    print("versions:", versions("openai-chat-sdk", "pydantic", "pydantic-core", "httpx2", "openai"))
     print("machine:", machine())
     print(f"body: {len(body) / 1e6:.1f} MB")
     out: dict[str, Any] = {"body_bytes": len(body)}
@@ -96,10 +96,10 @@ def main() -> None:
     out["parse_ms"] = parse
 
     with tempfile.TemporaryDirectory() as tmp, loopback_server(body, Path(tmp)) as (base_url, _):
-        raw = httpx.Client(timeout=60)
+        raw = httpx2.Client(timeout=60)
         ours = Client(api_key="k", base_url=base_url, max_retries=0, timeout=60)
         variants: dict[str, Callable[[], Any]] = {
-            "floor (httpx + model_validate_json)": lambda: ChatCompletion.model_validate_json(
+            "floor (httpx2 + model_validate_json)": lambda: ChatCompletion.model_validate_json(
                 raw.post(base_url + "/chat/completions/c1", json={"metadata": {}}).content
             ),
             "openai_chat_sdk": lambda: ours.chat.completions.update("c1", metadata={}),
@@ -112,7 +112,7 @@ def main() -> None:
         except ImportError:
             print("(the official openai package is not installed: `make bench` installs it)")
         end_to_end = interleave(variants, args.rounds)
-        show("end to end (loopback server)", end_to_end, "floor (httpx + model_validate_json)")
+        show("end to end (loopback server)", end_to_end, "floor (httpx2 + model_validate_json)")
         out["end_to_end_ms"] = end_to_end
     write_json(args.json, out)
 

@@ -1,11 +1,12 @@
-"""Which HTTP transport under our `AsyncClient`: httpx's own, tuned httpx limits, aiohttp via `httpx-aiohttp`.
+"""Which HTTP transport under our `AsyncClient`: our default (a lean HTTP/1.1 transport under httpx2),
+httpx2's own pool, the optional aiohttp transport, an httpx 0.28 client through the adapter.
 
     python bench/transports.py [--rounds 15] [--calls 320] [--concurrency 32] [--no-gc] [--json out.json]
 
 For `AsyncClient(...).chat.completions.update("c1", metadata=...)`, sequential and N concurrent
-(asyncio.gather), with each `http_client` a user could pass while keeping httpx's API; next to
-each, the raw floor of that transport (the same POST + `ChatCompletion.model_validate_json`
-without our client) and the official `openai.AsyncOpenAI` (httpx2) for reference.
+(asyncio.gather), with each `http_client` a user could pass; next to them, the raw floor of a
+transport (the same POST + `ChatCompletion.model_validate_json` without our client) and the official
+`openai.AsyncOpenAI` (httpx2, and on its aiohttp client) for reference.
 
 Variants run interleaved, round by round in a shuffled order, against one loopback server process
 on the other core that answers with prebuilt bytes. A sample is one `run_until_complete` of
@@ -14,10 +15,6 @@ Medians per call (wall, and CPU of this process, and how much of it the cyclic G
 our default client in the same run, and per variant the throughput gained by going concurrent
 (sequential wall / concurrent wall). Under contention from other processes wall times swell; CPU
 per call holds, so compare CPU first when the machine is busy.
-
-The variant "experiment: httpcore2 pool" puts httpx2's connection pool (httpcore2) under httpx
-0.28 by duck typing, only to see where httpx2's gain comes from: httpcore2's errors are not
-httpx's, so it is not something to ship (see `httpcore2_pool_transport`).
 """
 
 from __future__ import annotations
@@ -33,7 +30,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 from _common import cpu_seconds, loopback_server, machine, median, pin_to, table, versions, write_json
 from client_overhead import KEY, METADATA, seed_body
 
@@ -42,44 +39,18 @@ from openai_chat_sdk.models import ChatCompletion
 
 PACKAGES = (
     "openai-chat-sdk",
-    "httpx",
-    "httpcore",
-    "h11",
-    "anyio",
-    "httpx-aiohttp",
-    "aiohttp",
-    "multidict",
-    "yarl",
     "httpx2",
     "httpcore2",
+    "h11",
+    "anyio",
+    "aiohttp",
+    "httpx",
     "openai",
     "pydantic",
     "pydantic-core",
 )
-BASELINE = "ours: default (httpx)"
-TUNED = httpx.Limits(max_connections=100, max_keepalive_connections=100)  # keep-alive pool >= concurrency
-# httpcore 1's pool does O(connections²) work per request event: fewer connections, less CPU, but
-# calls beyond 8 wait for a free connection (fine on loopback, a queue behind slow completions for real).
-FEW = httpx.Limits(max_connections=8, max_keepalive_connections=8)
+BASELINE = "ours: default (lean transport on httpx2)"
 Call = Callable[[], Awaitable[Any]]
-
-
-def httpcore2_pool_transport(limits: httpx.Limits) -> httpx.AsyncBaseTransport:
-    """Experiment only: httpx 0.28's transport with an httpcore2 pool swapped in (duck typing).
-
-    `httpx2.AsyncHTTPTransport` itself cannot go under httpx 0.28 (it asserts its own stream
-    classes); httpcore2's pool accepts httpcore 1's requests, but raises httpcore2 exceptions that
-    httpx 0.28 does not map, so connection errors would escape `httpx.RequestError` handling.
-    """
-    import httpcore2
-
-    transport = httpx.AsyncHTTPTransport(limits=limits)
-    transport._pool = httpcore2.AsyncConnectionPool(  # type: ignore[assignment]
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-    )
-    return transport
 
 
 def variants(base_url: str, closers: list[Callable[[], Awaitable[Any]]]) -> dict[str, Call]:
@@ -89,7 +60,7 @@ def variants(base_url: str, closers: list[Callable[[], Awaitable[Any]]]) -> dict
     payload = json.dumps({"metadata": METADATA}).encode()
     found: dict[str, Call] = {}
 
-    def floor(name: str, http: httpx.AsyncClient) -> None:
+    def floor(name: str, http: Any) -> None:
         async def call() -> Any:
             response = await http.post(url, content=payload, headers=headers)
             return ChatCompletion.model_validate_json(response.content)
@@ -97,51 +68,43 @@ def variants(base_url: str, closers: list[Callable[[], Awaitable[Any]]]) -> dict
         found[name] = call
         closers.append(http.aclose)
 
-    def ours(name: str, http: httpx.AsyncClient | None) -> None:
+    def ours(name: str, http: Any) -> None:
         client = AsyncClient(api_key=KEY, base_url=base_url, max_retries=0, http_client=http)
         found[name] = lambda: client.chat.completions.update("c1", metadata=METADATA)
         closers.append(client.close)
         if http is not None:
             closers.append(http.aclose)
 
-    floor("floor: httpx, default limits (100/20)", httpx.AsyncClient())
+    floor("floor: httpx2, default limits", httpx2.AsyncClient())
     ours(BASELINE, None)
-    ours("ours: httpx, keep-alive 100", httpx.AsyncClient(limits=TUNED))
-    ours("ours: httpx, max 8 connections", httpx.AsyncClient(limits=FEW))
+    ours("ours: httpx2's own pool (http_client=httpx2.AsyncClient())", httpx2.AsyncClient())
+    try:
+        import httpx
+
+        ours("ours: an httpx 0.28 AsyncClient (adapter)", httpx.AsyncClient())
+    except ImportError:
+        pass
     try:
         import aiohttp
-        from httpx_aiohttp import AiohttpTransport
     except ImportError:
-        print("httpx-aiohttp not installed: no aiohttp variants (pip install -r requirements/bench.txt)")
+        print("aiohttp not installed: no aiohttp variants")
     else:
-        floor("floor: httpx + AiohttpTransport", httpx.AsyncClient(transport=AiohttpTransport()))
-        ours("ours: httpx + AiohttpTransport", httpx.AsyncClient(transport=AiohttpTransport()))
         from openai_chat_sdk._aiohttp import aiohttp_http_client
 
-        ours("ours: aiohttp_http_client() (shipped)", aiohttp_http_client())
+        ours("ours: aiohttp_http_client() (opt-in)", aiohttp_http_client())
         session = aiohttp.ClientSession()
 
         async def aiohttp_floor() -> Any:
             async with session.post(url, data=payload, headers=headers) as response:
                 return ChatCompletion.model_validate_json(await response.read())
 
-        found["floor: aiohttp alone (no httpx)"] = aiohttp_floor
+        found["floor: aiohttp alone (no httpx2)"] = aiohttp_floor
         closers.append(session.close)
     try:
-        import httpx2
         import openai
     except ImportError:
-        print("openai / httpx2 not installed: no official SDK variants")
+        print("openai not installed: no official SDK variants")
     else:
-        http2 = httpx2.AsyncClient(limits=httpx2.Limits(max_connections=1000, max_keepalive_connections=100))
-
-        async def httpx2_floor() -> Any:
-            response = await http2.post(url, content=payload, headers=headers)
-            return ChatCompletion.model_validate_json(response.content)
-
-        found["floor: httpx2, openai's limits"] = httpx2_floor
-        closers.append(http2.aclose)
-        ours("experiment: httpcore2 pool", httpx.AsyncClient(transport=httpcore2_pool_transport(TUNED)))
         official = openai.AsyncOpenAI(api_key=KEY, base_url=base_url, max_retries=0)
         found["official openai (httpx2)"] = lambda: official.chat.completions.update("c1", metadata=METADATA)
         closers.append(official.close)

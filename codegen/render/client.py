@@ -31,6 +31,7 @@ RUNTIME_MODULES = (
     "_models.py",
     "_response.py",
     "_stream.py",
+    "_transport.py",
 )
 # What the package's __init__ exports from the runtime (runtime/_exceptions.py `__all__` for the errors).
 RUNTIME_EXPORTS = (

@@ -1,16 +1,16 @@
-"""An httpx transport on aiohttp, for many concurrent async calls.
+"""An httpx2 transport on aiohttp, opt-in (`pip install "<package>[aiohttp]"`).
 
-httpx 0.28's own async pool spends most of its time assigning connections once dozens of requests
-are in flight (bench/transports.py: about 3x the CPU per call of this transport at 32 concurrent).
-Use it through httpx's API, so everything else stays the same:
+The client's default transport (`_transport.py`) is already lean under concurrency; this one is for
+an application that runs on aiohttp anyway and wants one connection pool (bench/transports.py
+compares them). Use it through httpx2's API, so everything else stays the same:
 
     from <package> import AsyncClient
     from <package>._aiohttp import aiohttp_http_client   # needs `pip install aiohttp`
 
     client = AsyncClient(http_client=aiohttp_http_client())   # close it yourself: await client.aclose()
 
-aiohttp's errors become httpx's (a refused or reset connection is a ConnectError or ReadError, not
-a timeout), so retries and the client's exceptions behave as with httpx's own transport.
+aiohttp's errors become httpx2's (a refused or reset connection is a ConnectError or ReadError, not
+a timeout), so retries and the client's exceptions behave as with the default transport.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
-import httpx
+import httpx2
 
 __all__ = ["AiohttpTransport", "aiohttp_http_client"]
 
 
-def _timeout(request: httpx.Request) -> aiohttp.ClientTimeout:
+def _timeout(request: httpx2.Request) -> aiohttp.ClientTimeout:
     limits: dict[str, Any] = request.extensions.get("timeout", {})
     return aiohttp.ClientTimeout(
         total=None,
@@ -35,21 +35,21 @@ def _timeout(request: httpx.Request) -> aiohttp.ClientTimeout:
     )
 
 
-def _mapped(exc: BaseException, request: httpx.Request) -> httpx.RequestError:
+def _mapped(exc: BaseException, request: httpx2.Request) -> httpx2.RequestError:
     message = str(exc) or type(exc).__name__
     if isinstance(exc, (asyncio.TimeoutError, aiohttp.ServerTimeoutError)):
         if isinstance(exc, aiohttp.ConnectionTimeoutError):
-            return httpx.ConnectTimeout(message, request=request)
-        return httpx.ReadTimeout(message, request=request)
+            return httpx2.ConnectTimeout(message, request=request)
+        return httpx2.ReadTimeout(message, request=request)
     if isinstance(exc, aiohttp.ClientConnectorError):
-        return httpx.ConnectError(message, request=request)
+        return httpx2.ConnectError(message, request=request)
     if isinstance(exc, (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, aiohttp.ClientResponseError)):
-        return httpx.RemoteProtocolError(message, request=request)
-    return httpx.ReadError(message, request=request)
+        return httpx2.RemoteProtocolError(message, request=request)
+    return httpx2.ReadError(message, request=request)
 
 
-class _Body(httpx.AsyncByteStream):
-    def __init__(self, response: aiohttp.ClientResponse, request: httpx.Request) -> None:
+class _Body(httpx2.AsyncByteStream):
+    def __init__(self, response: aiohttp.ClientResponse, request: httpx2.Request) -> None:
         self._response = response
         self._request = request
 
@@ -64,14 +64,14 @@ class _Body(httpx.AsyncByteStream):
         self._response.release()
 
 
-class AiohttpTransport(httpx.AsyncBaseTransport):
-    """Sends httpx requests with one aiohttp session (created on first use, closed by `aclose`)."""
+class AiohttpTransport(httpx2.AsyncBaseTransport):
+    """Sends httpx2 requests with one aiohttp session (created on first use, closed by `aclose`)."""
 
     def __init__(self, *, limit: int = 100) -> None:
         self._limit = limit
         self._session: aiohttp.ClientSession | None = None
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._limit)
             self._session = aiohttp.ClientSession(connector=connector, auto_decompress=False)
@@ -88,7 +88,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             )
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             raise _mapped(exc, request) from exc
-        return httpx.Response(
+        return httpx2.Response(
             response.status,
             headers=list(response.raw_headers),
             stream=_Body(response, request),
@@ -100,6 +100,6 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             await self._session.close()
 
 
-def aiohttp_http_client(**options: Any) -> httpx.AsyncClient:
-    """An `httpx.AsyncClient` on `AiohttpTransport`; `options` go to httpx.AsyncClient."""
-    return httpx.AsyncClient(transport=AiohttpTransport(), follow_redirects=True, **options)
+def aiohttp_http_client(**options: Any) -> httpx2.AsyncClient:
+    """An `httpx2.AsyncClient` on `AiohttpTransport`; `options` go to httpx2.AsyncClient."""
+    return httpx2.AsyncClient(transport=AiohttpTransport(), follow_redirects=True, **options)

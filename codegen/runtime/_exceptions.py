@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
+import httpx2
 
 from ._constants import AUTH_SCHEMES, ERROR_ENVELOPE
 
@@ -57,27 +57,27 @@ _SECRET_HEADERS = frozenset(
 _SECRET_QUERY = frozenset(name for kind, name in AUTH_SCHEMES.values() if kind == "query")
 
 
-def _scrubbed(request: httpx.Request | None) -> httpx.Request | None:
+def _scrubbed(request: httpx2.Request | None) -> httpx2.Request | None:
     if request is None:
         return request
     secret_headers = [name for name in request.headers if name.lower() in _SECRET_HEADERS]
     secret_query = [name for name in request.url.params if name in _SECRET_QUERY]
     if not secret_headers and not secret_query:
         return request
-    headers = httpx.Headers(request.headers)
+    headers = httpx2.Headers(request.headers)
     for name in secret_headers:
         del headers[name]
     url = request.url.copy_with(params=request.url.params.merge(dict.fromkeys(secret_query, "[hidden]")))
-    return httpx.Request(request.method, url, headers=headers, content=request.content)
+    return httpx2.Request(request.method, url, headers=headers, content=request.content)
 
 
 class APIError(SDKError):
     message: str
-    request: httpx.Request | None
+    request: httpx2.Request | None
     body: object | None
     """The decoded JSON `error` object of the response (or the whole body), if any."""
 
-    def __init__(self, message: str, request: httpx.Request | None, *, body: object | None = None) -> None:
+    def __init__(self, message: str, request: httpx2.Request | None, *, body: object | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.request = request
@@ -89,9 +89,9 @@ class APIError(SDKError):
     def __reduce__(self) -> tuple[Any, ...]:
         state = dict(self.__dict__)
         state["request"] = _scrubbed(self.request)
-        if isinstance(state.get("response"), httpx.Response):
+        if isinstance(state.get("response"), httpx2.Response):
             response = state["response"]
-            state["response"] = httpx.Response(
+            state["response"] = httpx2.Response(
                 response.status_code, headers=response.headers, content=response.content, request=state["request"]
             )
         return (_restore, (type(self), state))
@@ -107,11 +107,11 @@ def _restore(cls: type[APIError], state: dict[str, Any]) -> APIError:
 class APIStatusError(APIError):
     """The server answered with a status code of 400 or more."""
 
-    response: httpx.Response
+    response: httpx2.Response
     status_code: int
     request_id: str | None
 
-    def __init__(self, message: str, *, response: httpx.Response, body: object | None) -> None:
+    def __init__(self, message: str, *, response: httpx2.Response, body: object | None) -> None:
         super().__init__(message, response.request, body=body)
         self.response = response
         self.status_code = response.status_code
@@ -153,22 +153,22 @@ class InternalServerError(APIStatusError):
 class APIConnectionError(APIError):
     """The request did not get a response."""
 
-    def __init__(self, *, message: str = "Connection error.", request: httpx.Request | None) -> None:
+    def __init__(self, *, message: str = "Connection error.", request: httpx2.Request | None) -> None:
         super().__init__(message, request, body=None)
 
 
 class APITimeoutError(APIConnectionError):
-    def __init__(self, request: httpx.Request | None) -> None:
+    def __init__(self, request: httpx2.Request | None) -> None:
         super().__init__(message="Request timed out.", request=request)
 
 
 class APIResponseValidationError(APIError):
     """A successful response whose body is not valid JSON or does not match the schema."""
 
-    response: httpx.Response
+    response: httpx2.Response
     status_code: int
 
-    def __init__(self, response: httpx.Response, body: object | None, *, message: str | None = None) -> None:
+    def __init__(self, response: httpx2.Response, body: object | None, *, message: str | None = None) -> None:
         super().__init__(
             message or "Data returned by the API is invalid for the expected schema.", response.request, body=body
         )
@@ -187,7 +187,7 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 }
 
 
-def status_error(response: httpx.Response) -> APIStatusError:
+def status_error(response: httpx2.Response) -> APIStatusError:
     """The exception for an error response: class by status, message from `error.message`."""
     try:
         data: object = response.json()

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from openai_chat_sdk import (
@@ -97,8 +97,8 @@ def _wait_until_listening(process: subprocess.Popen[bytes], log: Path, started: 
         if match:
             base_url = match.group(1)
             try:
-                httpx.get(base_url + "/", timeout=2.0)  # any HTTP answer (Prism's 404) will do
-            except httpx.TransportError:
+                httpx2.get(base_url + "/", timeout=2.0)  # any HTTP answer (Prism's 404) will do
+            except httpx2.TransportError:
                 pass
             else:
                 return base_url
@@ -154,8 +154,8 @@ class Api:
     """`update(...)` through Client or AsyncClient; `requests`/`responses` are what went over the wire."""
 
     update: Callable[..., ChatCompletion]
-    requests: list[httpx.Request]
-    responses: list[httpx.Response]
+    requests: list[httpx2.Request]
+    responses: list[httpx2.Response]
 
     def sent_body(self) -> Any:
         (request,) = self.requests
@@ -173,26 +173,26 @@ class Api:
 
 
 def make_api(mode: str, base_url: str, **options: Any) -> Api:
-    requests: list[httpx.Request] = []
-    responses: list[httpx.Response] = []
+    requests: list[httpx2.Request] = []
+    responses: list[httpx2.Response] = []
     options = {"api_key": API_KEY, "base_url": base_url, "max_retries": 0, **options}
 
     def sync_update(completion_id: str, **kwargs: Any) -> ChatCompletion:
         hooks = {"request": [requests.append], "response": [responses.append]}
-        with httpx.Client(event_hooks=hooks, timeout=10.0) as http, Client(http_client=http, **options) as client:
+        with httpx2.Client(event_hooks=hooks, timeout=10.0) as http, Client(http_client=http, **options) as client:
             return client.chat.completions.update(completion_id, **kwargs)
 
     def async_update(completion_id: str, **kwargs: Any) -> ChatCompletion:
-        async def on_request(request: httpx.Request) -> None:
+        async def on_request(request: httpx2.Request) -> None:
             requests.append(request)
 
-        async def on_response(response: httpx.Response) -> None:
+        async def on_response(response: httpx2.Response) -> None:
             responses.append(response)
 
         async def run() -> ChatCompletion:
             hooks = {"request": [on_request], "response": [on_response]}
             async with (
-                httpx.AsyncClient(event_hooks=hooks, timeout=10.0) as http,
+                httpx2.AsyncClient(event_hooks=hooks, timeout=10.0) as http,
                 AsyncClient(http_client=http, **options) as client,
             ):
                 return await client.chat.completions.update(completion_id, **kwargs)
@@ -274,7 +274,7 @@ def test_reserved_characters_in_the_id_stay_one_path_segment(api: Api) -> None:
 
 def test_prism_misroutes_an_unencoded_id(prism: Prism) -> None:
     """Why the test above matters: the same id sent raw is not this operation for Prism."""
-    response = httpx.post(
+    response = httpx2.post(
         prism.base_url + "/chat/completions/chat/cmpl",
         json={"metadata": {}},
         headers={"Authorization": f"Bearer {API_KEY}"},

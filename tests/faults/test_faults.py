@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
+import httpx2
 import pydantic
 import pytest
 from pytest_httpserver import HTTPServer
@@ -395,7 +395,7 @@ def test_every_attempt_reset_raises_connection_error(
         call(raw_url(server), max_retries=max_retries)
     assert type(info.value) is APIConnectionError
     assert info.value.message.startswith("Connection error") and info.value.body is None
-    assert isinstance(info.value.__cause__, httpx.TransportError)
+    assert isinstance(info.value.__cause__, httpx2.TransportError)
     assert info.value.request is not None and info.value.request.url.path == PATH
     assert len(server.connections) == max_retries + 1
 
@@ -409,7 +409,7 @@ def test_connection_refused_is_retried_then_raises(call: Call) -> None:
         call(f"http://127.0.0.1:{port}/v1", max_retries=2, on_retry=events.append)
     assert type(info.value) is APIConnectionError
     assert [event.attempt for event in events] == [1, 2]
-    assert all(event.response is None and isinstance(event.error, httpx.ConnectError) for event in events)
+    assert all(event.response is None and isinstance(event.error, httpx2.ConnectError) for event in events)
 
 
 def test_hang_times_out(call: Call, raw_server: Callable[..., RawServer]) -> None:
@@ -420,7 +420,7 @@ def test_hang_times_out(call: Call, raw_server: Callable[..., RawServer]) -> Non
     elapsed = time.monotonic() - started
     assert 0.25 <= elapsed <= 2.0
     assert isinstance(info.value, APIConnectionError) and info.value.message == "Request timed out."
-    assert isinstance(info.value.__cause__, httpx.TimeoutException)
+    assert isinstance(info.value.__cause__, httpx2.TimeoutException)
     assert len(server.connections) == 1
 
 
@@ -456,7 +456,7 @@ def test_body_that_stops_half_way_times_out(call: Call, raw_server: Callable[...
 
 # -- 11: bodies that are not what the spec promises ------------------------------------------
 
-NEVER_RAW = (httpx.HTTPError, json.JSONDecodeError, pydantic.ValidationError)
+NEVER_RAW = (httpx2.HTTPError, json.JSONDecodeError, pydantic.ValidationError)
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"", b"<html>oops</html>", b'{"id": "x"', b"\xff\xfe\x00"], ids=repr)
@@ -486,7 +486,7 @@ def test_truncated_success_body_is_a_connection_error(
     with pytest.raises(APIConnectionError) as info:
         call(raw_url(server), max_retries=0)
     assert type(info.value) is APIConnectionError  # not a validation error: the body never arrived
-    assert isinstance(info.value.__cause__, httpx.RemoteProtocolError)
+    assert isinstance(info.value.__cause__, httpx2.RemoteProtocolError)
     assert len(server.connections) == 1
 
 
@@ -584,8 +584,8 @@ def test_on_retry_after_connection_errors(call: Call, raw_server: Callable[..., 
     call(raw_url(server), backoff=(0.01, 0.02), timeout=0.15, max_retries=2, on_retry=events.append)
     assert [event.attempt for event in events] == [1, 2]
     assert all(event.response is None for event in events)
-    assert isinstance(events[0].error, httpx.TransportError)
-    assert isinstance(events[1].error, httpx.TimeoutException)
+    assert isinstance(events[0].error, httpx2.TransportError)
+    assert isinstance(events[1].error, httpx2.TimeoutException)
     assert len(server.connections) == 3
 
 

@@ -8,7 +8,7 @@ import socket
 import time
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -98,7 +98,7 @@ def test_the_transport_closes_its_session(httpserver: HTTPServer) -> None:
         await idle.aclose()  # before first use: nothing to close, and no error
         assert idle._session is None
         transport = AiohttpTransport()
-        async with httpx.AsyncClient(transport=transport) as http:
+        async with httpx2.AsyncClient(transport=transport) as http:
             client = AsyncClient(api_key="sk-k", base_url=httpserver.url_for("/v1"), http_client=http)
             await client.chat.completions.update("c1", metadata={})
             session = transport._session

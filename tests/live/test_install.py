@@ -1,4 +1,4 @@
-"""`pip install ./generated` in an empty venv: imports with only httpx and pydantic installed."""
+"""`pip install ./generated` in an empty venv: imports with only httpx2 and pydantic installed."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.support import ROOT
 
-ALLOWED = {"anyio", "annotated-types", "certifi", "h11", "httpcore", "httpx", "idna", "pydantic", "pydantic-core"}
+ALLOWED = {"anyio", "annotated-types", "h11", "httpcore2", "httpx2", "idna", "pydantic", "pydantic-core", "truststore"}
 ALLOWED |= {"typing-extensions", "typing-inspection", "exceptiongroup", "sniffio", "openai-chat-sdk"}
 
 
@@ -26,13 +26,13 @@ def test_generated_package_installs_alone(tmp_path: Path) -> None:
         for line in (ROOT / "requirements" / "dev.txt").read_text().splitlines()
         if line.split("==")[0].lower()
         in {
-            "httpx",
+            "httpx2",
+            "httpcore2",
+            "truststore",
             "pydantic",
             "pydantic-core",
             "anyio",
-            "certifi",
             "h11",
-            "httpcore",
             "idna",
             "annotated-types",
             "typing-extensions",

@@ -15,15 +15,16 @@ import importlib
 import logging
 import os
 import random
+import re
 import ssl
-import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import urlencode
 
-import httpx
+import httpx2
 import pydantic
 from typing_extensions import Self, TypedDict, Unpack
 
@@ -62,6 +63,7 @@ from ._exceptions import (
 from ._lenient import lenient_value
 from ._response import RawResponse, async_raw_response_wrapper, raw_response_wrapper, wants_raw_response
 from ._stream import AsyncStream, Stream
+from ._transport import AsyncTransport, SyncTransport, httpx1_client
 
 __all__ = [
     "NOT_GIVEN",
@@ -86,9 +88,10 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+_C = TypeVar("_C", httpx2.Client, httpx2.AsyncClient)
 log = logging.getLogger(__package__ or "sdk")
 
-DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
+DEFAULT_TIMEOUT = httpx2.Timeout(600.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_BACKOFF = (0.5, 8.0)  # initial and maximum delay between retries, seconds
 MAX_SERVER_DELAY = 120.0  # a longer Retry-After is not waited for; our own backoff is used instead
@@ -100,12 +103,11 @@ _CONTENT_TYPES = {
     "text": "text/plain",
     "binary": "application/octet-stream",
 }
-_POOL_LOCK = threading.Lock()  # a client shared by threads makes one pool
 
 Headers = Mapping[str, str]
 Query = Mapping[str, object]
 Body = Mapping[str, object]
-TimeoutTypes = float | httpx.Timeout | None
+TimeoutTypes = float | httpx2.Timeout | None
 
 
 class NotGiven:
@@ -137,8 +139,8 @@ class RetryEvent:
 
     attempt: int  # 1 for the first retry
     delay: float  # seconds we are about to wait
-    request: httpx.Request
-    response: httpx.Response | None  # None after a connection error or timeout
+    request: httpx2.Request
+    response: httpx2.Response | None  # None after a connection error or timeout
     error: Exception | None
 
 
@@ -146,8 +148,8 @@ class ClientOptions(SpecOptions, total=False):
     """The options of `Client` and `AsyncClient` besides `http_client` (and of `with_options()`):
     these, and the API's own (`SpecOptions`: credentials, server variables, headers)."""
 
-    base_url: str | httpx.URL | None  # default: <PREFIX>_BASE_URL, else the spec's server
-    timeout: TimeoutTypes | NotGiven  # seconds or an httpx.Timeout; None: no timeout
+    base_url: str | httpx2.URL | None  # default: <PREFIX>_BASE_URL, else the spec's server
+    timeout: TimeoutTypes | NotGiven  # seconds or an httpx2.Timeout; None: no timeout
     max_retries: int
     backoff: tuple[float, float]  # initial and maximum delay between retries, seconds
     default_headers: Headers | None
@@ -296,7 +298,7 @@ def _apply_credential(option: str, value: Any, headers: dict[str, str], query: d
         headers["Cookie"] = f"{headers['Cookie']}; {cookie}" if "Cookie" in headers else cookie
 
 
-def _base_url(given: str | httpx.URL | None, options: Mapping[str, Any]) -> httpx.URL:
+def _base_url(given: str | httpx2.URL | None, options: Mapping[str, Any]) -> httpx2.URL:
     """The base URL: the option, else <PREFIX>_BASE_URL, else the spec's server with its variables."""
     url = str(given or _env("BASE_URL") or "")
     if not url:
@@ -307,7 +309,7 @@ def _base_url(given: str | httpx.URL | None, options: Mapping[str, Any]) -> http
         raise Operations31Error(
             f"base_url must be an absolute http(s) URL, got {url!r}: pass base_url or set {ENV_PREFIX}_BASE_URL"
         )
-    return httpx.URL(url.rstrip("/") + "/")
+    return httpx2.URL(url.rstrip("/") + "/")
 
 
 def _configure_logging() -> None:
@@ -330,17 +332,58 @@ def encode_path(endpoint: Endpoint[Any], values: Mapping[str, object]) -> str:
     return path
 
 
+@dataclass(frozen=True, slots=True)
+class _Lean:
+    """What a request through our own pool needs beyond the call's arguments, built once per client."""
+
+    client_headers: httpx2.Headers  # httpx2's defaults (Accept-Encoding, Connection, ...)
+    headers: httpx2.Headers  # those with the client's own (auth, User-Agent, default_headers, ...)
+    timeout: dict[str, float | None]  # the client's timeout, as a request extension
+    url: Callable[[str], httpx2.URL] | None  # base URL + an encoded path, without parsing it again
+
+
+# A path as encode_path makes it: nothing for httpx2's URL parser to escape or normalize.
+_PLAIN_PATH = re.compile(r"(?:/[A-Za-z0-9\-_~!$&'()*+,;=:@%]+(?:\.+[A-Za-z0-9\-_~!$&'()*+,;=:@%]+)*)+")
+
+
+def _url_joiner(base: httpx2.URL) -> Callable[[str], httpx2.URL] | None:
+    """`path -> base URL with that path appended`, reusing the base's parsed form (httpx2.URL keeps
+    it as a named tuple); None when this httpx2 keeps it otherwise, and every URL is parsed whole."""
+    parsed: Any = getattr(base, "_uri_reference", None)
+    named_tuple = isinstance(parsed, tuple) and all(
+        hasattr(parsed, a) for a in ("_replace", "path", "query", "fragment")
+    )
+    if not named_tuple:
+        return None
+    if parsed.query is not None or parsed.fragment is not None:
+        return None
+    prefix = parsed.path.rstrip("/")
+    check = httpx2.URL(str(base).rstrip("/") + "/x")
+
+    def join(path: str) -> httpx2.URL:
+        url = object.__new__(httpx2.URL)
+        url._uri_reference = parsed._replace(path=prefix + path)
+        return url
+
+    return join if join("/x") == check else None
+
+
+# The httpx2 clients we built: nothing of theirs (hooks, auth, base_url, params) needs merging per request.
+_OUR_POOLS: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
 class BaseClient(SpecAttributes):
     """Options and request/response logic shared by `Client` and `AsyncClient`."""
 
-    base_url: httpx.URL
+    base_url: httpx2.URL
     timeout: TimeoutTypes
     max_retries: int
     backoff: tuple[float, float]
     strict_response_validation: bool
     on_retry: Callable[[RetryEvent], None] | None
-    _http_client: Any  # httpx.Client or httpx.AsyncClient: the caller's, or ours once made
+    _http: Any  # httpx2.Client or httpx2.AsyncClient, set by the subclass
     _owns_http: bool
+    _lean: _Lean | None  # set when _http is our own pool
 
     def __init__(self, **options: Unpack[ClientOptions]) -> None:
         unknown = sorted(set(options) - _CLIENT_OPTIONS)
@@ -387,20 +430,15 @@ class BaseClient(SpecAttributes):
         self._headers_without_auth = self._build_default_headers({})
         self._url_prefix = str(self.base_url).rstrip("/")
 
-    @property
-    def _http(self) -> Any:
-        """The connection pool: the caller's `http_client`, else ours, made on first use (its TLS
-        context and pool cost tens of milliseconds: building a client stays cheap)."""
-        http = self._http_client
-        if http is None:
-            with _POOL_LOCK:
-                http = self._http_client
-                if http is None:
-                    http = self._http_client = self._make_http()
-        return http
-
-    def _make_http(self) -> Any:
-        raise NotImplementedError
+    def _prepare_lean(self) -> None:
+        """When the pool is our own, what every request carries is built once, here."""
+        http = self._http
+        if http not in _OUR_POOLS:
+            self._lean = None
+            return
+        headers = httpx2.Headers(http.headers)
+        headers.update(self._headers)
+        self._lean = _Lean(http.headers, headers, httpx2.Timeout(self.timeout).as_dict(), _url_joiner(self.base_url))
 
     def _build_default_headers(self, auth_headers: Mapping[str, str]) -> dict[str, str]:
         headers = {
@@ -453,7 +491,7 @@ class BaseClient(SpecAttributes):
 
     def _build_request(
         self,
-        http: httpx.Client | httpx.AsyncClient,
+        http: httpx2.Client | httpx2.AsyncClient,
         endpoint: Endpoint[Any],
         *,
         path: Mapping[str, object] | None = None,
@@ -466,10 +504,11 @@ class BaseClient(SpecAttributes):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         stream: bool = False,
-    ) -> httpx.Request:
+    ) -> httpx2.Request:
         """The request for one call: `path`, `query`, `headers` and `body` carry the method's
         arguments by wire name (NOT_GIVEN for those left out); the rest are `RequestOptions`."""
-        url = self._url_prefix + encode_path(endpoint, path or {})
+        encoded = encode_path(endpoint, path or {})
+        url = self._url_prefix + encoded
         content: Any = None
         files: list[tuple[str, Any]] | None = None
         data: dict[str, Any] | None = None
@@ -524,21 +563,45 @@ class BaseClient(SpecAttributes):
             extra = set(extra_query or ())
             params = [pair for k, v in fixed.items() if k not in mine for pair in query_pairs(k, v, None)]
             params += [(k, v) for k, v in pairs if k not in extra]
-        return http.build_request(
+        lean = self._lean
+        if lean is None or files is not None or data is not None:  # your http_client, or multipart
+            return http.build_request(
+                endpoint.method,
+                url,
+                params=params,
+                headers=sent_headers,
+                content=content,
+                data=data,
+                files=files,
+                timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
+            )
+        # Our own pool: what build_request would merge (its headers, the timeout) is prepared once,
+        # and the URL is the base URL's, parsed once, with this call's path.
+        target: str | httpx2.URL = url
+        if lean.url is not None and _PLAIN_PATH.fullmatch(encoded):
+            target = lean.url(encoded)
+        if sent_headers is self._headers:
+            request_headers = lean.headers
+        else:
+            request_headers = httpx2.Headers(lean.client_headers)
+            request_headers.update(sent_headers)
+        timeouts = lean.timeout if isinstance(timeout, NotGiven) else httpx2.Timeout(timeout).as_dict()
+        request = httpx2.Request(
             endpoint.method,
-            url,
+            target,
             params=params,
-            headers=sent_headers,
+            headers=request_headers,
             content=content,
-            data=data,
-            files=files,
-            timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
+            extensions={"timeout": timeouts},
         )
+        if http.cookies:  # the cookies a server set (a load balancer's), sent back as httpx2 would
+            http.cookies.set_cookie_header(request)
+        return request
 
     # -- retries ---------------------------------------------------------------------------
 
     @staticmethod
-    def _should_retry(response: httpx.Response) -> bool:
+    def _should_retry(response: httpx2.Response) -> bool:
         override = response.headers.get("x-should-retry")
         if override == "true":
             return True
@@ -546,7 +609,7 @@ class BaseClient(SpecAttributes):
             return False
         return response.status_code in _RETRY_STATUSES or response.status_code >= 500
 
-    def _retry_delay(self, attempt: int, response: httpx.Response | None) -> float:
+    def _retry_delay(self, attempt: int, response: httpx2.Response | None) -> float:
         """Seconds to wait before retry number `attempt` (1-based)."""
         server = _server_delay(response) if response is not None else None
         if server is not None and 0 <= server <= MAX_SERVER_DELAY:
@@ -556,7 +619,7 @@ class BaseClient(SpecAttributes):
         return delay * (1 - 0.25 * random.random())
 
     def _before_retry(
-        self, attempt: int, request: httpx.Request, response: httpx.Response | None, error: Exception | None
+        self, attempt: int, request: httpx2.Request, response: httpx2.Response | None, error: Exception | None
     ) -> float:
         delay = self._retry_delay(attempt, response)
         reason = f"status {response.status_code}" if response is not None else type(error).__name__
@@ -575,7 +638,7 @@ class BaseClient(SpecAttributes):
 
     # -- responses -------------------------------------------------------------------------
 
-    def _log_response(self, response: httpx.Response, attempt: int) -> None:
+    def _log_response(self, response: httpx2.Response, attempt: int) -> None:
         log.debug(
             "%s %s -> %d (request id %s, attempt %d)",
             response.request.method,
@@ -585,13 +648,13 @@ class BaseClient(SpecAttributes):
             attempt + 1,
         )
 
-    def _retry_or_raise(self, response: httpx.Response, attempt: int) -> bool:
+    def _retry_or_raise(self, response: httpx2.Response, attempt: int) -> bool:
         """True when an error response should be retried; raises the status error when not."""
         if attempt < self.max_retries and self._should_retry(response):
             return True
         raise status_error(response)
 
-    def _parse(self, endpoint: Endpoint[_T], response: httpx.Response) -> _T:
+    def _parse(self, endpoint: Endpoint[_T], response: httpx2.Response) -> _T:
         if endpoint.response_format == "binary":
             return response.content  # type: ignore[return-value]
         if endpoint.response_format == "text":
@@ -614,7 +677,7 @@ class BaseClient(SpecAttributes):
 
 
 def _validation_error(
-    response: httpx.Response, exc: pydantic.ValidationError
+    response: httpx2.Response, exc: pydantic.ValidationError
 ) -> tuple[APIResponseValidationError, bool]:
     """The error to raise, and whether the body was JSON at all (only then can it be kept as sent)."""
     first = exc.errors()[0] if exc.error_count() else None
@@ -628,7 +691,7 @@ def _validation_error(
     return APIResponseValidationError(response, body, message=f"The response does not match the schema: {exc}"), True
 
 
-def _server_delay(response: httpx.Response) -> float | None:
+def _server_delay(response: httpx2.Response) -> float | None:
     """The delay the server asks for: `retry-after-ms`, then `Retry-After` (seconds or HTTP date)."""
     headers = response.headers
     value = headers.get("retry-after-ms")
@@ -649,8 +712,8 @@ def _server_delay(response: httpx.Response) -> float | None:
         return float(email.utils.mktime_tz(parsed) - time.time())
 
 
-def _connection_error(request: httpx.Request, exc: httpx.RequestError) -> APIConnectionError:
-    if isinstance(exc, httpx.TimeoutException):
+def _connection_error(request: httpx2.Request, exc: httpx2.RequestError) -> APIConnectionError:
+    if isinstance(exc, httpx2.TimeoutException):
         return APITimeoutError(request)
     return APIConnectionError(message=f"Connection error: {type(exc).__name__}", request=request)
 
@@ -663,24 +726,63 @@ async def _async_sleep(seconds: float) -> None:
 
 @functools.cache
 def _ssl_context() -> ssl.SSLContext:
-    """One verified TLS context per process: building it costs ~30 ms, once instead of per client."""
-    return httpx.create_ssl_context()
+    """One verified TLS context per process (httpx2's: the system trust store through truststore):
+    building it costs tens of ms, once, on the first https connection instead of per client."""
+    return httpx2.create_ssl_context()
 
 
 def _http_options(timeout: TimeoutTypes) -> dict[str, Any]:
-    return {"timeout": timeout, "follow_redirects": True, "verify": _ssl_context()}
+    return {"timeout": timeout, "follow_redirects": True}
+
+
+_PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+
+
+def _proxy_in_environment() -> bool:
+    """A proxy set in the environment: httpx2's own pool honours it (and NO_PROXY); ours does not."""
+    return any(os.environ.get(name) or os.environ.get(name.lower()) for name in _PROXY_VARIABLES)
+
+
+def _default_sync_http(timeout: TimeoutTypes) -> httpx2.Client:
+    """Our own pool: httpx2's client (redirects, errors) on our lean HTTP/1.1 transport; httpx2's
+    own transport when the environment names a proxy."""
+    if _proxy_in_environment():
+        return httpx2.Client(verify=_ssl_context(), **_http_options(timeout))
+    http = httpx2.Client(transport=SyncTransport(ssl_context=_ssl_context), **_http_options(timeout))
+    _OUR_POOLS.add(http)
+    return http
+
+
+def _default_async_http(timeout: TimeoutTypes) -> httpx2.AsyncClient:
+    if _proxy_in_environment():
+        return httpx2.AsyncClient(verify=_ssl_context(), **_http_options(timeout))
+    http = httpx2.AsyncClient(transport=AsyncTransport(ssl_context=_ssl_context), **_http_options(timeout))
+    _OUR_POOLS.add(http)
+    return http
+
+
+def _adopted(http_client: object, wanted: type[_C]) -> _C:
+    """An httpx 0.28 client of the right kind, behind an httpx2 client that sends through it."""
+    adapted = httpx1_client(http_client)
+    if not isinstance(adapted, wanted):
+        kind = type(http_client)
+        raise TypeError(
+            f"http_client must be an httpx2.{wanted.__name__} (or an httpx 0.28 httpx.{wanted.__name__}), "
+            f"got {kind.__module__}.{kind.__qualname__}"
+        )
+    return adapted
 
 
 class SyncAPIClient(BaseClient):
-    def __init__(self, *, http_client: httpx.Client | None = None, **options: Unpack[ClientOptions]) -> None:
-        super().__init__(**options)
-        if http_client is not None and not isinstance(http_client, httpx.Client):
-            raise TypeError(f"http_client must be an httpx.Client, got {type(http_client).__name__}")
-        self._owns_http = http_client is None
-        self._http_client = http_client
+    _http: httpx2.Client
 
-    def _make_http(self) -> httpx.Client:
-        return httpx.Client(**_http_options(self.timeout))
+    def __init__(self, *, http_client: httpx2.Client | None = None, **options: Unpack[ClientOptions]) -> None:
+        super().__init__(**options)
+        if http_client is not None and not isinstance(http_client, httpx2.Client):
+            http_client = _adopted(http_client, httpx2.Client)
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else _default_sync_http(self.timeout)
+        self._prepare_lean()
 
     def close(self) -> None:
         """Close the connection pool, unless it belongs to an `http_client` you passed in."""
@@ -709,7 +811,7 @@ class SyncAPIClient(BaseClient):
         response, _ = self._send(request, stream=True)
         return Stream(response, endpoint.event_validator())
 
-    def _send(self, request: httpx.Request, *, stream: bool = False) -> tuple[httpx.Response, int]:
+    def _send(self, request: httpx2.Request, *, stream: bool = False) -> tuple[httpx2.Response, int]:
         """Send with retries; returns a successful response and the retries it took, or raises.
         With `stream`, a successful body is left unread for the caller to iterate."""
         attempt = 0
@@ -718,7 +820,7 @@ class SyncAPIClient(BaseClient):
                 response = self._http.send(request, stream=stream)
                 if stream and response.status_code >= 400:
                     response.read()
-            except httpx.RequestError as exc:  # transport, protocol, decoding, too many redirects
+            except httpx2.RequestError as exc:  # transport, protocol, decoding, too many redirects
                 if attempt >= self.max_retries:
                     raise _connection_error(request, exc) from exc
                 attempt += 1
@@ -734,15 +836,15 @@ class SyncAPIClient(BaseClient):
 
 
 class AsyncAPIClient(BaseClient):
-    def __init__(self, *, http_client: httpx.AsyncClient | None = None, **options: Unpack[ClientOptions]) -> None:
-        super().__init__(**options)
-        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise TypeError(f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}")
-        self._owns_http = http_client is None
-        self._http_client = http_client
+    _http: httpx2.AsyncClient
 
-    def _make_http(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(**_http_options(self.timeout))
+    def __init__(self, *, http_client: httpx2.AsyncClient | None = None, **options: Unpack[ClientOptions]) -> None:
+        super().__init__(**options)
+        if http_client is not None and not isinstance(http_client, httpx2.AsyncClient):
+            http_client = _adopted(http_client, httpx2.AsyncClient)
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else _default_async_http(self.timeout)
+        self._prepare_lean()
 
     async def close(self) -> None:
         """Close the connection pool, unless it belongs to an `http_client` you passed in."""
@@ -771,14 +873,14 @@ class AsyncAPIClient(BaseClient):
         response, _ = await self._send(request, stream=True)
         return AsyncStream(response, endpoint.event_validator())
 
-    async def _send(self, request: httpx.Request, *, stream: bool = False) -> tuple[httpx.Response, int]:
+    async def _send(self, request: httpx2.Request, *, stream: bool = False) -> tuple[httpx2.Response, int]:
         attempt = 0
         while True:
             try:
                 response = await self._http.send(request, stream=stream)
                 if stream and response.status_code >= 400:
                     await response.aread()
-            except httpx.RequestError as exc:  # transport, protocol, decoding, too many redirects
+            except httpx2.RequestError as exc:  # transport, protocol, decoding, too many redirects
                 if attempt >= self.max_retries:
                     raise _connection_error(request, exc) from exc
                 attempt += 1

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-import httpx
+import httpx2
 
 from ._exceptions import APIError
 
@@ -72,7 +72,7 @@ def _events(lines: Iterable[str]) -> Iterator[ServerSentEvent]:
         yield last
 
 
-def _parse(event: ServerSentEvent, validate: Callable[[bytes], Any], response: httpx.Response) -> Any:
+def _parse(event: ServerSentEvent, validate: Callable[[bytes], Any], response: httpx2.Response) -> Any:
     if event.event == "error":
         body = json.loads(event.data) if event.data.startswith("{") else event.data
         raise APIError(f"The stream reported an error: {event.data[:200]}", response.request, body=body)
@@ -82,7 +82,7 @@ def _parse(event: ServerSentEvent, validate: Callable[[bytes], Any], response: h
 class Stream(Generic[_T]):
     """Iterate to get each event as a model; `close()` (or `with`) releases the connection."""
 
-    def __init__(self, response: httpx.Response, validate: Callable[[bytes], Any]) -> None:
+    def __init__(self, response: httpx2.Response, validate: Callable[[bytes], Any]) -> None:
         self.response = response
         self._validate = validate
         self._iterator = self._iterate()
@@ -115,7 +115,7 @@ class Stream(Generic[_T]):
 class AsyncStream(Generic[_T]):
     """`async for` each event as a model; `await close()` (or `async with`) releases the connection."""
 
-    def __init__(self, response: httpx.Response, validate: Callable[[bytes], Any]) -> None:
+    def __init__(self, response: httpx2.Response, validate: Callable[[bytes], Any]) -> None:
         self.response = response
         self._validate = validate
         self._iterator = self._iterate()

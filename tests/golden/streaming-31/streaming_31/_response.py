@@ -13,7 +13,7 @@ import functools
 from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
-import httpx
+import httpx2
 from typing_extensions import ParamSpec
 
 __all__ = ["RawResponse", "async_raw_response_wrapper", "raw_response_wrapper", "wants_raw_response"]
@@ -56,18 +56,18 @@ def async_raw_response_wrapper(method: Callable[_P, Awaitable[_T]]) -> Callable[
 class RawResponse(Generic[_T]):
     """A successful response before parsing; `.parse()` gives the typed model (once, cached)."""
 
-    def __init__(self, response: httpx.Response, parse: Callable[[], _T], *, retries_taken: int) -> None:
+    def __init__(self, response: httpx2.Response, parse: Callable[[], _T], *, retries_taken: int) -> None:
         self.http_response = response
         self.retries_taken = retries_taken
         self._parse = parse
         self._parsed: Any = _UNSET
 
     @property
-    def http_request(self) -> httpx.Request:
+    def http_request(self) -> httpx2.Request:
         return self.http_response.request
 
     @property
-    def headers(self) -> httpx.Headers:
+    def headers(self) -> httpx2.Headers:
         return self.http_response.headers
 
     @property
@@ -80,7 +80,7 @@ class RawResponse(Generic[_T]):
         return value
 
     @property
-    def url(self) -> httpx.URL:
+    def url(self) -> httpx2.URL:
         return self.http_response.url
 
     @property
