@@ -5,7 +5,7 @@ kind (class, enum or type alias) and fields (Python names from `naming.attribute
 operations sorted by (path, method) with typed arguments and their runtime `Endpoint`, the
 resource tree that places each operation (`tree.place`: `POST /chat/completions` →
 `client.chat.completions.create`), and the layout: for a large API, the module of every resource
-and of every model (`_place_models`).
+and of every model (`layout.place_models`); credentials, servers and client options (`access`).
 `schemas.model_schemas` names every schema first; this module only reads what it named.
 """
 
@@ -14,19 +14,16 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import zlib
 from collections.abc import Mapping
 from typing import Any, Literal
 
 from ..config import Settings
-from ..errors import Problem
-from ..naming import attribute_names, dedupe, pascal, snake
-from ..refs import escape
+from ..naming import attribute_names, dedupe, snake
+from . import access
+from .layout import place_models, resource_tree
 from .nodes import (
     Api,
-    AuthKind,
     AuthScheme,
-    ClientOption,
     Endpoint,
     Field,
     Layout,
@@ -34,9 +31,7 @@ from .nodes import (
     ModelKind,
     Operation,
     Param,
-    Resource,
     Security,
-    Server,
     StatusBody,
 )
 from .operations import DEFAULT_STYLES, NamedSchemas, OperationSchemas, model_schemas
@@ -55,7 +50,6 @@ from .types import (
     TypeNode,
     Upload,
     builtins_named,
-    model_names,
     union,
 )
 
@@ -72,8 +66,8 @@ def build_api(spec: dict[str, Any], *, source: str, settings: Settings) -> Api:
     typer = _Typer(defs, kinds)
     models = tuple(_model(name, named, defs, kinds, typer) for name in sorted(defs) if kinds[name] != "inline")
     fields = {m.name: m.fields for m in models}
-    auth = _auth_schemes(spec, settings)
-    default_security = _security(spec.get("security"), auth) or ()
+    auth = access.auth_schemes(spec, settings)
+    default_security = access.security(spec.get("security"), auth) or ()
     routes = [Route(op.operation_id, op.method.upper(), op.path, op.events is not None) for op in named.operations]
     placements = place(routes, settings.resources, tree=len(routes) > settings.tree_above)
     operations = _unique_constants(
@@ -83,10 +77,10 @@ def build_api(spec: dict[str, Any], *, source: str, settings: Settings) -> Api:
         ]
     )
     layout: Layout = "modules" if len(operations) > settings.split_above else "single"
-    root = _resource_tree(operations, layout)
+    root = resource_tree(operations, layout)
     if layout == "modules":
-        models = _place_models(models, operations, root)
-    server = _server(spec, taken={a.option for a in auth} | set(settings.header_options))
+        models = place_models(models, operations, root)
+    server = access.server(spec, taken={a.option for a in auth} | set(settings.header_options))
     info = spec.get("info") or {}
     return Api(
         title=str(info.get("title", "API")),
@@ -101,122 +95,11 @@ def build_api(spec: dict[str, Any], *, source: str, settings: Settings) -> Api:
         server=server,
         auth=auth,
         default_security=default_security,
-        required_auth=_required(default_security, operations),
+        required_auth=access.required(default_security, operations),
         header_options=tuple((o, h, e) for o, (h, e) in sorted(settings.header_options.items())),
-        options=_client_options(auth, settings, server),
-        warnings=named.warnings + _auth_warnings(spec, auth, source),
+        options=access.client_options(auth, settings, server),
+        warnings=named.warnings + access.auth_warnings(spec, auth, source),
     )
-
-
-# -- client: auth, servers, options ----------------------------------------------------------
-
-# Options every client has (the runtime's ClientOptions): a spec's own options must not take these names.
-RUNTIME_OPTIONS = frozenset(
-    {"base_url", "timeout", "max_retries", "backoff", "default_headers", "default_query", "http_client"}
-    | {"strict_response_validation", "on_retry"}
-)
-_SUFFIXES = ("_authentication", "_auth", "_scheme", "_security")
-
-
-def _auth_schemes(spec: Mapping[str, Any], settings: Settings) -> tuple[AuthScheme, ...]:
-    """One client option per security scheme the runtime can send; mutual TLS and HTTP schemes
-    other than bearer and basic are left out (the operations that need only them send nothing)."""
-    schemes = ((spec.get("components") or {}).get("securitySchemes")) or {}
-    taken = set(RUNTIME_OPTIONS) | set(settings.header_options)
-    found: list[AuthScheme] = []
-    for name in sorted(schemes):
-        scheme = schemes[name]
-        if not isinstance(scheme, Mapping):
-            continue
-        kind, wire = _auth_kind(scheme)
-        if kind is None:
-            continue
-        option = settings.auth_options.get(name) or _auth_option(name)
-        option = dedupe(option, taken)
-        taken.add(option)
-        found.append(AuthScheme(option=option, scheme=name, kind=kind, wire_name=wire, env=option.upper()))
-    return tuple(sorted(found, key=lambda a: a.option))
-
-
-def _auth_kind(scheme: Mapping[str, Any]) -> tuple[AuthKind | None, str]:
-    kind = scheme.get("type")
-    if kind == "http":
-        http = str(scheme.get("scheme", "")).lower()
-        return ("bearer" if http == "bearer" else "basic" if http == "basic" else None), "Authorization"
-    if kind in ("oauth2", "openIdConnect"):
-        return "bearer", "Authorization"  # a token got elsewhere, sent as a bearer token
-    if kind == "apiKey" and scheme.get("in") in ("header", "query", "cookie") and scheme.get("name"):
-        return scheme["in"], str(scheme["name"])
-    return None, ""
-
-
-def _auth_option(scheme: str) -> str:
-    name = snake(scheme)
-    for suffix in _SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return name.removesuffix(suffix)
-    return name
-
-
-def _security(requirements: Any, auth: tuple[AuthScheme, ...]) -> Security | None:
-    """The alternatives of a `security` list, as the client options each needs; None when absent.
-    An alternative naming a scheme the client cannot send is dropped; `{}` is "no credentials"."""
-    if not isinstance(requirements, list):
-        return None
-    by_scheme = {a.scheme: a.option for a in auth}
-    alternatives: list[tuple[str, ...]] = []
-    for requirement in requirements:
-        if isinstance(requirement, Mapping) and all(name in by_scheme for name in requirement):
-            alternative = tuple(sorted(by_scheme[name] for name in requirement))
-            if alternative not in alternatives:
-                alternatives.append(alternative)
-    return tuple(alternatives)
-
-
-def _auth_warnings(spec: Mapping[str, Any], auth: tuple[AuthScheme, ...], source: str) -> tuple[Problem, ...]:
-    sent = {a.scheme for a in auth}
-    schemes = ((spec.get("components") or {}).get("securitySchemes")) or {}
-    why = "not sent by the client (mutual TLS or an HTTP scheme other than bearer and basic): set it up on http_client"
-    return tuple(
-        Problem(source, f"/components/securitySchemes/{escape(name)}", why)
-        for name in sorted(schemes)
-        if name not in sent
-    )
-
-
-def _required(default: Security, operations: list[Operation]) -> tuple[str, ...]:
-    """Credentials a client must have at construction: those every operation needs."""
-    if len(default) != 1 or any(op.endpoint.security is not None for op in operations):
-        return ()
-    return default[0]
-
-
-def _server(spec: Mapping[str, Any], *, taken: set[str]) -> Server:
-    servers = spec.get("servers") or [{}]
-    first = servers[0] if isinstance(servers[0], Mapping) else {}
-    url = str(first.get("url") or "http://localhost")
-    variables = []
-    used = set(taken) | RUNTIME_OPTIONS
-    for name, variable in sorted((first.get("variables") or {}).items()):
-        if "{" + name + "}" in url and isinstance(variable, Mapping):
-            option = dedupe(snake(name), used)
-            used.add(option)
-            variables.append((option, str(name), str(variable.get("default", ""))))
-    return Server(url=url, variables=tuple(variables))
-
-
-def _client_options(auth: tuple[AuthScheme, ...], settings: Settings, server: Server) -> tuple[ClientOption, ...]:
-    options = [
-        ClientOption(
-            a.option,
-            "tuple[str, str] | None" if a.kind == "basic" else "str | None",
-            f"{a.scheme}: " + ("(username, password)" if a.kind == "basic" else f"{a.kind} {a.wire_name}"),
-        )
-        for a in auth
-    ]
-    options += [ClientOption(o, "str | None", f"sent as {h}") for o, (h, _) in sorted(settings.header_options.items())]
-    options += [ClientOption(o, "str | None", f"the server's {{{n}}}, default {d!r}") for o, n, d in server.variables]
-    return tuple(options)
 
 
 # -- models ----------------------------------------------------------------------------------
@@ -422,7 +305,7 @@ def _operation(
     rest = [p for p in params if p.location != "path"] + [
         p for p in body if not (stream_flag and p.wire_name == "stream")
     ]
-    security = _security(op.raw.get("security"), auth)
+    security = access.security(op.raw.get("security"), auth)
     endpoint = _endpoint(op, typer, body_model, None if security == default_security else security)
     return Operation(
         operation_id=op.operation_id,
@@ -552,186 +435,3 @@ def _unique_constants(operations: list[Operation]) -> list[Operation]:
         constants.add(const)
         unique.append(dataclasses.replace(op, endpoint=dataclasses.replace(op.endpoint, const_name=const)))
     return unique
-
-
-def _resource_tree(operations: list[Operation], layout: Layout) -> Resource:
-    """The client and its resources; with layout "modules", each resource names its module
-    (`chat.completions` → `chat_completions`, numbered in the rare case two paths join alike)."""
-    paths = sorted({op.resource[:n] for op in operations for n in range(1, len(op.resource) + 1)})
-    modules: dict[tuple[str, ...], str] = {}
-    taken: set[str] = set()
-    for path in paths:
-        modules[path] = dedupe("_".join(path), taken) if layout == "modules" else ""
-        taken.add(modules[path])
-
-    def build(prefix: tuple[str, ...]) -> Resource:
-        depth = len(prefix)
-        children = sorted({p[depth] for p in paths if len(p) == depth + 1 and p[:depth] == prefix})
-        mine = tuple(sorted((op for op in operations if op.resource == prefix), key=lambda op: op.name))
-        names = {op.name for op in mine} | {op.name + "_stream" for op in mine if op.endpoint.stream}
-        return Resource(
-            shadows=frozenset(names & SHADOWABLE),
-            attribute=prefix[-1] if prefix else "",
-            class_name="".join(pascal(p) for p in prefix) + "Resource" if prefix else "",
-            children=tuple(build((*prefix, child)) for child in children),
-            operations=mine,
-            path=prefix,
-            module=modules.get(prefix, ""),
-        )
-
-    return build(())
-
-
-SHADOWABLE = frozenset({"list", "dict", "str", "int", "float", "bool", "bytes"})  # what annotations spell
-SHARED_MODULE = "_shared"  # models that operations of three or more top-level resources use
-OTHER_MODULE = "_other"  # models no operation uses (components kept for completeness)
-MODULE_CAP = 80  # models per module at most; a bigger group is cut, dependencies first
-
-
-def _place_models(models: tuple[Model, ...], operations: list[Operation], root: Resource) -> tuple[Model, ...]:
-    """Decide each model's module from the operations that use it (directly or through other models):
-    - one top-level resource: the module of the deepest resource whose operations include every
-      user (`ChatCompletionMessage` → `chat_completions`);
-    - two: `_shared_<a>_and_<b>`; more: `_shared`; none: `_other`.
-    A model uses only models with at least its users, so imports go from a resource's module up to
-    its ancestors and to shared modules, never back: no cycles. A group above MODULE_CAP models is
-    cut into parts by dependency depth (`_cut`).
-    """
-    refs = {m.name: _schema_refs(m.schema) & {n.name for n in models} for m in models}
-    users: dict[str, set[tuple[str, ...]]] = {m.name: set() for m in models}
-    for op in operations:
-        stack = sorted(_operation_models(op))
-        seen: set[str] = set()
-        while stack:
-            name = stack.pop()
-            if name in seen or name not in users:
-                continue
-            seen.add(name)
-            users[name].add(op.resource)
-            stack.extend(refs[name])
-    modules: dict[tuple[str, ...], str] = {}
-    nodes = [root]
-    while nodes:
-        node = nodes.pop()
-        modules[node.path] = node.module or SHARED_MODULE
-        nodes.extend(node.children)
-    groups: dict[str, list[str]] = {}
-    for m in models:
-        tops = sorted({path[:1] for path in users[m.name]})
-        if not tops:
-            module = OTHER_MODULE
-        elif len(tops) == 1:
-            module = modules[_common_prefix(sorted(users[m.name]))]
-        elif len(tops) == 2:
-            module = f"{SHARED_MODULE}_{modules[tops[0]]}_and_{modules[tops[1]]}"
-        else:
-            module = SHARED_MODULE
-        groups.setdefault(module, []).append(m.name)
-    placed: dict[str, str] = {}
-    for module, names in groups.items():
-        for name, suffix in (_cut(names, refs) if len(names) > MODULE_CAP else dict.fromkeys(names, "")).items():
-            placed[name] = module + suffix
-    return tuple(dataclasses.replace(m, module=placed[m.name]) for m in models)
-
-
-def _cut(names: list[str], refs: Mapping[str, set[str]]) -> dict[str, str]:
-    """{name: module suffix} for a group above MODULE_CAP, stable under additions. Models get a
-    depth (0: uses no other model of the group; else one more than the deepest it uses; a cycle
-    shares one), so a model only uses models of lower depth or of its own cycle. Consecutive
-    depths fill a part up to MODULE_CAP (`""` from depth 0, else `_<first depth>`); a depth too big
-    alone is cut by a hash of each cycle's first name (`_<depth>_<bucket>`), which a new model
-    elsewhere never changes. Parts import only parts of lower depth: no cycles."""
-    components = _components(names, refs)
-    depth: dict[str, int] = {}
-    for component in components:  # dependencies first
-        uses = {w for v in component for w in refs[v] if w in depth}
-        level = 1 + max((depth[w] for w in uses), default=-1)
-        depth.update((v, level) for v in component)
-    levels: dict[int, list[list[str]]] = {}
-    for component in components:
-        levels.setdefault(depth[component[0]], []).append(component)
-    suffix: dict[str, str] = {}
-    run: list[str] = []
-    start = 0
-    for level in sorted(levels):
-        members = [v for component in levels[level] for v in component]
-        if len(members) > MODULE_CAP:
-            buckets = -(-len(members) // MODULE_CAP)
-            for component in levels[level]:
-                bucket = zlib.crc32(component[0].encode()) % buckets + 1
-                suffix.update((v, f"_{level}_{bucket}") for v in component)
-            run, start = [], level + 1
-            continue
-        if len(run) + len(members) > MODULE_CAP:
-            run, start = [], level
-        run += members
-        suffix.update((v, f"_{start}" if start else "") for v in members)
-    return suffix
-
-
-def _components(names: list[str], refs: Mapping[str, set[str]]) -> list[list[str]]:
-    """The strongly connected components (Tarjan) of the names' uses among themselves, each sorted,
-    dependencies first; ties by name."""
-    inside = set(names)
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def visit(v: str) -> None:
-        index[v] = low[v] = len(index)
-        stack.append(v)
-        on_stack.add(v)
-        for w in sorted(refs[v] & inside):
-            if w not in index:
-                visit(w)
-                low[v] = min(low[v], low[w])
-            elif w in on_stack:
-                low[v] = min(low[v], index[w])
-        if low[v] == index[v]:
-            component = []
-            while True:
-                w = stack.pop()
-                on_stack.discard(w)
-                component.append(w)
-                if w == v:
-                    break
-            found.append(sorted(component))
-
-    for name in sorted(names):
-        if name not in index:
-            visit(name)
-    return found
-
-
-def _common_prefix(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
-    first, last = paths[0], paths[-1]  # sorted: the common prefix of all is that of the extremes
-    n = 0
-    while n < min(len(first), len(last)) and first[n] == last[n]:
-        n += 1
-    return first[:n]
-
-
-def _schema_refs(node: Any) -> set[str]:
-    found: set[str] = set()
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            ref = item.get("$ref")
-            if isinstance(ref, str) and ref.startswith(_DEFS):
-                found.add(ref.removeprefix(_DEFS))
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
-
-
-def _operation_models(op: Operation) -> set[str]:
-    nodes = [op.returns, *(p.type for p in op.params)]
-    endpoint = op.endpoint
-    nodes += [n for n in (endpoint.response, endpoint.stream) if n is not None]
-    nodes += [r.type for r in endpoint.responses if r.type is not None]
-    names = {name for node in nodes for name in model_names(node)}
-    return names | {n for n in (endpoint.body_model, endpoint.params_model) if n}

@@ -185,7 +185,7 @@ def _generate(tmp: Path, version: str) -> tuple[Path, Any]:
 
 
 def test_a_spec_update_keeps_every_name_and_changes_only_the_files_of_what_changed(tmp_path: Path) -> None:
-    from codegen.ir.build import _schema_refs
+    from codegen.ir.layout import schema_refs as _schema_refs
 
     old_dir, old = _generate(tmp_path, "2026-07-15")
     new_dir, new = _generate(tmp_path, "2026-08-21")

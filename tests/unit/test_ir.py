@@ -477,29 +477,29 @@ def test_below_the_thresholds_the_api_stays_flat_and_in_one_module() -> None:
 
 
 def test_a_big_group_is_cut_in_dependency_order() -> None:
-    from codegen.ir import build
+    from codegen.ir import layout
 
     chain = {f"M{i:02}": _obj(next=_ref(f"M{i + 1:02}")) for i in range(9)} | {"M09": _obj(x={"type": "string"})}
     paths = {"/things": {"get": {"operationId": "things", "responses": {"200": _json(_ref("M00"))}}}}
-    old = build.MODULE_CAP
-    build.MODULE_CAP = 4
+    old = layout.MODULE_CAP
+    layout.MODULE_CAP = 4
     try:
         api = _api(paths, chain, tree_above=0, split_above=0)
     finally:
-        build.MODULE_CAP = old
+        layout.MODULE_CAP = old
     modules = {m.name: m.module for m in api.models}
     # M09 uses nothing (depth 0), M08 uses M09 (depth 1), ...: four depths a part, named by the first
     assert [modules[f"M{i:02}"] for i in range(9, -1, -1)] == ["things"] * 4 + ["things_4"] * 4 + ["things_8"] * 2
 
 
 def test_a_depth_too_big_alone_is_cut_by_a_hash_of_the_name_so_additions_move_nothing() -> None:
-    from codegen.ir import build
+    from codegen.ir import layout
 
     leaves = {f"Leaf{i}": _obj(x={"type": "string"}) for i in range(9)}
     top = _obj(**{f"l{i}": _ref(f"Leaf{i}") for i in range(9)})
     paths = {"/things": {"get": {"operationId": "things", "responses": {"200": _json(_ref("Top"))}}}}
-    old = build.MODULE_CAP
-    build.MODULE_CAP = 5
+    old = layout.MODULE_CAP
+    layout.MODULE_CAP = 5
     try:
         before = {m.name: m.module for m in _api(paths, {**leaves, "Top": top}, tree_above=0, split_above=0).models}
         more = {
@@ -509,7 +509,7 @@ def test_a_depth_too_big_alone_is_cut_by_a_hash_of_the_name_so_additions_move_no
         }
         after = {m.name: m.module for m in _api(paths, more, tree_above=0, split_above=0).models}
     finally:
-        build.MODULE_CAP = old
+        layout.MODULE_CAP = old
     assert {before[f"Leaf{i}"] for i in range(9)} == {"things_0_1", "things_0_2"}
     assert before["Top"] == "things_1"
     assert {k: v for k, v in after.items() if k in before} == before  # Leaf9 moved nobody
