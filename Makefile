@@ -26,7 +26,7 @@ $(BENCH_STAMP): $(STAMP) requirements/bench.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/dev.txt -r requirements/bench.txt
 	touch $(BENCH_STAMP)
 
-.PHONY: help install generate check check-generated lint typecheck test test-full format clean bench
+.PHONY: help install generate check check-generated lint typecheck test test-full test-properties format clean bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ bench: $(BENCH_STAMP) ## benchmarks (not part of test): per-call overhead, large
 
 test-full: $(STAMP) ## the whole upstream API: generate (with the fixes overlay), import, mypy --strict (slow)
 	$(PY) -m pytest -q -m full tests/full
+
+test-properties: $(STAMP) ## property checks of the models on the whole upstream API and ../shared/realworld/ (slow)
+	$(PY) -m pytest -q -s -m full tests/properties
 
 format: $(STAMP) ## format the hand-written code
 	$(PY) -m ruff format codegen tests
