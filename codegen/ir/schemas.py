@@ -174,12 +174,24 @@ class SchemaSet:
         """`allOf: [Base, {properties}]` is a class extending Base: inline parts stay inline so their
         fields land in that class, named from it (no `Part1` classes)."""
         parts = []
-        for index, part in enumerate(schema["allOf"]):
+        all_of = list(schema["allOf"])
+        if isinstance(schema.get("properties"), Mapping):  # properties beside allOf: one more part
+            all_of.append(
+                {k: schema[k] for k in ("type", "properties", "required", "additionalProperties") if k in schema}
+            )
+        for index, part in enumerate(all_of):
             inline_object = isinstance(part, Mapping) and "$ref" not in part and "properties" in part
-            parts.append(self.convert(part, hint, f"{pointer}/allOf/{index}", root=inline_object))
-        if len(parts) == 1:
+            at = f"{pointer}/allOf/{index}" if index < len(schema["allOf"]) else pointer
+            parts.append(self.convert(part, hint, at, root=inline_object))
+        # `required` beside the parts, or in an inline part, may name a property another part declares
+        # (`allOf: [Base, {required: [id]}]`): kept at the top, where build.py makes it required.
+        inline = [p for p in all_of if isinstance(p, Mapping) and "$ref" not in p]
+        required = sorted({str(r) for p in [schema, *inline] for r in p.get("required") or []})
+        if len(parts) == 1 and not required:
             return self._with_annotations(parts[0], schema)
         body = self._with_annotations({"allOf": parts}, schema, defaults=False)
+        if required:
+            body["required"] = required
         if root:
             return body
         name = self.claim(hint, schema, pointer)
