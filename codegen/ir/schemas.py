@@ -288,6 +288,11 @@ class SchemaSet:
                 p for p, s in properties.items() if isinstance(s, Mapping) and (s.get("readOnly") or s.get("writeOnly"))
             }
             body["required"] = [p for p in schema["required"] if p in properties and p not in one_way]
+        if isinstance(extra, Mapping) and extra:
+            # Typed unknown properties (`additionalProperties: {type: integer}` beside `properties`):
+            # the class validates them (`__pydantic_extra__: dict[str, int]`). `false` is not passed
+            # on: unknown properties are kept, whatever the spec says (README, forward compatibility).
+            body["additionalProperties"] = self.convert(extra, f"{hint}Value", f"{pointer}/additionalProperties")
         for prop, prop_schema in properties.items():
             if isinstance(prop_schema, Mapping) and prop_schema.get("readOnly"):
                 body["properties"][prop]["readOnly"] = True  # kept so the request side can leave it out

@@ -2,7 +2,7 @@
 """Typed Python client for Exact Schemas 1.0.0.
 
 Generated from tests/fixtures/specs/exact-31.yaml
-(sha256 5bb2f9de8c04913915b2e75f5476de57d06dd2e6183ea70bd27b7346b2444701).
+(sha256 d8e2d7fa5f1ab3d6ea4b77c3c9d0edf1bd66d37cb04acee7b61fdad86b97741a).
 """
 
 from typing import TYPE_CHECKING, Any

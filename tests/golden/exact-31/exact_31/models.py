@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Dict
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 from typing_extensions import TypeAliasType
 
 from ._models import BaseModel
@@ -15,6 +15,25 @@ from ._models import BaseModel
 class LimitsMode(str, Enum):
     fast = "fast"
     slow = "slow"
+
+
+CountersAdditionalProperty = TypeAliasType(
+    "CountersAdditionalProperty", Annotated[int, Field(ge=0)]
+)
+
+
+class Counters(BaseModel):
+    """
+    Named counters beside a total; every unknown property is a counter.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    __annotations__ = {
+        "__pydantic_extra__": Dict[str, CountersAdditionalProperty],
+    }
+    total: Annotated[int, Field(ge=0)]
 
 
 class Item(BaseModel):
@@ -79,6 +98,7 @@ class Tagged(Record):
 
 
 __all__ = [
+    "Counters",
     "Item",
     "Limits",
     "LimitsMode",
