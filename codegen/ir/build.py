@@ -103,6 +103,10 @@ def _separate_overrides(defs: Mapping[str, dict[str, Any]]) -> dict[str, dict[st
                 merged.append({"type": "object", "properties": properties, "required": sorted(required | newly)})
             else:
                 merged.append(part)
+        declared = own | {p for part in parts if "$ref" in part for p in _flat_properties(part, defs)[0]}
+        if wanted - declared:  # required, declared by no part: the key must be there, of any type
+            merged.append({"type": "object", "properties": {p: {} for p in sorted(wanted - declared)}})
+            merged[-1]["required"] = sorted(wanted - declared)
         if merged != parts or "required" in schema:
             out[name] = {**{k: v for k, v in schema.items() if k != "required"}, "allOf": merged}
     return out

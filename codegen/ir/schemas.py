@@ -180,6 +180,11 @@ class SchemaSet:
                 {k: schema[k] for k in ("type", "properties", "required", "additionalProperties") if k in schema}
             )
         for index, part in enumerate(all_of):
+            if isinstance(part, Mapping) and "$ref" not in part and "required" in part:
+                # Required names another part declares are gathered at the top (below), not here.
+                own = part.get("properties") or {}
+                kept = [r for r in part["required"] if r in own]
+                part = {k: v for k, v in part.items() if k != "required"} | ({"required": kept} if kept else {})
             inline_object = isinstance(part, Mapping) and "$ref" not in part and "properties" in part
             at = f"{pointer}/allOf/{index}" if index < len(schema["allOf"]) else pointer
             parts.append(self.convert(part, hint, at, root=inline_object))
@@ -262,6 +267,9 @@ class SchemaSet:
 
     def _convert_object(self, schema: Mapping[str, Any], hint: str, pointer: str, *, root: bool) -> dict[str, Any]:
         properties = schema.get("properties") or {}
+        undeclared = [r for r in schema.get("required") or [] if isinstance(r, str) and r not in properties]
+        if undeclared:  # required, of any type: the key must be there
+            properties = {**properties, **{name: {} for name in undeclared}}
         extra = schema.get("additionalProperties")
         if (not properties and not root) or (not properties and extra not in (None, True, False)):
             # A map (`additionalProperties: {type: string}`) or a free-form object: no class.

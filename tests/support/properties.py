@@ -53,6 +53,7 @@ KINDS = ("type", "required", "length", "range", "pattern", "enum")
 LENIENT = (
     "unknown properties are kept, even under additionalProperties: false",
     "a branch of a discriminated union takes only its tag values, even when used on its own",
+    "oneOf is read as anyOf: a value that matches several branches is taken by the best match",
     "an optional property may be null (absent and null both read as None)",
     "a required readOnly/writeOnly property is optional (one model serves requests and responses)",
 )
@@ -138,8 +139,10 @@ def _convert(node: Any, *, three_one: bool, schemas: Mapping[str, Any]) -> Any:
                 if isinstance(value, list)
                 else _convert(value, three_one=three_one, schemas=schemas)
             )
-        elif key in ("allOf", "anyOf", "oneOf", "prefixItems"):
+        elif key in ("allOf", "anyOf", "prefixItems"):
             out[key] = [_convert(v, three_one=three_one, schemas=schemas) for v in value]
+        elif key == "oneOf":  # LENIENT: read as anyOf
+            out["anyOf"] = [_convert(v, three_one=three_one, schemas=schemas) for v in value]
         elif key in ("nullable", "discriminator") or key in _ANNOTATIONS_ONLY or key.startswith("x-"):
             continue
         else:
@@ -152,7 +155,7 @@ def _convert(node: Any, *, three_one: bool, schemas: Mapping[str, Any]) -> Any:
     discriminator = node.get("discriminator")
     for key in ("oneOf", "anyOf"):
         if isinstance(discriminator, Mapping) and isinstance(node.get(key), list):
-            out[key] = _discriminated(node[key], out[key], discriminator, schemas)
+            out["anyOf"] = _discriminated(node[key], out["anyOf"], discriminator, schemas)
     if node.get("nullable") is True:
         if "enum" in out and None not in out["enum"]:
             out["enum"] = [*out["enum"], None]

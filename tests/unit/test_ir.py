@@ -193,10 +193,20 @@ def test_required_across_allof_parts_and_properties_beside_allof() -> None:
         "Item": {"allOf": [ref, {"type": "object", "required": ["id", "x"], "properties": {"x": {}}}]},
         "One": {"allOf": [ref], "required": ["n"]},
         "Beside": {"allOf": [ref], "required": ["tag"], "properties": {"tag": {"type": "string"}}},
+        "Bare": {"type": "object", "required": ["any"], "properties": {"x": {}}},
+        "Nowhere": {"allOf": [ref, {"type": "object", "required": ["gone"], "properties": {"x": {}}}]},
     }
     api = _api({}, schemas)
     required = {m.name: {f.wire_name for f in m.fields if f.required} for m in api.models}
-    assert required == {"Base": set(), "Item": {"id", "x"}, "One": {"n"}, "Beside": {"tag"}}
+    assert required == {
+        "Base": set(),
+        "Item": {"id", "x"},
+        "One": {"n"},
+        "Beside": {"tag"},
+        "Bare": {"any"},  # required but not described: present, of any type
+        "Nowhere": {"gone"},
+    }
+    assert next(f for f in _model(api, "Bare").fields if f.wire_name == "any").type == t.ANY
     assert all("$ref" not in part for part in _model(api, "Item").schema["allOf"])  # Base's id is required here
     assert any("$ref" in part for part in _model(api, "Beside").schema["allOf"])  # nothing of Base changes
 

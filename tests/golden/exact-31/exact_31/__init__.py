@@ -2,7 +2,7 @@
 """Typed Python client for Exact Schemas 1.0.0.
 
 Generated from tests/fixtures/specs/exact-31.yaml
-(sha256 d8e2d7fa5f1ab3d6ea4b77c3c9d0edf1bd66d37cb04acee7b61fdad86b97741a).
+(sha256 52607ee426f0cdd68930199e7b6a82aec62d13bf73dbdc3b38e2ae97cb7a2f81).
 """
 
 from typing import TYPE_CHECKING, Any

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Dict
+from typing import Annotated, Any, Dict, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field
 from typing_extensions import TypeAliasType
@@ -34,6 +34,15 @@ class Counters(BaseModel):
         "__pydantic_extra__": Dict[str, CountersAdditionalProperty],
     }
     total: Annotated[int, Field(ge=0)]
+
+
+class Event(BaseModel):
+    """
+    Requires a property it does not describe (any value, but present).
+    """
+
+    kind: Literal["created"]
+    event_id: Any
 
 
 class Item(BaseModel):
@@ -79,6 +88,18 @@ class Record(BaseModel):
     created_at: AwareDatetime | None = None
 
 
+class Renamed(BaseModel):
+    """
+    Requires a property no allOf part describes, and one only the base describes.
+    """
+
+    id: str
+    revision: Annotated[int | None, Field(ge=0)] = None
+    created_at: AwareDatetime | None = None
+    old_name: str | None = None
+    new_name: Any
+
+
 class Revision(BaseModel):
     """
     One allOf part, and a required list beside it.
@@ -99,10 +120,12 @@ class Tagged(Record):
 
 __all__ = [
     "Counters",
+    "Event",
     "Item",
     "Limits",
     "LimitsMode",
     "Record",
+    "Renamed",
     "Revision",
     "Tagged",
 ]
