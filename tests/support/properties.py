@@ -19,7 +19,10 @@ Where the SDK is lenient on purpose, the checks say so (`LENIENT`) and leave tha
 - unknown properties are kept (`model_extra`), even under `additionalProperties: false`;
 - an optional property may be null (absent and null both read as None), as in the official SDK;
 - a required readOnly or writeOnly property is optional: one model serves requests and responses;
-- JSON numbers: an integral float (`1.0`) is not an integer to the SDK.
+- `oneOf` is read as `anyOf`: a value that matches several branches is taken by the best match;
+- a branch of a discriminated union whose tag is a plain string takes only its tag values, even
+  where it is used on its own (the generator makes the tag a constant so the union can pick by it);
+- JSON numbers: an integral float (`1.0`) is not an integer to the SDK (never drawn, never broken to).
 Deterministic: every draw is seeded from the schema's name; a time budget per schema bounds drawing.
 """
 
