@@ -124,6 +124,10 @@ class SchemaSet:
         if isinstance(types, list):  # OpenAPI 3.1: type: [string, "null"]
             return self._convert_type_list(schema, types, hint, pointer, root=root)
         for key in ("anyOf", "oneOf"):
+            if key in schema and "properties" in schema and all(map(_only_required, schema[key])):
+                # `{properties, oneOf: [{required: [a]}, {required: [b]}]}`: the object, with the choice
+                # of required properties left to the server (not expressible as one class).
+                return self.convert({k: v for k, v in schema.items() if k != key}, hint, pointer, root=root)
             if key in schema:
                 return self._convert_union(schema, key, hint, pointer, root=root)
         if "allOf" in schema:
@@ -353,6 +357,11 @@ def _tag_value(schema: Any) -> str | None:
             if len(values) == 1 and isinstance(values[0], str):
                 return values[0]
     return None
+
+
+def _only_required(branch: Any) -> bool:
+    """A union branch that only says which properties must be there (`{required: [a]}`)."""
+    return isinstance(branch, Mapping) and "required" in branch and set(branch) <= {"required", "description", "title"}
 
 
 def _needs_name(schema: Mapping[str, Any]) -> bool:

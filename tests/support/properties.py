@@ -20,6 +20,8 @@ Where the SDK is lenient on purpose, the checks say so (`LENIENT`) and leave tha
 - an optional property may be null (absent and null both read as None), as in the official SDK;
 - a required readOnly or writeOnly property is optional: one model serves requests and responses;
 - `oneOf` is read as `anyOf`: a value that matches several branches is taken by the best match;
+- `{properties, oneOf: [{required: [a]}, {required: [b]}]}` is the object; which of a or b must be
+  there is not checked (one class cannot say it);
 - a branch of a discriminated union whose tag is a plain string takes only its tag values, even
   where it is used on its own (the generator makes the tag a constant so the union can pick by it);
 - JSON numbers: an integral float (`1.0`) is not an integer to the SDK (never drawn, never broken to).
@@ -57,6 +59,7 @@ LENIENT = (
     "unknown properties are kept, even under additionalProperties: false",
     "a branch of a discriminated union takes only its tag values, even when used on its own",
     "oneOf is read as anyOf: a value that matches several branches is taken by the best match",
+    "a oneOf/anyOf that only chooses which properties are required (beside properties) is not checked",
     "an optional property may be null (absent and null both read as None)",
     "a required readOnly/writeOnly property is optional (one model serves requests and responses)",
 )
@@ -142,6 +145,8 @@ def _convert(node: Any, *, three_one: bool, schemas: Mapping[str, Any]) -> Any:
                 if isinstance(value, list)
                 else _convert(value, three_one=three_one, schemas=schemas)
             )
+        elif key in ("oneOf", "anyOf") and "properties" in node and all(map(_only_required, value)):
+            continue  # LENIENT: a choice of required properties beside properties is not checked
         elif key in ("allOf", "anyOf", "prefixItems"):
             out[key] = [_convert(v, three_one=three_one, schemas=schemas) for v in value]
         elif key == "oneOf":  # LENIENT: read as anyOf
@@ -164,6 +169,10 @@ def _convert(node: Any, *, three_one: bool, schemas: Mapping[str, Any]) -> Any:
             out["enum"] = [*out["enum"], None]
         out = {"anyOf": [out, {"type": "null"}]}
     return out
+
+
+def _only_required(branch: Any) -> bool:
+    return isinstance(branch, Mapping) and "required" in branch and set(branch) <= {"required", "description", "title"}
 
 
 def _discriminated(

@@ -2,7 +2,7 @@
 """Typed Python client for Exact Schemas 1.0.0.
 
 Generated from tests/fixtures/specs/exact-31.yaml
-(sha256 52607ee426f0cdd68930199e7b6a82aec62d13bf73dbdc3b38e2ae97cb7a2f81).
+(sha256 1fa8ebe43575b6553d75c5583fbd656c0b78a5ee5db19575afee7d083064dc52).
 """
 
 from typing import TYPE_CHECKING, Any

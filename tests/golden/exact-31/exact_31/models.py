@@ -110,6 +110,15 @@ class Revision(BaseModel):
     created_at: AwareDatetime | None = None
 
 
+class Source(BaseModel):
+    """
+    One of two ways to name files; which one must be there is not checked.
+    """
+
+    file_ids: Annotated[list[str] | None, Field(max_length=2)] = None
+    folder: Annotated[str | None, Field(max_length=10)] = None
+
+
 class Tagged(Record):
     """
     Properties beside allOf belong to the class too.
@@ -127,5 +136,6 @@ __all__ = [
     "Record",
     "Renamed",
     "Revision",
+    "Source",
     "Tagged",
 ]
