@@ -37,6 +37,16 @@ _CONSTRAINTS = (
     "minProperties", "maxProperties",
 )  # fmt: skip
 
+# A keyword constrains only values of its own type (`minItems` on a string says nothing).
+_CONSTRAINTS_OF = {
+    "string": ("minLength", "maxLength", "pattern"),
+    "integer": ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
+    "number": ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
+    "array": ("minItems", "maxItems", "uniqueItems"),
+    "object": ("minProperties", "maxProperties"),
+    "boolean": (),
+}
+
 
 @dataclass
 class SchemaSet:
@@ -51,14 +61,14 @@ class SchemaSet:
     taken: set[str] = field(default_factory=set)
     # Components that are "X or null": the model is X; each reference adds the null.
     nullable_components: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # (property, {value: $ref}) of every discriminated union seen, narrowed by `narrow_discriminators`.
-    discriminated: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    # (property, {value: $ref}, the union) of every discriminated union seen (`narrow_discriminators`).
+    discriminated: list[tuple[str, dict[str, str], dict[str, Any]]] = field(default_factory=list)
 
     def narrow_discriminators(self) -> None:
         """A discriminator over a plain string property says which value each branch has: make that
         property a constant in the branch, so the models stage can pick the class by it (otherwise
         the union is tried left to right and `{"pet_type": "Dog"}` may parse as a Cat)."""
-        for prop, mapping in self.discriminated:
+        for prop, mapping, union in self.discriminated:
             for value, ref in sorted(mapping.items()):
                 key = ref.removeprefix(COMPONENT_PREFIX)
                 name = self.component_names.get(key) if ref.startswith(COMPONENT_PREFIX) else None
@@ -73,6 +83,26 @@ class SchemaSet:
                         "const": value,
                         **{k: current[k] for k in ("description",) if k in current},
                     }
+            # The models stage picks a branch by a constant tag; a branch whose tag is not one (an enum
+            # of two values) would get the schema's name as its only value. Such a union is tried
+            # branch by branch instead, which the tags' own values decide as well.
+            for branch in union.get("oneOf") or union.get("anyOf") or []:
+                tag = self._property(branch, prop)
+                if not (isinstance(tag, Mapping) and "const" in tag):
+                    union.pop("discriminator", None)
+                    break
+
+    def _property(self, schema: Any, prop: str, depth: int = 0) -> Any:
+        """The converted schema of `prop` in an object schema, following refs and allOf parts."""
+        if not isinstance(schema, Mapping) or depth > 16:
+            return None
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            return self._property(self.defs.get(ref.removeprefix("#/$defs/")), prop, depth + 1)
+        found = (schema.get("properties") or {}).get(prop)
+        for part in schema.get("allOf") or []:
+            found = self._property(part, prop, depth + 1) or found
+        return found
 
     def claim(self, derived: str, schema: Mapping[str, Any], pointer: str) -> str:
         wanted = self.renames.get(derived) or schema.get("x-codegen-name") or derived
@@ -138,7 +168,7 @@ class SchemaSet:
             return self._with_annotations({"const": schema["const"]}, schema)
         if types == "object" or "properties" in schema or "additionalProperties" in schema:
             return self._convert_object(schema, hint, pointer, root=root)
-        if types == "array":
+        if types == "array" or (types is None and "items" in schema):  # `items` alone: an array
             items = self.convert(schema.get("items", {}), singular(hint), f"{pointer}/items")
             return self._with_annotations({"type": "array", "items": items}, schema, constraints=True)
         if isinstance(types, str):
@@ -246,7 +276,7 @@ class SchemaSet:
                     for _, b in non_null
                     if isinstance(b, Mapping) and str(b.get("$ref", "")).startswith(COMPONENT_PREFIX)
                 }
-            self.discriminated.append((str(discriminator["propertyName"]), dict(mapping)))
+            self.discriminated.append((str(discriminator["propertyName"]), dict(mapping), out))
         if len(non_null) < len(branches):
             return self._nullable(self._with_annotations(out, schema), {})
         return self._with_annotations(out, schema)
@@ -341,7 +371,9 @@ class SchemaSet:
             if key in schema and (defaults or key != "default"):
                 out[key] = schema[key]
         if constraints:
-            for key in _CONSTRAINTS:
+            kind = out.get("type")
+            applies = _CONSTRAINTS_OF.get(kind, _CONSTRAINTS) if isinstance(kind, str) else _CONSTRAINTS
+            for key in applies:
                 if key in schema:
                     out[key] = schema[key]
         return out

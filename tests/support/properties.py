@@ -164,6 +164,12 @@ def _convert(node: Any, *, three_one: bool, schemas: Mapping[str, Any]) -> Any:
     for key in ("oneOf", "anyOf"):
         if isinstance(discriminator, Mapping) and isinstance(node.get(key), list):
             out["anyOf"] = _discriminated(node[key], out["anyOf"], discriminator, schemas)
+    if "type" not in out and not {"$ref", "allOf", "anyOf", "oneOf", "enum", "const"} & out.keys():
+        # OpenAPI's reading (and the generator's): `properties` alone is an object, `items` an array.
+        if {"properties", "required", "additionalProperties"} & out.keys():
+            out["type"] = "object"
+        elif "items" in out:
+            out["type"] = "array"
     if node.get("nullable") is True:
         if "enum" in out and None not in out["enum"]:
             out["enum"] = [*out["enum"], None]

@@ -2,7 +2,7 @@
 """Typed Python client for Exact Schemas 1.0.0.
 
 Generated from tests/fixtures/specs/exact-31.yaml
-(sha256 1fa8ebe43575b6553d75c5583fbd656c0b78a5ee5db19575afee7d083064dc52).
+(sha256 4b7568ed5a81da69ca3efbe691ff2b363471e0b383cd1417e557fca1b6ba5141).
 """
 
 from typing import TYPE_CHECKING, Any

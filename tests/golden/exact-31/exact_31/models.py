@@ -17,6 +17,16 @@ class LimitsMode(str, Enum):
     slow = "slow"
 
 
+class SearchMode(str, Enum):
+    text = "text"
+    audio = "audio"
+
+
+class WebToolType(str, Enum):
+    web = "web"
+    web_2025 = "web_2025"
+
+
 CountersAdditionalProperty = TypeAliasType(
     "CountersAdditionalProperty", Annotated[int, Field(ge=0)]
 )
@@ -43,6 +53,10 @@ class Event(BaseModel):
 
     kind: Literal["created"]
     event_id: Any
+
+
+class FileTool(BaseModel):
+    type: Literal["file"]
 
 
 class Item(BaseModel):
@@ -110,6 +124,15 @@ class Revision(BaseModel):
     created_at: AwareDatetime | None = None
 
 
+class Search(BaseModel):
+    """
+    An array without `type`, and a limit that does not apply to a string.
+    """
+
+    modes: list[SearchMode] | None = None
+    query: str | list[str] | None = None
+
+
 class Source(BaseModel):
     """
     One of two ways to name files; which one must be there is not checked.
@@ -127,15 +150,31 @@ class Tagged(Record):
     tag: Annotated[str, Field(pattern="^[a-z]+$")]
 
 
+class WebTool(BaseModel):
+    type: WebToolType
+
+
+AnyTool = TypeAliasType("AnyTool", WebTool | FileTool)
+"""
+A discriminator without mapping whose branches name their own tag values.
+"""
+
+
 __all__ = [
+    "AnyTool",
     "Counters",
     "Event",
+    "FileTool",
     "Item",
     "Limits",
     "LimitsMode",
     "Record",
     "Renamed",
     "Revision",
+    "Search",
+    "SearchMode",
     "Source",
     "Tagged",
+    "WebTool",
+    "WebToolType",
 ]
