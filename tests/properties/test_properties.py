@@ -25,7 +25,7 @@ from codegen.load import load_document
 from tests.support.corpus import SPECS, Generation, session_corpus, spec_path
 from tests.support.properties import Budget, Oracle, check_spec, component_models, to_json_schema
 
-FAST = Budget(examples=10, seconds=0.5, broken_per_kind=6)
+FAST = Budget(examples=8, seconds=0.3, broken_per_kind=5)
 
 
 @pytest.fixture(scope="session")

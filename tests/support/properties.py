@@ -607,7 +607,11 @@ def check_schema(
     )
     ref = oracle.ref(key)
     seen: set[str] = set()
+    stop = time.monotonic() + 3 * budget.seconds  # checking, too, has its time (instances in order)
     for instance in instances:
+        if time.monotonic() > stop and result.drawn:
+            result.note = result.note or "time budget (checks)"
+            break
         text = json.dumps(instance, sort_keys=True)
         if text in seen or not oracle.valid(ref, instance):
             continue
