@@ -26,7 +26,7 @@ $(BENCH_STAMP): $(STAMP) requirements/bench.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/dev.txt -r requirements/bench.txt
 	touch $(BENCH_STAMP)
 
-.PHONY: help install generate check check-generated lint typecheck test test-full test-realworld format clean bench
+.PHONY: help install generate check check-generated lint typecheck test test-full test-realworld test-properties format clean bench
 
 REALWORLD ?= ../shared/realworld
 
@@ -63,12 +63,15 @@ test-full: $(STAMP) ## the whole upstream API as it is (no fixes overlay): gener
 test-realworld: $(STAMP) ## every spec in REALWORLD=../shared/realworld: generate, import, mypy --strict; one table (slow)
 	$(PY) tests/realworld/run.py --dir $(REALWORLD)
 
+test-properties: $(STAMP) ## property checks of the models on the whole upstream API and ../shared/realworld/ (slow)
+	$(PY) -m pytest -q -s -m full tests/properties
+
 format: $(STAMP) ## format the hand-written code
 	$(PY) -m ruff format codegen tests
 	$(PY) -m ruff check --fix codegen tests
 
 clean: ## remove the venv and caches
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
 # Operation ids come from [tool.codegen] operations in pyproject.toml, as `--operation ID` flags.
 OPERATION_FLAGS = $(PY) -c 'import tomllib; print(" ".join("--operation " + o for o in tomllib.load(open("pyproject.toml", "rb"))["tool"]["codegen"]["operations"]))'

@@ -123,7 +123,8 @@ def _kinds(defs: Mapping[str, Mapping[str, Any]], components: frozenset[str]) ->
 
 def _separate_overrides(defs: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """`allOf: [Base, {status: OtherEnum}]` redefines a field of Base: valid for pydantic, an
-    incompatible override for mypy. Such a class copies Base's properties instead of extending it."""
+    incompatible override for mypy; `allOf: [Base, {required: [id]}]` makes Base's optional `id`
+    required. Such a class copies Base's properties instead of extending it, with what it requires."""
     out = dict(defs)
     for name, schema in defs.items():
         parts = schema.get("allOf")
@@ -133,16 +134,23 @@ def _separate_overrides(defs: Mapping[str, dict[str, Any]]) -> dict[str, dict[st
         for part in parts:
             if "$ref" not in part:
                 own |= set(part.get("properties") or {})
+        wanted = set(schema.get("required") or [])
         merged: list[Any] = []
         for part in parts:
             ref = part.get("$ref")
-            if isinstance(ref, str) and own & set(_flat_properties(part, defs)[0]):
-                properties, required = _flat_properties(part, defs)
-                merged.append({"type": "object", "properties": properties, "required": sorted(required)})
+            properties, required = _flat_properties(part, defs) if isinstance(ref, str) else ({}, set())
+            one_way = {p for p, s in properties.items() if isinstance(s, Mapping) and s.get("readOnly")}
+            newly = (wanted & set(properties)) - required - one_way
+            if isinstance(ref, str) and (own & set(properties) or newly):
+                merged.append({"type": "object", "properties": properties, "required": sorted(required | newly)})
             else:
                 merged.append(part)
-        if merged != parts:
-            out[name] = {**schema, "allOf": merged}
+        declared = own | {p for part in parts if "$ref" in part for p in _flat_properties(part, defs)[0]}
+        if wanted - declared:  # required, declared by no part: the key must be there, of any type
+            merged.append({"type": "object", "properties": {p: {} for p in sorted(wanted - declared)}})
+            merged[-1]["required"] = sorted(wanted - declared)
+        if merged != parts or "required" in schema:
+            out[name] = {**{k: v for k, v in schema.items() if k != "required"}, "allOf": merged}
     return out
 
 

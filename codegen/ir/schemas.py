@@ -41,6 +41,16 @@ _CONSTRAINTS = (
     "minProperties", "maxProperties",
 )  # fmt: skip
 
+# A keyword constrains only values of its own type (`minItems` on a string says nothing).
+_CONSTRAINTS_OF = {
+    "string": ("minLength", "maxLength", "pattern"),
+    "integer": ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
+    "number": ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
+    "array": ("minItems", "maxItems", "uniqueItems"),
+    "object": ("minProperties", "maxProperties"),
+    "boolean": (),
+}
+
 
 @dataclass
 class SchemaSet:
@@ -56,14 +66,14 @@ class SchemaSet:
     taken: set[str] = field(default_factory=set)
     # Components that are "X or null": the model is X; each reference adds the null.
     nullable_components: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # (property, {value: $ref}) of every discriminated union seen, narrowed by `narrow_discriminators`.
-    discriminated: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    # (property, {value: $ref}, the union) of every discriminated union seen (`narrow_discriminators`).
+    discriminated: list[tuple[str, dict[str, str], dict[str, Any]]] = field(default_factory=list)
 
     def narrow_discriminators(self) -> None:
         """A discriminator over a plain string property says which value each branch has: make that
         property a constant in the branch, so the models stage can pick the class by it (otherwise
         the union is tried left to right and `{"pet_type": "Dog"}` may parse as a Cat)."""
-        for prop, mapping in self.discriminated:
+        for prop, mapping, union in self.discriminated:
             for value, ref in sorted(mapping.items()):
                 key = ref.removeprefix(COMPONENT_PREFIX)
                 name = self.component_names.get(key) if ref.startswith(COMPONENT_PREFIX) else None
@@ -78,6 +88,26 @@ class SchemaSet:
                         "const": value,
                         **{k: current[k] for k in ("description",) if k in current},
                     }
+            # The models stage picks a branch by a constant tag; a branch whose tag is not one (an enum
+            # of two values) would get the schema's name as its only value. Such a union is tried
+            # branch by branch instead, which the tags' own values decide as well.
+            for branch in union.get("oneOf") or union.get("anyOf") or []:
+                tag = self._property(branch, prop)
+                if not (isinstance(tag, Mapping) and "const" in tag):
+                    union.pop("discriminator", None)
+                    break
+
+    def _property(self, schema: Any, prop: str, depth: int = 0) -> Any:
+        """The converted schema of `prop` in an object schema, following refs and allOf parts."""
+        if not isinstance(schema, Mapping) or depth > 16:
+            return None
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            return self._property(self.defs.get(ref.removeprefix("#/$defs/")), prop, depth + 1)
+        found = (schema.get("properties") or {}).get(prop)
+        for part in schema.get("allOf") or []:
+            found = self._property(part, prop, depth + 1) or found
+        return found
 
     def same_component(self, derived: str, schema: Mapping[str, Any]) -> str | None:
         """The component an inline schema would collide with by name, when it is that very schema
@@ -137,6 +167,10 @@ class SchemaSet:
         if isinstance(types, list):  # OpenAPI 3.1: type: [string, "null"]
             return self._convert_type_list(schema, types, hint, pointer, root=root)
         for key in ("anyOf", "oneOf"):
+            if key in schema and "properties" in schema and all(map(_only_required, schema[key])):
+                # `{properties, oneOf: [{required: [a]}, {required: [b]}]}`: the object, with the choice
+                # of required properties left to the server (not expressible as one class).
+                return self.convert({k: v for k, v in schema.items() if k != key}, hint, pointer, root=root)
             if key in schema:
                 return self._convert_union(schema, key, hint, pointer, root=root)
         if "allOf" in schema:
@@ -147,7 +181,7 @@ class SchemaSet:
             return self._with_annotations({"const": schema["const"]}, schema)
         if types == "object" or "properties" in schema or "additionalProperties" in schema:
             return self._convert_object(schema, hint, pointer, root=root)
-        if types == "array":
+        if types == "array" or (types is None and "items" in schema):  # `items` alone: an array
             items = self.convert(schema.get("items", {}), singular(hint), f"{pointer}/items")
             return self._with_annotations({"type": "array", "items": items}, schema, constraints=True)
         if isinstance(types, str):
@@ -187,30 +221,47 @@ class SchemaSet:
         """`allOf: [Base, {properties}]` is a class extending Base: inline parts stay inline so their
         fields land in that class, named from it (no `Part1` classes)."""
         parts = []
+        all_of = list(schema["allOf"])
+        if isinstance(schema.get("properties"), Mapping):  # properties beside allOf: one more part
+            all_of.append(
+                {k: schema[k] for k in ("type", "properties", "required", "additionalProperties") if k in schema}
+            )
         words: dict[str, Any] = {}  # `allOf: [X, {description: ...}]` only says something about X
         nullable_part = False
         typed = [
             (i, p)
-            for i, p in enumerate(schema["allOf"])
-            if not (isinstance(p, Mapping) and set(p) <= _WORDS_ONLY and len(schema["allOf"]) > 1)
+            for i, p in enumerate(all_of)
+            if not (isinstance(p, Mapping) and set(p) <= _WORDS_ONLY and len(all_of) > 1)
         ]
-        for part in schema["allOf"]:
+        for part in all_of:
             if all(part is not p for _, p in typed):
                 words.update({k: part[k] for k in _ANNOTATIONS if k in part})
                 nullable_part = nullable_part or part.get("nullable") is True
         distributed = self._distribute(typed, words)
         if distributed is not None:
             return self.convert(distributed, hint, pointer, root=root)
+        # `required` beside the parts, or in an inline part, may name a property another part declares
+        # (`allOf: [Base, {required: [id]}]`): kept at the top, where build.py makes it required.
+        inline = [p for _, p in typed if isinstance(p, Mapping) and "$ref" not in p]
+        required = sorted({str(r) for p in [schema, *inline] for r in p.get("required") or []})
         for index, part in typed:
+            if isinstance(part, Mapping) and "$ref" not in part and "required" in part:
+                # Required names another part declares are gathered at the top, not here.
+                own = part.get("properties") or {}
+                kept = [r for r in part["required"] if r in own]
+                part = {k: v for k, v in part.items() if k != "required"} | ({"required": kept} if kept else {})
             # Inline object parts of a composition stay inline, so their fields land in its class;
             # a lone part is the schema itself, named as any other.
             inline_object = isinstance(part, Mapping) and "$ref" not in part and "properties" in part
-            part_root = root if len(typed) == 1 else inline_object
-            parts.append(self.convert(part, hint, f"{pointer}/allOf/{index}", root=part_root))
-        if len(parts) == 1:
+            part_root = root if len(typed) == 1 and not required else inline_object
+            at = f"{pointer}/allOf/{index}" if index < len(schema["allOf"]) else pointer
+            parts.append(self.convert(part, hint, at, root=part_root))
+        if len(parts) == 1 and not required:
             out = self._with_annotations(self._with_annotations(parts[0], words), schema)
             return self._nullable(out, {}) if nullable_part else out
         body = self._with_annotations({"allOf": parts}, schema, defaults=False)
+        if required:
+            body["required"] = required
         if root:
             return body
         name = self.claim(hint, schema, pointer)
@@ -280,7 +331,7 @@ class SchemaSet:
                     for _, b in non_null
                     if isinstance(b, Mapping) and str(b.get("$ref", "")).startswith(COMPONENT_PREFIX)
                 }
-            self.discriminated.append((str(discriminator["propertyName"]), dict(mapping)))
+            self.discriminated.append((str(discriminator["propertyName"]), dict(mapping), out))
         if len(non_null) < len(branches):
             return self._nullable(self._with_annotations(out, schema), {})
         return self._with_annotations(out, schema)
@@ -309,6 +360,9 @@ class SchemaSet:
 
     def _convert_object(self, schema: Mapping[str, Any], hint: str, pointer: str, *, root: bool) -> dict[str, Any]:
         properties = schema.get("properties") or {}
+        undeclared = [r for r in schema.get("required") or [] if isinstance(r, str) and r not in properties]
+        if undeclared:  # required, of any type: the key must be there
+            properties = {**properties, **{name: {} for name in undeclared}}
         extra = schema.get("additionalProperties")
         if (not properties and not root) or (not properties and extra not in (None, True, False)):
             # A map (`additionalProperties: {type: string}`) or a free-form object: no class.
@@ -337,6 +391,11 @@ class SchemaSet:
                 p for p, s in properties.items() if isinstance(s, Mapping) and (s.get("readOnly") or s.get("writeOnly"))
             }
             body["required"] = [p for p in schema["required"] if p in properties and p not in one_way]
+        if isinstance(extra, Mapping) and extra:
+            # Typed unknown properties (`additionalProperties: {type: integer}` beside `properties`):
+            # the class validates them (`__pydantic_extra__: dict[str, int]`). `false` is not passed
+            # on: unknown properties are kept, whatever the spec says (README, forward compatibility).
+            body["additionalProperties"] = self.convert(extra, f"{hint}Value", f"{pointer}/additionalProperties")
         for prop, prop_schema in properties.items():
             if isinstance(prop_schema, Mapping) and prop_schema.get("readOnly"):
                 body["properties"][prop]["readOnly"] = True  # kept so the request side can leave it out
@@ -373,7 +432,9 @@ class SchemaSet:
             if key in schema and (defaults or key != "default"):
                 out[key] = schema[key]
         if constraints:
-            for key in _CONSTRAINTS:
+            kind = out.get("type")
+            applies = _CONSTRAINTS_OF.get(kind, _CONSTRAINTS) if isinstance(kind, str) else _CONSTRAINTS
+            for key in applies:
                 if key in schema:
                     out[key] = schema[key]
         return out
@@ -394,6 +455,11 @@ def _tag_value(schema: Any) -> str | None:
 def _objectish(schema: Mapping[str, Any]) -> bool:
     """An object part of a composition: a ref, or an inline schema with properties."""
     return "$ref" in schema or "properties" in schema
+
+
+def _only_required(branch: Any) -> bool:
+    """A union branch that only says which properties must be there (`{required: [a]}`)."""
+    return isinstance(branch, Mapping) and "required" in branch and set(branch) <= {"required", "description", "title"}
 
 
 def _needs_name(schema: Mapping[str, Any]) -> bool:

@@ -99,11 +99,12 @@ def _generate(models: list[Model], *, package: str, header: str, source: str) ->
 
 def _helper_name(models: list[Model]) -> Callable[[str], str]:
     """The models stage names the helper aliases it adds (a constrained value inside a map, a tagged
-    union inside a list) after their parent and field; under a type alias both are the alias's
-    name: `MetadataMetadataAdditionalProperty` becomes `MetadataAdditionalProperty`, and
+    union inside a list, the type of a class's typed unknown properties) after their parent and
+    field; under a type alias or for a class's own extras both are its name:
+    `MetadataMetadataAdditionalProperty` becomes `MetadataAdditionalProperty`, and
     `ToolCallsToolCalls` becomes `ToolCallsItem`. Our own names pass unchanged."""
     ours = {m.name for m in models}
-    aliases = sorted((m.name for m in models if m.kind == "alias"), key=len, reverse=True)
+    aliases = sorted((m.name for m in models if m.kind != "enum"), key=len, reverse=True)
 
     def name(proposed: str) -> str:
         if proposed in ours:

@@ -31,7 +31,7 @@ def _adapter(annotation: Any) -> pydantic.TypeAdapter[Any]:
 
 def lenient_model(cls: type[pydantic.BaseModel], data: Any) -> Any:
     try:
-        return cls.model_validate(data)
+        return cls.model_validate(data, by_alias=True, by_name=False)
     except pydantic.ValidationError:
         pass
     if not isinstance(data, dict):
@@ -51,7 +51,7 @@ def lenient_model(cls: type[pydantic.BaseModel], data: Any) -> Any:
 
 def lenient_value(annotation: Any, value: Any) -> Any:
     try:
-        return _adapter(annotation).validate_python(value)
+        return _adapter(annotation).validate_python(value, by_alias=True, by_name=False)
     except pydantic.ValidationError:
         pass
     annotation = _unalias(annotation)

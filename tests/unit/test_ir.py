@@ -182,6 +182,32 @@ def test_an_allof_part_that_redefines_a_base_field_copies_the_base() -> None:
     assert [(f.name, f.inherited) for f in plain.fields] == [("status", True), ("id", True), ("x", False)]
 
 
+def test_required_across_allof_parts_and_properties_beside_allof() -> None:
+    base = {"type": "object", "properties": {"id": {"type": "string"}, "n": {"type": "integer"}}}
+    ref = {"$ref": "#/components/schemas/Base"}
+    schemas = {
+        "Base": base,
+        "Item": {"allOf": [ref, {"type": "object", "required": ["id", "x"], "properties": {"x": {}}}]},
+        "One": {"allOf": [ref], "required": ["n"]},
+        "Beside": {"allOf": [ref], "required": ["tag"], "properties": {"tag": {"type": "string"}}},
+        "Bare": {"type": "object", "required": ["any"], "properties": {"x": {}}},
+        "Nowhere": {"allOf": [ref, {"type": "object", "required": ["gone"], "properties": {"x": {}}}]},
+    }
+    api = _api({}, schemas)
+    required = {m.name: {f.wire_name for f in m.fields if f.required} for m in api.models}
+    assert required == {
+        "Base": set(),
+        "Item": {"id", "x"},
+        "One": {"n"},
+        "Beside": {"tag"},
+        "Bare": {"any"},  # required but not described: present, of any type
+        "Nowhere": {"gone"},
+    }
+    assert next(f for f in _model(api, "Bare").fields if f.wire_name == "any").type == t.ANY
+    assert all("$ref" not in part for part in _model(api, "Item").schema["allOf"])  # Base's id is required here
+    assert any("$ref" in part for part in _model(api, "Beside").schema["allOf"])  # nothing of Base changes
+
+
 def test_resources_place_operations_and_colliding_names_get_numbers() -> None:
     paths = {
         "/a": {"get": {"operationId": "listTags"}},

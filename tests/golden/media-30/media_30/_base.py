@@ -233,10 +233,7 @@ class Endpoint(Generic[_T]):
         """The endpoint's types, resolved on first use."""
         if self._types is None:
             response: Any = self.response() if self.response is not None else None
-            if isinstance(response, type) and issubclass(response, pydantic.BaseModel):
-                validate: Callable[[bytes], Any] = response.model_validate_json
-            else:
-                validate = pydantic.TypeAdapter(response).validate_json
+            validate = _json_validator(response)
             self._types = EndpointTypes(
                 response=response,
                 body_model=self.body_model() if self.body_model is not None else None,
@@ -265,8 +262,19 @@ class Endpoint(Generic[_T]):
         """A JSON validator per status or for stream events, built once per endpoint."""
         validate = self._adapters.get(key)
         if validate is None:
-            validate = self._adapters[key] = pydantic.TypeAdapter(thunk()).validate_json
+            validate = self._adapters[key] = _json_validator(thunk())
         return validate
+
+
+def _json_validator(annotation: Any) -> Callable[[bytes], Any]:
+    """One strict `validate_json` call: JSON that matches the spec, nothing coerced (`"7"` is not an
+    integer, `"true"` not a boolean, a number not a date-time), and keys read by their wire names only
+    (`{"foo_bar": 1}` fills the field whose alias is `foo_bar`, never the attribute `foo_bar` of
+    `fooBar`). What it refuses goes to the lenient path, unless `strict_response_validation` is set."""
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return functools.partial(annotation.model_validate_json, strict=True, by_alias=True, by_name=False)
+    adapter = pydantic.TypeAdapter(annotation)
+    return functools.partial(adapter.validate_json, strict=True, by_alias=True, by_name=False)
 
 
 def _env(name: str) -> str | None:
