@@ -16,11 +16,11 @@ _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|[A-Z]+|\d+")
 # Names that would shadow pydantic's BaseModel API or builtins users rely on.
 _RESERVED_ATTRIBUTES = frozenset({"model_config", "model_fields", "model_extra", "copy", "dict", "json", "schema"})
 # Attribute names that would shadow the rest of the models' API: pydantic's BaseModel and the runtime's own.
-_MODEL_API = frozenset(
-    {"construct", "copy", "dict", "from_orm", "json", "mro", "parse_file", "parse_obj", "parse_raw", "register"}
-    | {"schema", "schema_json", "update_forward_refs", "validate", "to_dict", "to_json"}
-    | {"model_computed_fields", "model_config", "model_construct", "model_copy", "model_dump", "model_dump_json"}
-    | {"model_extra", "model_fields", "model_fields_set", "model_json_schema", "model_parametrized_name"}
+_MODEL_API = _RESERVED_ATTRIBUTES | frozenset(
+    {"construct", "from_orm", "mro", "parse_file", "parse_obj", "parse_raw", "register"}
+    | {"schema_json", "update_forward_refs", "validate", "to_dict", "to_json"}
+    | {"model_computed_fields", "model_construct", "model_copy", "model_dump", "model_dump_json"}
+    | {"model_fields_set", "model_json_schema", "model_parametrized_name"}
     | {"model_post_init", "model_rebuild", "model_validate", "model_validate_json", "model_validate_strings"}
 )
 

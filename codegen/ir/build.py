@@ -244,6 +244,10 @@ class _Typer:
         self._defs = defs
         self._kinds = kinds
 
+    @property
+    def defs(self) -> Mapping[str, Mapping[str, Any]]:
+        return self._defs
+
     def kind(self, name: str) -> Kind:
         return self._kinds.get(name, "inline")
 
@@ -347,7 +351,7 @@ def _body(
     files = kind == "multipart"
     schema = op.body.schema
     properties, required = (
-        _flat_properties(schema, typer._defs) if kind in ("json", "form", "multipart") else ({}, set())
+        _flat_properties(schema, typer.defs) if kind in ("json", "form", "multipart") else ({}, set())
     )
     if not properties:
         whole = (

@@ -9,10 +9,8 @@ header and cookie parameters in their styles.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import io
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -22,7 +20,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tests.support.corpus import generate
+from tests.support.corpus import generate, imported
 
 PET = {"id": 7, "name": "Rex", "nicknames": ["r"], "age": 3}
 
@@ -30,13 +28,9 @@ PET = {"id": 7, "name": "Rex", "nicknames": ["r"], "age": 3}
 @pytest.fixture(scope="module")
 def kennel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     generation = generate("media-30", tmp_path_factory.mktemp("media"))
-    assert generation.ok, generation.stderr
     assert "application/xml is returned as text" in generation.stderr  # said, not silently done
-    sys.path.insert(0, str(generation.out))
-    try:
-        yield importlib.import_module(generation.package)
-    finally:
-        sys.path.remove(str(generation.out))
+    with imported(generation) as package:
+        yield package
 
 
 @pytest.fixture

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import importlib
 import pickle
-import sys
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -21,18 +19,14 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from tests.support.corpus import generate
+from tests.support.corpus import generate, imported
 
 
 @pytest.fixture(scope="module")
 def vault(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     generation = generate("security-31", tmp_path_factory.mktemp("security"))
-    assert generation.ok, generation.stderr
-    sys.path.insert(0, str(generation.out))
-    try:
-        yield importlib.import_module(generation.package)
-    finally:
-        sys.path.remove(str(generation.out))
+    with imported(generation) as package:
+        yield package
 
 
 @pytest.fixture

@@ -8,12 +8,16 @@ session (in parallel: each run is a ~1 s subprocess).
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from tests.support import ROOT
 
@@ -107,3 +111,14 @@ def expected_tree(generation: Generation) -> dict[str, bytes]:
         return read_tree(generation.out)
     report = f"exit status {generation.returncode}\n{generation.stderr}"
     return {FAILED_FILE: report.encode()}
+
+
+@contextmanager
+def imported(generation: Generation) -> Iterator[ModuleType]:
+    """The package a successful generation wrote, importable while the block runs."""
+    assert generation.ok, generation.stderr
+    sys.path.insert(0, str(generation.out))
+    try:
+        yield importlib.import_module(generation.package)
+    finally:
+        sys.path.remove(str(generation.out))

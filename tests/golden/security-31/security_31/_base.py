@@ -168,13 +168,15 @@ class RequestOptions(TypedDict, total=False):
 
 
 _CLIENT_OPTIONS = ClientOptions.__required_keys__ | ClientOptions.__optional_keys__
-_ARGUMENTS = frozenset({"path", "query", "headers", "cookies", "body"})  # what a generated method passes by itself
 _REQUEST_OPTIONS = frozenset(RequestOptions.__annotations__)
+_ARGUMENTS = frozenset({"path", "query", "headers", "cookies", "body"})  # what a generated method passes by itself
+_ALLOWED_ARGUMENTS = _ARGUMENTS | _REQUEST_OPTIONS
 
 
-def _check_request_options(options: Mapping[str, object]) -> None:
-    unknown = sorted(set(options) - _REQUEST_OPTIONS)
-    if unknown:
+def _check_arguments(arguments: Mapping[str, object]) -> None:
+    """A keyword a method does not take fails before anything is sent (one set test per call)."""
+    if not arguments.keys() <= _ALLOWED_ARGUMENTS:
+        unknown = sorted(arguments.keys() - _ALLOWED_ARGUMENTS)
         raise TypeError(f"got unexpected keyword argument(s): {', '.join(unknown)}")
 
 
@@ -805,7 +807,7 @@ class SyncAPIClient(BaseClient):
 
     def _request(self, endpoint: Endpoint[_T], **arguments: Any) -> _T:
         """Send one call; returns the parsed body (a `RawResponse` inside a raw-response wrapper)."""
-        _check_request_options({k: v for k, v in arguments.items() if k not in _ARGUMENTS})
+        _check_arguments(arguments)
         request = self._build_request(self._http, endpoint, **arguments)
         response, retries = self._send(request)
         if wants_raw_response():
@@ -814,7 +816,7 @@ class SyncAPIClient(BaseClient):
         return self._parse(endpoint, response)
 
     def _request_stream(self, endpoint: Endpoint[Any], **arguments: Any) -> Stream[Any]:
-        _check_request_options({k: v for k, v in arguments.items() if k not in _ARGUMENTS})
+        _check_arguments(arguments)
         request = self._build_request(self._http, endpoint, stream=True, **arguments)
         response, _ = self._send(request, stream=True)
         return Stream(response, endpoint.event_validator())
@@ -867,7 +869,7 @@ class AsyncAPIClient(BaseClient):
 
     async def _request(self, endpoint: Endpoint[_T], **arguments: Any) -> _T:
         """Send one call; returns the parsed body (a `RawResponse` inside a raw-response wrapper)."""
-        _check_request_options({k: v for k, v in arguments.items() if k not in _ARGUMENTS})
+        _check_arguments(arguments)
         request = self._build_request(self._http, endpoint, **arguments)
         response, retries = await self._send(request)
         if wants_raw_response():
@@ -876,7 +878,7 @@ class AsyncAPIClient(BaseClient):
         return self._parse(endpoint, response)
 
     async def _request_stream(self, endpoint: Endpoint[Any], **arguments: Any) -> AsyncStream[Any]:
-        _check_request_options({k: v for k, v in arguments.items() if k not in _ARGUMENTS})
+        _check_arguments(arguments)
         request = self._build_request(self._http, endpoint, stream=True, **arguments)
         response, _ = await self._send(request, stream=True)
         return AsyncStream(response, endpoint.event_validator())
