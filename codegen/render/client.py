@@ -19,7 +19,7 @@ import jinja2
 
 from ..config import Settings
 from ..ir import types
-from ..ir.nodes import Api, Endpoint, Operation, Resource
+from ..ir.nodes import Api, Endpoint, Operation, Paging, Resource
 from .text import wrap
 
 RUNTIME_MODULES = (
@@ -29,6 +29,7 @@ RUNTIME_MODULES = (
     "_exceptions.py",
     "_lenient.py",
     "_models.py",
+    "_pagination.py",
     "_response.py",
     "_stream.py",
     "_transport.py",
@@ -88,6 +89,7 @@ def _environment() -> jinja2.Environment:
         docstring=docstring,
         endpoint_annotation=_in_module(endpoint_annotation),
         endpoint_source=_in_module(endpoint_source),
+        page_class=_in_module(page_class),
     )
     return env
 
@@ -106,6 +108,15 @@ def annotation(
     node: types.TypeNode, *, is_async: bool = False, shadows: frozenset[str] = frozenset(), models: str = MODELS
 ) -> str:
     return types.annotation(node, models=models, is_async=is_async, qualified=shadows)
+
+
+def page_class(
+    op: Operation, *, is_async: bool = False, shadows: frozenset[str] = frozenset(), models: str = MODELS
+) -> str:
+    """A paged operation's page class with its item type, as the method calls it (`SyncCursorPage[models.File]`)."""
+    assert op.endpoint.paging is not None
+    page = op.endpoint.paging.page
+    return f"{page.page_class(is_async=is_async)}[{annotation(page.item, models=models, shadows=shadows)}]"
 
 
 def endpoint_annotation(endpoint: Endpoint, *, models: str = MODELS) -> str:
@@ -150,7 +161,21 @@ def endpoint_source(endpoint: Endpoint, *, models: str = MODELS) -> str:
         arguments.append(f"responses={{{entries}}}")
     if endpoint.security is not None:
         arguments.append(f"security={endpoint.security!r}")
+    if endpoint.paging is not None:
+        arguments.append(f"paging={_paging_source(endpoint.paging)}")
     return f"Endpoint({', '.join(arguments)})"
+
+
+def _paging_source(paging: Paging) -> str:
+    """The runtime's `Paging(...)`: only what differs from its defaults."""
+    arguments = [repr(paging.kind)]
+    if paging.items != ("data",):
+        arguments.append(f"items={paging.items!r}")
+    for name in ("param", "next", "has_more", "before"):
+        value = getattr(paging, name)
+        if value:
+            arguments.append(f"{name}={value!r}")
+    return f"Paging({', '.join(arguments)})"
 
 
 # What the runtime sends when an endpoint names no content type of its own.
@@ -186,12 +211,19 @@ def call(op: Operation, *, streaming: bool = False) -> str:
     return ", ".join([*parts, "**options"])
 
 
-def docstring(op: Operation, *, streaming: bool = False) -> str:
+def docstring(op: Operation, *, streaming: bool = False, paged: bool = False) -> str:
     paragraphs = [wrap((op.summary or f"{op.endpoint.method} {op.endpoint.path}").strip(), DOC_WIDTH)]
     if op.deprecated:
         paragraphs.insert(0, "Deprecated.")
     if streaming:
         paragraphs.append("Streams the response as server-sent events: iterate the result, one model per event.")
+    if paged:
+        text = (
+            "Returns pages: iterate the result (`async for` when async) for every item of every page, each "
+            "fetched as it is reached; or take the first page (awaited when async): `.data`, `.has_next_page()`, "
+            "`.get_next_page()`."
+        )
+        paragraphs.append(wrap(text, DOC_WIDTH))
     lines = ["Args:"]
     for p in (*op.positional, *op.keyword):
         if p.description:
@@ -211,6 +243,8 @@ def _annotations(operations: tuple[Operation, ...]) -> Iterator[tuple[types.Type
             yield from ((p.type, is_async) for p in op.params)
             if op.endpoint.stream is not None:
                 yield op.endpoint.stream, is_async
+            if op.endpoint.paging is not None:
+                yield op.endpoint.paging.page, is_async
         if op.endpoint.response is not None:
             yield op.endpoint.response, False
         yield from ((r.type, False) for r in op.endpoint.responses if r.type is not None)
@@ -242,6 +276,8 @@ def _imports(
         runtime |= {"AsyncAPIResource", "SyncAPIResource"}
     if optional:
         runtime |= {"NOT_GIVEN", "NotGiven"}
+    if any(op.endpoint.paging for op in operations):
+        runtime.add("Paging")
     if uses_models:
         runtime.add("LazyModule")
     typing = used & {"Any", "Literal"}

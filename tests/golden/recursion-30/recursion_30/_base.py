@@ -61,6 +61,18 @@ from ._exceptions import (
     status_error,
 )
 from ._lenient import lenient_value
+from ._pagination import (
+    AsyncCursorPage,
+    AsyncLinkPage,
+    AsyncOffsetPage,
+    AsyncPaginator,
+    AsyncTokenPage,
+    Paging,
+    SyncCursorPage,
+    SyncLinkPage,
+    SyncOffsetPage,
+    SyncTokenPage,
+)
 from ._response import RawResponse, async_raw_response_wrapper, raw_response_wrapper, wants_raw_response
 from ._stream import AsyncStream, Stream
 from ._transport import AsyncTransport, SyncTransport, httpx1_client
@@ -70,18 +82,28 @@ __all__ = [
     "BinaryContent",
     "AsyncAPIClient",
     "AsyncAPIResource",
+    "AsyncCursorPage",
+    "AsyncLinkPage",
+    "AsyncOffsetPage",
+    "AsyncPaginator",
     "AsyncStream",
+    "AsyncTokenPage",
     "ClientOptions",
     "Endpoint",
     "FileTypes",
     "LazyModule",
     "NotGiven",
+    "Paging",
     "RawResponse",
     "RequestOptions",
     "RetryEvent",
     "Stream",
     "SyncAPIClient",
     "SyncAPIResource",
+    "SyncCursorPage",
+    "SyncLinkPage",
+    "SyncOffsetPage",
+    "SyncTokenPage",
     "async_raw_response_wrapper",
     "header_values",
     "raw_response_wrapper",
@@ -228,6 +250,7 @@ class Endpoint(Generic[_T]):
     # When 2xx statuses carry different bodies: status → type (None: no body).
     responses: Mapping[str, TypeThunk | None] = field(default_factory=dict)
     security: Security | None = None  # None: the API's default (DEFAULT_SECURITY)
+    paging: Paging | None = None  # a list endpoint whose responses page (see _pagination.py)
     _types: EndpointTypes | None = field(default=None, init=False, repr=False)
     _adapters: dict[str, Callable[[bytes], Any]] = field(default_factory=dict, init=False, repr=False)
 
