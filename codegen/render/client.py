@@ -322,7 +322,8 @@ def render_client(api: Api, settings: Settings) -> dict[PurePosixPath, str]:
         "env_prefix": settings.env,
         "base_url": api.base_url,
         "exceptions": exceptions(settings),
-        "exports": sorted([*RUNTIME_EXPORTS, *exceptions(settings)]),
+        "exports": sorted([*RUNTIME_EXPORTS, *exceptions(settings), *page_exports(api)]),
+        "page_exports": page_exports(api),
         "server_variables": {option: (name, default) for option, name, default in api.server.variables},
         "auth_schemes": {a.option: (a.kind, a.wire_name) for a in api.auth},
         "header_options": {option: (header, env) for option, header, env in api.header_options},
@@ -380,6 +381,16 @@ def render_client(api: Api, settings: Settings) -> dict[PurePosixPath, str]:
             {**context, "model_modules": listed}
         )
     return files
+
+
+def page_exports(api: Api) -> list[str]:
+    """The page classes the package exports, for annotations in user code: those its operations return."""
+    kinds = sorted({op.endpoint.paging.kind for op in api.operations if op.endpoint.paging is not None})
+    if not kinds:
+        return []
+    return sorted(
+        ["AsyncPaginator", *(f"{side}{kind.capitalize()}Page" for kind in kinds for side in ("Sync", "Async"))]
+    )
 
 
 def client_doc(api: Api, settings: Settings) -> str:

@@ -316,8 +316,9 @@ def test_lists_that_do_not_page_return_their_model(paging: ModuleType, mode: str
 USAGE = """
 from typing_extensions import assert_type
 
-from paging_31 import AsyncClient, Client
-from paging_31._base import AsyncCursorPage, AsyncPaginator, SyncCursorPage, SyncLinkPage, SyncOffsetPage, SyncTokenPage
+from paging_31 import (
+    AsyncClient, AsyncCursorPage, AsyncPaginator, Client, SyncCursorPage, SyncLinkPage, SyncOffsetPage, SyncTokenPage
+)
 from paging_31.models import Book, Event, Loan
 
 

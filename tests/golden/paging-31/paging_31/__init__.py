@@ -26,6 +26,17 @@ from ._exceptions import (
     RateLimitError,
     UnprocessableEntityError,
 )
+from ._pagination import (
+    AsyncCursorPage,
+    AsyncLinkPage,
+    AsyncOffsetPage,
+    AsyncPaginator,
+    AsyncTokenPage,
+    SyncCursorPage,
+    SyncLinkPage,
+    SyncOffsetPage,
+    SyncTokenPage,
+)
 from ._response import RawResponse
 
 if TYPE_CHECKING:
@@ -38,6 +49,11 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncClient",
+    "AsyncCursorPage",
+    "AsyncLinkPage",
+    "AsyncOffsetPage",
+    "AsyncPaginator",
+    "AsyncTokenPage",
     "AuthenticationError",
     "BadRequestError",
     "BaseModel",
@@ -54,6 +70,10 @@ __all__ = [
     "RawResponse",
     "RequestOptions",
     "RetryEvent",
+    "SyncCursorPage",
+    "SyncLinkPage",
+    "SyncOffsetPage",
+    "SyncTokenPage",
     "UnprocessableEntityError",
     "__version__",
 ]
