@@ -63,6 +63,11 @@ EXCEPTIONS = (
     "SDKError",
     "UnprocessableEntityError",
 )
+# What generated modules import from runtime/_pagination.py rather than _base.py.
+PAGINATION_NAMES = frozenset(
+    {"AsyncPaginator", "Paging"}
+    | {f"{side}{kind}Page" for side in ("Sync", "Async") for kind in ("Cursor", "Offset", "Token", "Link")}
+)
 BASE_EXCEPTION = "SDKError"  # the runtime's name for the base of every error; each SDK names it (settings)
 MODELS = "models."
 DOC_WIDTH = 120 - 8 - 4  # a method's docstring is indented by 8, its argument lines by 4 more
@@ -278,6 +283,7 @@ def _imports(
         runtime |= {"NOT_GIVEN", "NotGiven"}
     if any(op.endpoint.paging for op in operations):
         runtime.add("Paging")
+    pagination = sorted(runtime & PAGINATION_NAMES)  # from _pagination.py: only SDKs with list operations load it
     if uses_models:
         runtime.add("LazyModule")
     typing = used & {"Any", "Literal"}
@@ -285,7 +291,8 @@ def _imports(
         typing.add("TYPE_CHECKING")
     return {
         "operations": operations,
-        "runtime_imports": sorted(runtime, key=_order),
+        "runtime_imports": sorted(runtime - PAGINATION_NAMES, key=_order),
+        "pagination_imports": pagination,
         "typing_imports": sorted(typing),
         "uses_models": uses_models,
         "cached": bool(operations or children),

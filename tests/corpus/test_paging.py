@@ -151,7 +151,7 @@ def test_a_page_by_hand_sync(paging: ModuleType, httpserver: HTTPServer) -> None
     server = Server(httpserver, "/v1/books", book_page)
     with paging.Client(base_url=httpserver.url_for("/v1"), max_retries=0) as client:
         page = client.list_books(limit=3)
-        assert isinstance(page, paging._base.SyncCursorPage)
+        assert isinstance(page, paging.SyncCursorPage)
         assert [b.id for b in page.data] == ["b1", "b2", "b3"] and page.body.last_id == "b3"
         assert len(server.queries) == 1  # nothing fetched before it is asked for
         assert page.has_next_page()
@@ -172,7 +172,7 @@ def test_a_page_by_hand_async(paging: ModuleType, httpserver: HTTPServer) -> Non
             paginator = client.list_books(limit=3)
             assert not server.queries  # an AsyncPaginator sends nothing until awaited or iterated
             page = await paginator
-            assert isinstance(page, paging._base.AsyncCursorPage)
+            assert isinstance(page, paging.AsyncCursorPage)
             assert [b.id for b in page.data] == ["b1", "b2", "b3"] and page.has_next_page()
             second = await page.get_next_page()
             assert [b.id for b in second.data] == ["b4", "b5", "b6"]

@@ -21,7 +21,7 @@ import time
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 from urllib.parse import urlencode
 
 import httpx2
@@ -61,49 +61,30 @@ from ._exceptions import (
     status_error,
 )
 from ._lenient import lenient_value
-from ._pagination import (
-    AsyncCursorPage,
-    AsyncLinkPage,
-    AsyncOffsetPage,
-    AsyncPaginator,
-    AsyncTokenPage,
-    Paging,
-    SyncCursorPage,
-    SyncLinkPage,
-    SyncOffsetPage,
-    SyncTokenPage,
-)
 from ._response import RawResponse, async_raw_response_wrapper, raw_response_wrapper, wants_raw_response
 from ._stream import AsyncStream, Stream
 from ._transport import AsyncTransport, SyncTransport, httpx1_client
+
+if TYPE_CHECKING:
+    from ._pagination import Paging  # imported by the clients whose operations page, not here
 
 __all__ = [
     "NOT_GIVEN",
     "BinaryContent",
     "AsyncAPIClient",
     "AsyncAPIResource",
-    "AsyncCursorPage",
-    "AsyncLinkPage",
-    "AsyncOffsetPage",
-    "AsyncPaginator",
     "AsyncStream",
-    "AsyncTokenPage",
     "ClientOptions",
     "Endpoint",
     "FileTypes",
     "LazyModule",
     "NotGiven",
-    "Paging",
     "RawResponse",
     "RequestOptions",
     "RetryEvent",
     "Stream",
     "SyncAPIClient",
     "SyncAPIResource",
-    "SyncCursorPage",
-    "SyncLinkPage",
-    "SyncOffsetPage",
-    "SyncTokenPage",
     "async_raw_response_wrapper",
     "header_values",
     "raw_response_wrapper",

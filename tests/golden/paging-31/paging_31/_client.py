@@ -11,23 +11,25 @@ from typing_extensions import Unpack
 from ._base import (
     NOT_GIVEN,
     AsyncAPIClient,
+    Endpoint,
+    LazyModule,
+    NotGiven,
+    RequestOptions,
+    SyncAPIClient,
+    async_raw_response_wrapper,
+    raw_response_wrapper,
+)
+from ._pagination import (
     AsyncCursorPage,
     AsyncLinkPage,
     AsyncOffsetPage,
     AsyncPaginator,
     AsyncTokenPage,
-    Endpoint,
-    LazyModule,
-    NotGiven,
     Paging,
-    RequestOptions,
-    SyncAPIClient,
     SyncCursorPage,
     SyncLinkPage,
     SyncOffsetPage,
     SyncTokenPage,
-    async_raw_response_wrapper,
-    raw_response_wrapper,
 )
 
 if TYPE_CHECKING:

@@ -112,13 +112,10 @@ class Paging:
         path = str(url.copy_with(query=None, fragment=None))
         if not path.startswith(prefix + "/"):
             raise Paging31Error(f"the next page's URL {str(url)!r} is not under the client's base_url {prefix!r}")
-        query: dict[str, Any] = {}
+        values: dict[str, list[str]] = {}
         for name, value in parse_qsl(url.query.decode("ascii"), keep_blank_values=True):
-            query[name] = (
-                [*query[name], value]
-                if isinstance(query.get(name), list)
-                else ([query[name], value] if name in query else value)
-            )
+            values.setdefault(name, []).append(value)
+        query: dict[str, Any] = {name: found[0] if len(found) == 1 else found for name, found in values.items()}
         path = path[len(prefix) :]
         if endpoint.path == path and arguments.get("query") == query:
             return None
