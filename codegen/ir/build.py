@@ -455,7 +455,8 @@ def _paged(
         paging, problems = find_paging(schemas, op.endpoint.response, fields, shapes, source=source)
         warnings.extend(problems)
         if paging is not None:
-            op = dataclasses.replace(op, endpoint=dataclasses.replace(op.endpoint, paging=paging))
+            # the method returns pages (`SyncCursorPage[Item]`), not the list response
+            op = dataclasses.replace(op, returns=paging.page, endpoint=dataclasses.replace(op.endpoint, paging=paging))
         paged.append(op)
     return paged, tuple(warnings)
 

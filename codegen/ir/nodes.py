@@ -146,7 +146,7 @@ class Operation:
     positional: tuple[Param, ...]  # path parameters, in path order
     keyword: tuple[Param, ...]  # query, header and body arguments, required first
     body_whole: bool  # the body is one `body` argument, not keyword arguments per property
-    returns: TypeNode  # what the method returns
+    returns: TypeNode  # what the method returns (a list operation that pages: `PageOf`, see `endpoint.paging`)
     stream_flag: bool  # the body has a `stream` property that the `_stream` method sets to true
     endpoint: Endpoint
 

@@ -137,3 +137,21 @@ def test_a_bad_pagination_table_is_one_clear_error(tmp_path: Path, table: str, m
     with pytest.raises(CodegenError) as caught:
         _settings(tmp_path, header + table + "\n")
     assert len(caught.value.problems) == 1 and message in caught.value.problems[0].message
+
+
+def test_a_list_that_starts_paging_is_a_breaking_return_type_change_in_codegen_diff() -> None:
+    from codegen.diff.sdk import compare_surfaces
+    from codegen.diff.surface import build_surface
+
+    def spec(operation: dict[str, Any]) -> dict[str, Any]:
+        schemas = {"Thing": ITEM}
+        return {"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "paths": {"/things": operation},
+                "components": {"schemas": schemas}}  # fmt: skip
+
+    old = build_surface(spec(_list(["after"], data=DATA)), source="t.yaml", settings=SETTINGS)
+    new = build_surface(spec(_list(["after"], data=DATA, has_more=HAS_MORE)), source="t.yaml", settings=SETTINGS)
+    assert [m.returns for m in new.methods] == ["SyncCursorPage[Thing]"]
+    changes = [c.change for c in compare_surfaces(old, new) if c.change.kind == "sdk-return-type-changed"]
+    assert [(c.old, c.new, c.rule.level) for c in changes] == [
+        ("ListThingsResponse", "SyncCursorPage[Thing]", "error")  # breaking
+    ]
