@@ -34,13 +34,17 @@ class PageShape:
     param: str = ""  # the query parameter the next request sets (cursor, offset or token; not for link)
     next: str = ""  # the field with the next cursor (optional), token or URL (required)
     has_more: str = ""  # a boolean field: false ends the walk (optional)
+    before: str = ""  # cursor: the query parameter that walks backwards: a call that sets it gets one page
     operations: tuple[str, ...] = ()  # only these operationIds (any method); empty: every GET that fits
 
 
 # The cursor page found without any setting (switched off by `pagination.cursor = false`): a GET
 # whose JSON response has a `data` array and a boolean `has_more`, with an `after` query parameter;
-# the next cursor is the response's `last_id` when it has one, else the last item's `id`.
-CURSOR_PAGE = PageShape(kind="cursor", items="data", param="after", next="last_id", has_more="has_more")
+# the next cursor is the response's `last_id` when it has one, else the last item's `id`; a call
+# that sets `before` (when the operation takes it) gets one page.
+CURSOR_PAGE = PageShape(
+    kind="cursor", items="data", param="after", next="last_id", has_more="has_more", before="before"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +176,7 @@ def _header_options(table: object, config: Path) -> dict[str, tuple[str, str]]:
     return out
 
 
-_SHAPE_KEYS = {"kind", "items", "param", "next", "has-more", "operations"}
+_SHAPE_KEYS = {"kind", "items", "param", "next", "has-more", "before", "operations"}
 
 
 def _pagination(table: object, config: Path) -> dict[str, Any]:
@@ -206,7 +210,7 @@ def _shape(index: int, entry: object, bad: Any) -> PageShape:
     kind = entry.get("kind")
     if kind not in PAGE_KINDS:
         raise bad(f"{where}: kind must be one of {', '.join(PAGE_KINDS)}, got {kind!r}")
-    texts = {key: entry.get(key, "") for key in ("items", "param", "next", "has-more")}
+    texts = {key: entry.get(key, "") for key in ("items", "param", "next", "has-more", "before")}
     for key, value in texts.items():
         if not isinstance(value, str):
             raise bad(f"{where}: {key} must be a string, got {value!r}")
@@ -226,5 +230,6 @@ def _shape(index: int, entry: object, bad: Any) -> PageShape:
         param=texts["param"],
         next=texts["next"],
         has_more=texts["has-more"],
+        before=texts["before"] if kind == "cursor" else "",
         operations=tuple(operations),
     )

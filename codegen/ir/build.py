@@ -36,7 +36,7 @@ from .nodes import (
     StatusBody,
 )
 from .operations import DEFAULT_STYLES, NamedSchemas, OperationSchemas, model_schemas
-from .paging import find_paging, page_shapes
+from .paging import find_paging, page_shapes, unknown_operations
 from .schemas import is_class, nullable
 from .tree import Placement, Route, place
 from .types import (
@@ -450,7 +450,7 @@ def _paged(
     if not shapes:
         return operations, ()
     paged: list[Operation] = []
-    warnings: list[Problem] = []
+    warnings = list(unknown_operations(shapes, {op.operation_id for op in operations}, source=source))
     for op, schemas in zip(operations, named.operations, strict=True):
         paging, problems = find_paging(schemas, op.endpoint.response, fields, shapes, source=source)
         warnings.extend(problems)

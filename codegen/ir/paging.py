@@ -28,6 +28,17 @@ def page_shapes(settings: Settings) -> tuple[PageShape, ...]:
     return settings.page_shapes + ((CURSOR_PAGE,) if settings.cursor_pages else ())
 
 
+def unknown_operations(shapes: tuple[PageShape, ...], operation_ids: set[str], *, source: str) -> tuple[Problem, ...]:
+    """A warning for each operationId a shape names that the spec does not have (a typo, or an
+    operation gone upstream), so a shape that pages nothing does not go unnoticed."""
+    return tuple(
+        Problem(source, "/paths", f"pagination shape {index} ({shape.kind}) names operation {name!r}: not in the spec")
+        for index, shape in enumerate(shapes, start=1)
+        for name in shape.operations
+        if name not in operation_ids
+    )
+
+
 def find_paging(
     op: OperationSchemas,
     response: TypeNode | None,
@@ -77,7 +88,7 @@ def _fit(
         if found is None and shape.kind in ("token", "link"):
             return None, f"no field {shape.next!r} in the response"
         next_field = found[0] if found is not None else ()
-    before = "before" if shape.kind == "cursor" and "before" in query and shape.param != "before" else ""
+    before = shape.before if shape.before in query and shape.before != shape.param else ""
     paging = Paging(shape.kind, item, items[0], shape.param, next_field, has_more, before)
     return paging, ""
 

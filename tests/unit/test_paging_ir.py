@@ -89,6 +89,24 @@ def test_declared_shapes_come_first_and_read_dotted_wire_names() -> None:
     assert paging is not None and paging.kind == "offset"  # before the cursor rule
 
 
+def test_a_declared_cursor_shape_names_its_own_parameters() -> None:
+    cursor = PageShape(kind="cursor", items="entries", param="starting_after", before="ending_before")
+    paging, _ = _paging(
+        _list(["starting_after", "ending_before"], entries=DATA, has_more=HAS_MORE),
+        page_shapes=(cursor,),
+        cursor_pages=False,
+    )
+    assert paging == Paging("cursor", t.ModelRef("Thing"), ("entries",), "starting_after", before="ending_before")
+
+
+def test_a_shape_naming_an_operation_the_spec_lacks_warns() -> None:
+    token = PageShape(kind="token", param="page", next="next_page", operations=("listThigns",))
+    _, api = _paging(_list(["after"], data=DATA, has_more=HAS_MORE), page_shapes=(token,))
+    assert [w.message for w in api.warnings] == [
+        "pagination shape 1 (token) names operation 'listThigns': not in the spec"
+    ]
+
+
 def test_a_shape_naming_an_operation_that_does_not_fit_warns_why() -> None:
     link = PageShape(kind="link", next="links.next", operations=("listThings",))
     paging, api = _paging(_list([], data=DATA), page_shapes=(link,))
@@ -114,7 +132,8 @@ def test_the_pagination_table_is_read(tmp_path: Path) -> None:
         'kind = "token"\nparam = "page"\nnext = "next_page"\nhas-more = "has_more"\noperations = ["usage"]\n',
     )
     assert not settings.cursor_pages
-    assert settings.page_shapes == (PageShape("token", "data", "page", "next_page", "has_more", ("usage",)),)
+    token = PageShape("token", items="data", param="page", next="next_page", has_more="has_more", operations=("usage",))
+    assert settings.page_shapes == (token,)
     assert _settings(tmp_path, "").cursor_pages and _settings(tmp_path, "").page_shapes == ()
 
 
@@ -130,6 +149,10 @@ def test_the_pagination_table_is_read(tmp_path: Path) -> None:
         ('[[tool.codegen.pagination.shape]]\nkind = "offset"', "shape 1: an offset page needs param"),
         ('[[tool.codegen.pagination.shape]]\nkind = "token"\nparam = "p"', "shape 1: a token page needs next"),
         ('[[tool.codegen.pagination.shape]]\nkind = "link"\nnext = "n"\nitem = "x"', "shape 1: unknown key(s) item;"),
+        (
+            '[[tool.codegen.pagination.shape]]\nkind = "cursor"\nparam = "a"\nbefore = 1',
+            "shape 1: before must be a string",
+        ),
     ],
 )
 def test_a_bad_pagination_table_is_one_clear_error(tmp_path: Path, table: str, message: str) -> None:
