@@ -54,7 +54,7 @@ test: $(STAMP) $(NODE_STAMP) ## every check and test (what CI runs)
 	$(MAKE) --no-print-directory check
 	$(PY) -m pytest -q
 
-bench: $(BENCH_STAMP) ## benchmarks (not part of test): per-call overhead, large responses, import, generation, diff
+bench: $(BENCH_STAMP) ## benchmarks (not part of test): per-call overhead, large responses, import, cold mypy, generation, diff
 	cd bench && ../$(PY) run_all.py
 
 test-full: $(STAMP) ## the whole upstream API as it is (no fixes overlay): generate, import, mypy --strict (slow)

@@ -13,6 +13,7 @@ BENCHMARKS = (
     "large_response.py",
     "import_time.py",
     "whole_api.py",
+    "mypy_time.py",
     "generation.py",
 )
 

@@ -20,6 +20,7 @@ ReadTimeout, PoolTimeout, RemoteProtocolError (a response cut short, or not HTTP
 from __future__ import annotations
 
 import contextlib
+import importlib
 import select
 import socket
 import ssl
@@ -724,6 +725,14 @@ def httpx1_client(client: Any) -> httpx2.Client | httpx2.AsyncClient | None:
     return None
 
 
+def _httpx1_base_error() -> type[Exception]:
+    """httpx's `HTTPError` (httpx is there: the client passed in is one of its clients). Imported by
+    name so that type checkers do not follow it: a `mypy` of any program using the SDK would
+    otherwise check httpx 0.28 and its httpcore too, about 80 modules, for this one class."""
+    base: type[Exception] = importlib.import_module("httpx").HTTPError
+    return base
+
+
 def _httpx1_request(client: Any, request: httpx2.Request, content: Any) -> Any:
     return client.build_request(
         request.method,
@@ -769,10 +778,8 @@ class _Httpx1Body(httpx2.SyncByteStream):
 
 class _Httpx1Transport(httpx2.BaseTransport):
     def __init__(self, client: Any) -> None:
-        import httpx  # present: `client` is one of its clients
-
         self._client = client
-        self._errors: type[Exception] = httpx.HTTPError
+        self._errors = _httpx1_base_error()
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         body, _ = _request_body(request)
@@ -803,10 +810,8 @@ class _AsyncHttpx1Body(httpx2.AsyncByteStream):
 
 class _AsyncHttpx1Transport(httpx2.AsyncBaseTransport):
     def __init__(self, client: Any) -> None:
-        import httpx
-
         self._client = client
-        self._errors: type[Exception] = httpx.HTTPError
+        self._errors = _httpx1_base_error()
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         body, _ = _request_body(request)
