@@ -101,7 +101,7 @@ def _environment() -> jinja2.Environment:
         endpoint_annotation=_in_module(endpoint_annotation),
         endpoint_source=_in_module(endpoint_source),
         stream_overloads=stream_overloads,
-        stream_returns=stream_returns,
+        method_returns=method_returns,
     )
     return env
 
@@ -194,8 +194,8 @@ def stream_overloads(op: Operation) -> list[tuple[str, types.TypeNode]]:
     ]
 
 
-def stream_returns(op: Operation) -> types.TypeNode:
-    """What the method's implementation returns: with `stream: bool`, the body or the stream."""
+def method_returns(op: Operation) -> types.TypeNode:
+    """What a method returns: with `stream: bool`, the body or the stream (what its overloads return)."""
     if op.streaming == "optional" and op.endpoint.stream is not None:
         return types.union(op.returns, op.endpoint.stream)
     return op.returns
@@ -250,7 +250,7 @@ def _annotations(operations: tuple[Operation, ...]) -> Iterator[tuple[types.Type
     """Every type a module spells for these operations, with whether it is spelled in an async method."""
     for op in operations:
         for is_async in (False, True):
-            yield stream_returns(op), is_async
+            yield method_returns(op), is_async
             yield from ((p.type, is_async) for p in op.params)
         if op.endpoint.response is not None:
             yield op.endpoint.response, False

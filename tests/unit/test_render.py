@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 
 from codegen.ir import types as t
 from codegen.ir.nodes import Api, Endpoint, Field, Model, Operation, Param, Resource, Server, StatusBody
-from codegen.render.client import call, docstring, endpoint_source, stream_overloads, stream_returns
+from codegen.render.client import call, docstring, endpoint_source, method_returns, stream_overloads
 from codegen.render.models import render_models
 from codegen.render.text import wrap, wrap_descriptions
 from tests.support import ROOT
@@ -107,8 +107,8 @@ def test_the_overloads_of_stream_and_what_each_returns() -> None:
         ("Literal[True]", "AsyncStream[PetEvent]"),
         ("bool", "Pet | AsyncStream[PetEvent]"),
     ]
-    assert t.annotation(stream_returns(op)) == "Pet | Stream[PetEvent]"
-    assert t.annotation(stream_returns(_streaming("always"))) == "Stream[PetEvent]"
+    assert t.annotation(method_returns(op)) == "Pet | Stream[PetEvent]"
+    assert t.annotation(method_returns(_streaming("always"))) == "Stream[PetEvent]"
     assert "  stream: True for the response as server-sent events" in docstring(op)
     assert "stream:" not in docstring(_streaming("always"))
 
