@@ -34,6 +34,7 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+_U = TypeVar("_U")
 _P = ParamSpec("_P")
 _UNSET: Any = object()
 ResponseMode = Literal["raw", "streaming"] | None
@@ -169,6 +170,10 @@ class RawResponse(_ResponseInfo, Generic[_T]):
             self._parsed = self._parse()
         return self._parsed  # type: ignore[no-any-return]
 
+    def _then(self, make: Callable[[_T], _U]) -> RawResponse[_U]:
+        """The same response, whose `parse()` gives `make(what it gave)` (a list method's page)."""
+        return RawResponse(self.http_response, lambda: make(self.parse()), retries_taken=self.retries_taken)
+
 
 class StreamedResponse(_ResponseInfo, Generic[_T]):
     """A successful response whose body is read only when asked: `iter_bytes()`, `iter_text()`,
@@ -212,6 +217,13 @@ class StreamedResponse(_ResponseInfo, Generic[_T]):
 
     def close(self) -> None:
         self.http_response.close()
+
+    def _then(self, make: Callable[[_T], _U]) -> StreamedResponse[_U]:
+        """The same response, whose `parse()` gives `make(what it gave)`; the new one keeps this one
+        (and so its response) alive through `make`'s closure."""
+        return StreamedResponse(
+            self.http_response, lambda: make(self._parse()), retries_taken=self.retries_taken, events=self._events
+        )
 
     def __del__(self) -> None:
         close_abandoned(self.http_response)
@@ -258,6 +270,11 @@ class AsyncStreamedResponse(_ResponseInfo, Generic[_T]):
 
     async def close(self) -> None:
         await self.http_response.aclose()
+
+    def _then(self, make: Callable[[_T], _U]) -> AsyncStreamedResponse[_U]:
+        return AsyncStreamedResponse(
+            self.http_response, lambda: make(self._parse()), retries_taken=self.retries_taken, events=self._events
+        )
 
     def __del__(self) -> None:
         close_abandoned_later(self.http_response, self._loop)
