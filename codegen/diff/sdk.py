@@ -137,9 +137,9 @@ def _compare_methods(old: Method, new: Method, classes: _Types) -> Iterator[SdkC
     if old.spelling != new.spelling:
         yield _at(new, "sdk-method-renamed", "", f"{new.spelling}()", old=old.spelling, new=new.spelling)
     if old.stream and not new.stream:
-        yield _at(new, "sdk-stream-variant-removed", "", f"{old.spelling}_stream()", old=f"{old.name}_stream")
+        yield _at(new, "sdk-stream-variant-removed", "", f"{old.spelling}(stream=True)", old="stream=True")
     elif new.stream and not old.stream:
-        yield _at(new, "sdk-stream-variant-added", "", f"{new.spelling}_stream()", new=f"{new.name}_stream")
+        yield _at(new, "sdk-stream-variant-added", "", f"{new.spelling}(stream=True)", new="stream=True")
     elif old.stream and new.stream:
         yield from _returns(new, "stream", old.stream, new.stream, classes)
     yield from _returns(new, "return", old.returns, new.returns, classes)
@@ -153,7 +153,7 @@ def _returns(method: Method, what: str, old: str, new: str, classes: _Types) -> 
     suffix = {"wider": "widened", "narrower": "narrowed", "renamed": "renamed", "other": "changed"}[how]
     if old == "None":  # nothing was returned: code that called it for its effect still works
         suffix = "added"
-    python = f"{method.spelling}{'_stream' if what == 'stream' else ''}() -> {new}"
+    python = f"{method.spelling}({'stream=True' if what == 'stream' else ''}) -> {new}"
     yield _at(method, f"sdk-{what}-type-{suffix}", "response", python, old=old, new=new, prefix=True)
 
 

@@ -44,7 +44,7 @@ class Method:
     name: str
     arguments: tuple[Argument, ...]  # positional first, then keyword-only, as the signature orders them
     returns: str
-    stream: str | None  # the event type of the `<name>_stream` variant, when there is one
+    stream: str | None  # the event type of `stream=True` (or of a stream-only method), when there is one
     deprecated: bool
 
     @property

@@ -35,7 +35,7 @@ from .nodes import (
     Security,
     StatusBody,
 )
-from .operations import DEFAULT_STYLES, NamedSchemas, OperationSchemas, model_schemas
+from .operations import DEFAULT_STYLES, SSE, NamedSchemas, OperationSchemas, model_schemas
 from .paging import find_paging, page_shapes, unknown_operations
 from .schemas import is_class, nullable
 from .tree import Placement, Route, place
@@ -70,7 +70,7 @@ def build_api(spec: dict[str, Any], *, source: str, settings: Settings) -> Api:
     fields = {m.name: m.fields for m in models}
     auth = access.auth_schemes(spec, settings)
     default_security = access.security(spec.get("security"), auth) or ()
-    routes = [Route(op.operation_id, op.method.upper(), op.path, op.events is not None) for op in named.operations]
+    routes = [Route(op.operation_id, op.method.upper(), op.path) for op in named.operations]
     placements = place(routes, settings.resources, tree=len(routes) > settings.tree_above)
     operations = _unique_constants(
         [
@@ -300,7 +300,7 @@ def _operation(
     auth: tuple[AuthScheme, ...],
     default_security: Security,
 ) -> Operation:
-    taken = set(RESERVED_ARGUMENTS)
+    taken = set(RESERVED_ARGUMENTS) | ({"stream"} if op.events is not None else set())
     params: list[Param] = []
     for p in op.parameters:
         arg = dedupe(_argument(p.wire_name), taken)
@@ -322,6 +322,8 @@ def _operation(
     ]
     security = access.security(op.raw.get("security"), auth)
     endpoint = _endpoint(op, typer, body_model, None if security == default_security else security)
+    # An event stream as the only success body (not an alternative to JSON or bytes): always streamed.
+    stream_only = op.events is not None and bool(op.responses) and op.responses[0].media == SSE
     return Operation(
         operation_id=op.operation_id,
         resource=placement.resource,
@@ -331,7 +333,8 @@ def _operation(
         positional=tuple(p for p in params if p.location == "path"),
         keyword=tuple([p for p in rest if p.required] + [p for p in rest if not p.required]),
         body_whole=whole,
-        returns=_returns(op, typer),
+        returns=endpoint.stream if stream_only and endpoint.stream else _returns(op, typer),
+        streaming="none" if op.events is None else "always" if stream_only else "optional",
         stream_flag=stream_flag,
         endpoint=endpoint,
     )

@@ -33,9 +33,8 @@ def resource_tree(operations: list[Operation], layout: Layout) -> Resource:
         depth = len(prefix)
         children = sorted({p[depth] for p in paths if len(p) == depth + 1 and p[:depth] == prefix})
         mine = tuple(sorted((op for op in operations if op.resource == prefix), key=lambda op: op.name))
-        names = {op.name for op in mine} | {op.name + "_stream" for op in mine if op.endpoint.stream}
         return Resource(
-            shadows=frozenset(names & SHADOWABLE),
+            shadows=frozenset({op.name for op in mine} & SHADOWABLE),
             attribute=prefix[-1] if prefix else "",
             class_name="".join(pascal(p) for p in prefix) + "Resource" if prefix else "",
             children=tuple(build((*prefix, child)) for child in children),

@@ -147,7 +147,10 @@ class Operation:
     keyword: tuple[Param, ...]  # query, header and body arguments, required first
     body_whole: bool  # the body is one `body` argument, not keyword arguments per property
     returns: TypeNode  # what the method returns (a list operation that pages: `PageOf`, see `endpoint.paging`)
-    stream_flag: bool  # the body has a `stream` property that the `_stream` method sets to true
+    # An event stream among the success bodies: "optional" when the method takes `stream: bool`
+    # (overloads: the model, or a `Stream` of events), "always" when it is the only body.
+    streaming: Literal["none", "optional", "always"]
+    stream_flag: bool  # the body has a `stream` property: sent as true when the call streams
     endpoint: Endpoint
 
     @property

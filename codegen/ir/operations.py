@@ -227,7 +227,7 @@ def _is_xml(media: str) -> bool:
 def _kind(media: str, schema: Any) -> Encoding:
     base = media.split(";")[0].strip().lower()
     if base == SSE:
-        return "binary"  # the plain method gets the stream's bytes; the `_stream` method parses it
+        return "binary"  # read as events by the runtime (`Stream`), not by a parser of its own
     if is_json(base):
         return "json"
     if base == FORM:
@@ -251,10 +251,11 @@ _PREFERENCE: tuple[Encoding, ...] = ("json", "form", "multipart", "text", "binar
 
 
 def _choose(content: Mapping[str, Any]) -> tuple[str, Encoding] | None:
-    """The media type to use among those offered: JSON first, XML only when nothing else is."""
+    """The media type to use among those offered: JSON first, XML only when nothing else is, an event
+    stream (read apart, as the method's `stream=True`) only when it is all there is."""
     offered = [(media, _kind(media, (entry or {}).get("schema"))) for media, entry in content.items()]
     for wanted in _PREFERENCE:
-        plain = [media for media, kind in offered if kind == wanted and not _is_xml(media)]
+        plain = [media for media, kind in offered if kind == wanted and not _is_xml(media) and media != SSE]
         if plain:
             return plain[0], wanted
     return offered[0] if offered else None

@@ -37,7 +37,7 @@ from ..naming import dedupe, singular, snake
 COLLECTION_VERBS = {"GET": "list", "POST": "create", "PUT": "update", "PATCH": "update", "DELETE": "delete"}
 ITEM_VERBS = {"GET": "retrieve", "POST": "update", "PUT": "update", "PATCH": "update", "DELETE": "delete"}
 # Attributes every resource class has already: a method may not take these names.
-RESOURCE_ATTRIBUTES = frozenset({"with_raw_response"})
+RESOURCE_ATTRIBUTES = frozenset({"with_raw_response", "with_streaming_response"})
 # ... and the client has its options and these: a method or resource on the client may not take them either.
 CLIENT_ATTRIBUTES = RESOURCE_ATTRIBUTES | frozenset(
     {"api_key", "organization", "project", "base_url", "timeout", "max_retries", "backoff", "on_retry"}
@@ -50,7 +50,6 @@ class Route:
     operation_id: str
     method: str  # upper case
     path: str
-    streams: bool  # gets a second method, `<name>_stream`
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,12 +150,10 @@ def place(routes: Sequence[Route], overrides: Mapping[str, str], *, tree: bool =
         chosen.append(want if explicit or (unique and want.name not in taken[want.resource]) else fall)
     final: list[Placement] = []
     used: dict[tuple[str, ...], set[str]] = {}
-    for route, placement in zip(routes, chosen, strict=True):
+    for placement in chosen:
         names = used.setdefault(placement.resource, set())
         blocked = names | taken[placement.resource]
         name = dedupe(placement.name, blocked) if placement.name in blocked else placement.name
         names.add(name)
-        if route.streams:
-            names.add(name + "_stream")
         final.append(Placement(placement.resource, name))
     return final

@@ -105,7 +105,7 @@ def annotation(
         return f"builtins.{name}" if name in qualified else name
 
     def inner(n: TypeNode) -> str:
-        return annotation(n, models=models, qualified=qualified)
+        return annotation(n, models=models, is_async=is_async, qualified=qualified)
 
     match node:
         case Builtin(name):

@@ -23,6 +23,7 @@ from ..ir.nodes import Api, Endpoint, Operation, Paging, Resource
 from .text import wrap
 
 RUNTIME_MODULES = (
+    "_abandon.py",
     "_aiohttp.py",
     "_base.py",
     "_encoding.py",
@@ -37,6 +38,8 @@ RUNTIME_MODULES = (
 # What the package's __init__ exports from the runtime (runtime/_exceptions.py `__all__` for the errors).
 RUNTIME_EXPORTS = (
     "AsyncClient",
+    "AsyncStream",
+    "AsyncStreamedResponse",
     "BaseModel",
     "Client",
     "ClientOptions",
@@ -45,6 +48,8 @@ RUNTIME_EXPORTS = (
     "RawResponse",
     "RequestOptions",
     "RetryEvent",
+    "Stream",
+    "StreamedResponse",
     "__version__",
 )
 EXCEPTIONS = (
@@ -62,6 +67,13 @@ EXCEPTIONS = (
     "RateLimitError",
     "SDKError",
     "UnprocessableEntityError",
+)
+# What a module of methods takes from the runtime to wrap them (`with_raw_response`, `with_streaming_response`).
+WRAPPERS = (
+    "async_raw_response_wrapper",
+    "async_streaming_response_wrapper",
+    "raw_response_wrapper",
+    "streaming_response_wrapper",
 )
 # What generated modules import from runtime/_pagination.py rather than _base.py.
 PAGINATION_NAMES = frozenset(
@@ -94,6 +106,8 @@ def _environment() -> jinja2.Environment:
         docstring=docstring,
         endpoint_annotation=_in_module(endpoint_annotation),
         endpoint_source=_in_module(endpoint_source),
+        stream_overloads=stream_overloads,
+        method_returns=method_returns,
         page_class=_in_module(page_class),
     )
     return env
@@ -200,7 +214,29 @@ def _thunk(node: types.TypeNode, models: str) -> str:
 _ARGUMENT = {"path": "path", "query": "query", "header": "headers", "cookie": "cookies", "body": "body"}
 
 
-def call(op: Operation, *, streaming: bool = False) -> str:
+def stream_overloads(op: Operation) -> list[tuple[str, types.TypeNode]]:
+    """The `@overload`s of a method taking `stream: bool`: each spelling of the argument, and what it returns."""
+    assert op.endpoint.stream is not None
+    return [
+        ("Literal[False] = False", op.returns),
+        ("Literal[True]", op.endpoint.stream),
+        ("bool", types.union(op.returns, op.endpoint.stream)),
+    ]
+
+
+def method_returns(op: Operation) -> types.TypeNode:
+    """What a method returns: with `stream: bool`, the body or the stream (what its overloads return)."""
+    if op.streaming == "optional" and op.endpoint.stream is not None:
+        return types.union(op.returns, op.endpoint.stream)
+    return op.returns
+
+
+# The runtime call's `stream` argument, and the body's `stream` property (when it has one), by `streaming`.
+_STREAM_ARGUMENT = {"optional": "stream", "always": "True"}
+_STREAM_PROPERTY = {"optional": "stream or NOT_GIVEN", "always": "True"}  # false is the default: not sent
+
+
+def call(op: Operation) -> str:
     """The arguments of the runtime call: the endpoint, then the method's arguments by wire name."""
     parts = [op.endpoint.const_name]
     for location in ("path", "query", "headers", "cookies", "body"):
@@ -209,19 +245,24 @@ def call(op: Operation, *, streaming: bool = False) -> str:
             parts.append(f"body={params[0].name}")
             continue
         entries = [f"{p.wire_name!r}: {p.name}" for p in params]
-        if location == "body" and streaming and op.stream_flag:
-            entries.append("'stream': True")
+        if location == "body" and op.stream_flag and op.streaming in _STREAM_PROPERTY:
+            entries.append(f"'stream': {_STREAM_PROPERTY[op.streaming]}")
         if entries:
             parts.append(f"{location}={{{', '.join(entries)}}}")
+    if op.streaming in _STREAM_ARGUMENT:
+        parts.append(f"stream={_STREAM_ARGUMENT[op.streaming]}")
     return ", ".join([*parts, "**options"])
 
 
-def docstring(op: Operation, *, streaming: bool = False, paged: bool = False) -> str:
+_STREAM_DOC = "stream: True for the response as server-sent events, a `Stream` to iterate, one model per event."
+
+
+def docstring(op: Operation, *, paged: bool = False) -> str:
     paragraphs = [wrap((op.summary or f"{op.endpoint.method} {op.endpoint.path}").strip(), DOC_WIDTH)]
     if op.deprecated:
         paragraphs.insert(0, "Deprecated.")
-    if streaming:
-        paragraphs.append("Streams the response as server-sent events: iterate the result, one model per event.")
+    if op.streaming == "always":
+        paragraphs.append("Returns the server-sent events as they arrive: iterate the result, one model per event.")
     if paged:
         text = (
             "Returns pages: iterate the result (`async for` when async) for every item of every page, each "
@@ -234,6 +275,8 @@ def docstring(op: Operation, *, streaming: bool = False, paged: bool = False) ->
         if p.description:
             text = wrap(f"{p.name}: {' '.join(p.description.split())}", DOC_WIDTH)
             lines.append("  " + text.replace("\n", "\n    "))
+    if op.streaming == "optional":
+        lines.append("  " + wrap(_STREAM_DOC, DOC_WIDTH).replace("\n", "\n    "))
     lines.append("  **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).")
     paragraphs.append("\n".join(lines))
     text = "\n\n".join(paragraphs).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
@@ -244,10 +287,8 @@ def _annotations(operations: tuple[Operation, ...]) -> Iterator[tuple[types.Type
     """Every type a module spells for these operations, with whether it is spelled in an async method."""
     for op in operations:
         for is_async in (False, True):
-            yield op.returns, is_async
+            yield method_returns(op), is_async
             yield from ((p.type, is_async) for p in op.params)
-            if op.endpoint.stream is not None:
-                yield op.endpoint.stream, is_async
             if op.endpoint.paging is not None:
                 yield op.endpoint.paging.page, is_async
         if op.endpoint.response is not None:
@@ -276,7 +317,9 @@ def _imports(
     optional = any(not p.required for op in operations for p in op.keyword)
     runtime = used - {"Any", "Literal"}
     if operations:
-        runtime |= {"Endpoint", "RequestOptions", "async_raw_response_wrapper", "raw_response_wrapper"}
+        runtime |= {"Endpoint", "RequestOptions", *WRAPPERS}
+    if any(op.streaming == "optional" and op.stream_flag for op in operations):
+        runtime.add("NOT_GIVEN")  # `"stream": stream or NOT_GIVEN`
     if resource_classes:
         runtime |= {"AsyncAPIResource", "SyncAPIResource"}
     if optional:
@@ -287,6 +330,8 @@ def _imports(
     if uses_models:
         runtime.add("LazyModule")
     typing = used & {"Any", "Literal"}
+    if any(op.streaming == "optional" for op in operations):
+        typing |= {"Literal", "overload"}
     if uses_models or children:
         typing.add("TYPE_CHECKING")
     return {

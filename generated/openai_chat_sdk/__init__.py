@@ -26,7 +26,8 @@ from ._exceptions import (
     RateLimitError,
     UnprocessableEntityError,
 )
-from ._response import RawResponse
+from ._response import AsyncStreamedResponse, RawResponse, StreamedResponse
+from ._stream import AsyncStream, Stream
 
 if TYPE_CHECKING:
     from ._models import BaseModel
@@ -38,6 +39,8 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncClient",
+    "AsyncStream",
+    "AsyncStreamedResponse",
     "AuthenticationError",
     "BadRequestError",
     "BaseModel",
@@ -54,6 +57,8 @@ __all__ = [
     "RawResponse",
     "RequestOptions",
     "RetryEvent",
+    "Stream",
+    "StreamedResponse",
     "UnprocessableEntityError",
     "__version__",
 ]

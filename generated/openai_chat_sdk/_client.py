@@ -17,7 +17,9 @@ from ._base import (
     SyncAPIClient,
     SyncAPIResource,
     async_raw_response_wrapper,
+    async_streaming_response_wrapper,
     raw_response_wrapper,
+    streaming_response_wrapper,
 )
 
 if TYPE_CHECKING:
@@ -40,6 +42,10 @@ class ChatCompletionsResource(SyncAPIResource):
     @cached_property
     def with_raw_response(self) -> ChatCompletionsResourceWithRawResponse:
         return ChatCompletionsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ChatCompletionsResourceWithStreamingResponse:
+        return ChatCompletionsResourceWithStreamingResponse(self)
 
     def update(
         self,
@@ -73,6 +79,13 @@ class ChatCompletionsResourceWithRawResponse:
         self.update = raw_response_wrapper(owner.update)
 
 
+class ChatCompletionsResourceWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: ChatCompletionsResource) -> None:
+        self.update = streaming_response_wrapper(owner.update)
+
+
 class ChatResource(SyncAPIResource):
     @cached_property
     def completions(self) -> ChatCompletionsResource:
@@ -95,6 +108,10 @@ class AsyncChatCompletionsResource(AsyncAPIResource):
     @cached_property
     def with_raw_response(self) -> AsyncChatCompletionsResourceWithRawResponse:
         return AsyncChatCompletionsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncChatCompletionsResourceWithStreamingResponse:
+        return AsyncChatCompletionsResourceWithStreamingResponse(self)
 
     async def update(
         self,
@@ -126,6 +143,13 @@ class AsyncChatCompletionsResourceWithRawResponse:
 
     def __init__(self, owner: AsyncChatCompletionsResource) -> None:
         self.update = async_raw_response_wrapper(owner.update)
+
+
+class AsyncChatCompletionsResourceWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: AsyncChatCompletionsResource) -> None:
+        self.update = async_streaming_response_wrapper(owner.update)
 
 
 class AsyncChatResource(AsyncAPIResource):

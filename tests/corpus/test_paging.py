@@ -204,6 +204,26 @@ def test_the_raw_response_parses_to_a_page_that_walks_on(paging: ModuleType, mod
     assert status == 200 and ids == [b["id"] for b in BOOKS]
 
 
+def test_the_streaming_response_parses_to_a_page_that_walks_on(
+    paging: ModuleType, mode: str, httpserver: HTTPServer
+) -> None:
+    Server(httpserver, "/v1/books", book_page)
+
+    def use(client: Any) -> Any:
+        if mode == "sync":
+            with client.with_streaming_response.list_books() as response:
+                return response.status_code, [b.id for b in response.parse()]
+
+        async def main() -> Any:
+            async with client.with_streaming_response.list_books() as response:
+                return response.status_code, [b.id async for b in await response.parse()]
+
+        return main()
+
+    status, ids = run(paging, mode, httpserver.url_for("/v1"), use)
+    assert status == 200 and ids == [b["id"] for b in BOOKS]
+
+
 def test_a_call_walking_backwards_gets_its_one_page(paging: ModuleType, mode: str, httpserver: HTTPServer) -> None:
     server = Server(httpserver, "/v1/books", lambda q: book_page({}))  # has_more true, last_id b3
     books = run(paging, mode, httpserver.url_for("/v1"), lambda c: walk(c.list_books, mode, before="b9"))

@@ -7,6 +7,7 @@ marked `full`, run by `make test-full`, not by `make test`.
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import re
@@ -85,9 +86,11 @@ WALK = """
 import json, openai_full
 from openai_full._base import AsyncAPIResource, SyncAPIResource
 
+SKIPPED = ("with_raw_response", "with_streaming_response", "with_options", "copy", "close")
+
 def walk(obj, path, found, seen):
     for name in sorted(dir(type(obj))):
-        if name.startswith("_") or name in ("with_raw_response", "with_options", "copy", "close"):
+        if name.startswith("_") or name in SKIPPED:
             continue
         attribute = getattr(type(obj), name)
         if isinstance(attribute, property) or not hasattr(attribute, "__get__"):
@@ -110,7 +113,7 @@ def test_every_operation_is_reachable_through_the_resource_tree(full_sdk: Path) 
     assert result.returncode == 0, result.stderr[-3000:]
     sync, async_ = (json.loads(line) for line in result.stdout.splitlines())
     assert sync == async_
-    methods = [m for m in sync if not m.endswith("_stream")]
+    methods = sync
     assert len(methods) == len(set(methods)) == 288  # every operation of the spec, once
     official = {  # names as the official SDK spells them
         "chat.completions.create", "chat.completions.list", "chat.completions.retrieve", "chat.completions.update",
@@ -127,7 +130,6 @@ def test_every_operation_is_reachable_through_the_resource_tree(full_sdk: Path) 
         "responses.input_items.list", "fine_tuning.jobs.create", "fine_tuning.jobs.cancel",
     }  # fmt: skip
     assert official <= set(methods), sorted(official - set(methods))
-    assert "chat.completions.create_stream" in sync  # the streaming twin sits next to its method
 
 
 def test_the_sdk_is_modules_of_a_few_thousand_lines_loaded_on_first_use(full_sdk: Path) -> None:
@@ -227,6 +229,103 @@ def test_a_spec_update_keeps_every_name_and_changes_only_the_files_of_what_chang
     moved = [n for n in old_models if n in new_models and old_models[n][0] != new_models[n][0]]
     left = [n for n in moved if group.sub("", old_models[n][0]) != group.sub("", new_models[n][0])]
     assert len(left) <= len(old_models) // 100, left
+
+
+# -- streaming against a loopback server ------------------------------------------------------------
+
+CHUNKS = [
+    {"delta": {"role": "assistant", "content": ""}, "finish_reason": None},
+    {"delta": {"content": "Hello"}, "finish_reason": None},
+    {"delta": {"content": " world"}, "finish_reason": None},
+    {"delta": {}, "finish_reason": "stop"},
+]
+SPEECH = [b"ID3\x04\x00", bytes(range(256)) * 64, b"\xff\xfb" * 2048]  # an mp3 in three chunks
+FILE = b'{"prompt": "a", "completion": "b"}\n' * 200
+
+
+def _chunk(choice: dict[str, Any]) -> str:
+    envelope = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "gpt-4o"}
+    return json.dumps({**envelope, "choices": [{"index": 0, **choice}]})
+
+
+def _reply(request: Any) -> Any:
+    from tests.support.streamserver import Reply, sse
+
+    if request.target == "/chat/completions" and json.loads(request.body).get("stream") is True:
+        return sse(*map(_chunk, CHUNKS))
+    if request.target == "/audio/speech":
+        return Reply(content_type="audio/mpeg", chunks=SPEECH)
+    if request.target == "/files/file-abc/content":
+        return Reply(content_type="application/octet-stream", chunks=[FILE[:1000], FILE[1000:]])
+    return Reply(404, b'{"error": {"message": "not served here"}}')
+
+
+@pytest.fixture(scope="module")
+def openai_full(full_sdk: Path) -> Any:
+    """The whole-API package, imported in this process."""
+    import importlib
+
+    sys.path.insert(0, str(full_sdk))
+    try:
+        yield importlib.import_module("openai_full")
+    finally:
+        sys.path.remove(str(full_sdk))
+
+
+@pytest.fixture
+def server() -> Any:
+    from tests.support.streamserver import StreamServer
+
+    with StreamServer(_reply) as running:
+        yield running
+    assert not running.errors
+
+
+MESSAGES = [{"role": "user", "content": "hi"}]
+
+
+def test_chat_completions_create_stream_true_iterates_parsed_chunks(openai_full: Any, server: Any) -> None:
+    client = openai_full.Client(api_key="k", base_url=server.url, max_retries=0, timeout=10.0)
+    with client, client.chat.completions.create(model="gpt-4o", messages=MESSAGES, stream=True) as stream:
+        chunks = list(stream)
+    assert [type(c).__name__ for c in chunks] == ["CreateChatCompletionStreamResponse"] * 4
+    assert "".join(c.choices[0].delta.content or "" for c in chunks) == "Hello world"
+    assert chunks[-1].choices[0].finish_reason == "stop" and chunks[0].choices[0].delta.role == "assistant"
+    (request,) = server.requests
+    assert json.loads(request.body) == {"model": "gpt-4o", "messages": MESSAGES, "stream": True}
+    assert request.headers["accept"] == "text/event-stream"
+
+    async def main() -> list[Any]:
+        async with openai_full.AsyncClient(api_key="k", base_url=server.url, max_retries=0) as aclient:
+            events = await aclient.chat.completions.create(model="gpt-4o", messages=MESSAGES, stream=True)
+            async with events:
+                return [chunk async for chunk in events]
+
+    assert [c.model_dump() for c in asyncio.run(main())] == [c.model_dump() for c in chunks]
+
+
+def test_a_binary_download_streams_through_with_streaming_response(openai_full: Any, server: Any) -> None:
+    speech = {"model": "gpt-4o-mini-tts", "input": "Hello world", "voice": "alloy"}
+    with openai_full.Client(api_key="k", base_url=server.url, max_retries=0, timeout=10.0) as client:
+        with client.audio.speech.with_streaming_response.create(**speech) as response:
+            assert response.status_code == 200 and response.headers["content-type"] == "audio/mpeg"
+            parts = list(response.iter_bytes())
+        with client.files.with_streaming_response.content("file-abc") as download:
+            lines = list(download.iter_lines())
+    assert b"".join(parts) == b"".join(SPEECH) and len(parts) >= 2  # as it arrived, not in one piece
+    assert lines == FILE.decode().splitlines()
+    assert json.loads(server.requests[0].body) == speech
+    assert server.requests[0].headers["accept"] == "application/octet-stream"  # the first media type upstream
+
+    async def main() -> tuple[bytes, bytes]:
+        async with openai_full.AsyncClient(api_key="k", base_url=server.url, max_retries=0) as aclient:
+            async with aclient.audio.speech.with_streaming_response.create(**speech) as response:
+                audio = b"".join([part async for part in response.aiter_bytes()])
+            async with aclient.files.with_streaming_response.content("file-abc") as download:
+                content = await download.read()
+        return audio, content
+
+    assert asyncio.run(main()) == (b"".join(SPEECH), FILE)
 
 
 PAGING = """

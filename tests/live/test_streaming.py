@@ -1,137 +1,182 @@
-"""Server-sent events: `<method>_stream()` yields one parsed model per event, sync and async.
+"""Server-sent events through `stream=True` on the same method, sync and async.
 
-A generated client for tests/fixtures/specs/streaming-31.yaml against a loopback server that
-writes its events in separate chunks.
+The client generated from tests/fixtures/specs/streaming-31.yaml against a loopback story server
+(tests/support/streaming.py) that writes each event across two chunks: `createStory` streams when its
+body says `stream: true`, `getStory` when the Accept header asks for events (its body has no `stream`
+property), `watchStory` always (events are its only response).
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
+import inspect
 import json
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
 
 import pytest
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
-from tests.support import ROOT
-
-EVENTS = [
-    {"type": "story.sentence", "index": 0, "sentence": "Once upon a time."},
-    {"type": "story.sentence", "index": 1, "sentence": "The end."},
-    {"type": "story.done", "index": 2},
-]
+from tests.support.streaming import EVENTS, STORY, story_reply, story_sdk
+from tests.support.streamserver import StreamServer
 
 
 @pytest.fixture(scope="module")
-def sdk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    out = tmp_path_factory.mktemp("sse")
-    command = [sys.executable, "-m", "codegen", "generate", "--spec", "tests/fixtures/specs/streaming-31.yaml"]
-    subprocess.run([*command, "--out", str(out), "--package", "sse_sdk"], cwd=ROOT, check=True, capture_output=True)
-    sys.path.insert(0, str(out))
-    try:
-        yield importlib.import_module("sse_sdk")
-    finally:
-        sys.path.remove(str(out))
+def sdk(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
+    return story_sdk(tmp_path_factory.mktemp("streaming"))
 
 
-def sse(*chunks: str) -> Callable[[Request], Response]:
-    seen: list[Request] = []
-
-    def handler(request: Request) -> Response:
-        request.get_data()
-        seen.append(request)
-        return Response((chunk.encode() for chunk in chunks), content_type="text/event-stream")
-
-    handler.seen = seen  # type: ignore[attr-defined]
-    return handler
+@pytest.fixture
+def server() -> Iterator[StreamServer]:
+    with StreamServer(story_reply) as running:
+        yield running
+    assert not running.errors
 
 
-def events_text(events: list[dict[str, Any]], *, done: bool = True) -> list[str]:
-    chunks = [": keep-alive\n\n"]
-    for event in events:
-        text = json.dumps(event)
-        chunks += [f"data: {text[:10]}", f"{text[10:]}\n\n"]  # an event split across two chunks
-    return chunks + (["data: [DONE]\n\n"] if done else [])
+Call = Callable[..., Any]
 
 
 @pytest.fixture(params=["sync", "async"])
-def stream(request: pytest.FixtureRequest, sdk: ModuleType, httpserver: HTTPServer) -> Callable[..., list[Any]]:
-    """Read the whole `create_story_stream(...)` through Client or AsyncClient."""
-    base_url = httpserver.url_for("/")
+def call(request: pytest.FixtureRequest, sdk: ModuleType, server: StreamServer) -> Call:
+    """`call("create_story", prompt=...)`: the method on a Client or AsyncClient; a stream it returns is
+    read whole (a list of events), anything else returned as it is."""
+    options = {"base_url": server.url, "max_retries": 0, "timeout": 5.0}
 
-    def sync_read(**kwargs: Any) -> list[Any]:
-        with (
-            sdk.Client(base_url=base_url, max_retries=0) as client,
-            client.create_story_stream(**kwargs) as events,
-        ):
-            return list(events)
+    def sync_call(method: str, *args: Any, client_options: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        with sdk.Client(**options, **(client_options or {})) as client:
+            result = getattr(client, method)(*args, **kwargs)
+            if isinstance(result, sdk.Stream):
+                with result:
+                    return list(result)
+            return result
 
-    def async_read(**kwargs: Any) -> list[Any]:
-        async def main() -> list[Any]:
-            async with sdk.AsyncClient(base_url=base_url, max_retries=0) as client:
-                events = await client.create_story_stream(**kwargs)
-                async with events:
-                    return [event async for event in events]
+    def async_call(method: str, *args: Any, client_options: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        async def main() -> Any:
+            async with sdk.AsyncClient(**options, **(client_options or {})) as client:
+                result = await getattr(client, method)(*args, **kwargs)
+                if isinstance(result, sdk.AsyncStream):
+                    async with result:
+                        return [event async for event in result]
+                return result
 
         return asyncio.run(main())
 
-    return sync_read if request.param == "sync" else async_read
+    return sync_call if request.param == "sync" else async_call
 
 
-def test_events_arrive_as_models_and_done_ends_the_stream(
-    sdk: ModuleType, stream: Callable[..., list[Any]], httpserver: HTTPServer
+def test_stream_true_yields_one_model_per_event_and_asks_for_events(
+    sdk: ModuleType, call: Call, server: StreamServer
 ) -> None:
-    handler = sse(*events_text(EVENTS), 'data: {"after": "done"}\n\n')
-    httpserver.expect_request("/stories", method="POST").respond_with_handler(handler)
-    events = stream(prompt="a short story")
+    events = call("create_story", prompt="a short story", stream=True)
     assert [type(e).__name__ for e in events] == ["StoryEvent"] * 3
-    assert [e.sentence for e in events[:2]] == ["Once upon a time.", "The end."]
-    assert events[2].type == "story.done" and events[2].index == 2
-    (request,) = handler.seen  # type: ignore[attr-defined]
-    assert json.loads(request.get_data()) == {"prompt": "a short story", "stream": True}
-    assert request.headers["Accept"] == "text/event-stream"
+    assert [e.model_dump(exclude_none=True) for e in events] == EVENTS
+    (request,) = server.requests
+    assert json.loads(request.body) == {"prompt": "a short story", "stream": True}
+    assert request.headers["accept"] == "text/event-stream"
 
 
-def test_a_stream_without_done_ends_with_the_connection(
-    stream: Callable[..., list[Any]], httpserver: HTTPServer
+@pytest.mark.parametrize("stream", [{}, {"stream": False}], ids=["left-out", "false"])
+def test_without_stream_the_method_returns_the_model_and_sends_no_flag(
+    sdk: ModuleType, call: Call, server: StreamServer, stream: dict[str, bool]
 ) -> None:
-    httpserver.expect_request("/stories", method="POST").respond_with_handler(sse(*events_text(EVENTS, done=False)))
-    assert [e.index for e in stream(prompt="p")] == [0, 1, 2]
+    story = call("create_story", prompt="p", **stream)
+    assert isinstance(story, sdk.models.Story) and story.model_dump() == STORY
+    assert story._request_id == "req-1"
+    (request,) = server.requests
+    assert json.loads(request.body) == {"prompt": "p"}
+    assert request.headers["accept"] == "application/json"
 
 
-def test_an_error_event_raises(sdk: ModuleType, stream: Callable[..., list[Any]], httpserver: HTTPServer) -> None:
-    chunks = ['event: error\ndata: {"message": "overloaded"}\n\n']
-    httpserver.expect_request("/stories", method="POST").respond_with_handler(sse(*chunks))
+def test_a_bool_variable_chooses_at_run_time(sdk: ModuleType, call: Call, server: StreamServer) -> None:
+    for flag in (True, False):
+        result = call("create_story", prompt="p", stream=flag)
+        assert isinstance(result, list if flag else sdk.models.Story)
+    assert [json.loads(r.body) for r in server.requests] == [{"prompt": "p", "stream": True}, {"prompt": "p"}]
+
+
+@pytest.mark.parametrize("bad", ["yes", 1, 0, None, "true"])
+def test_a_stream_value_other_than_true_or_false_fails_before_sending(
+    call: Call, server: StreamServer, bad: object
+) -> None:
+    with pytest.raises(TypeError, match=f"^stream must be True or False, got {bad!r}$"):
+        call("create_story", prompt="p", stream=bad)
+    assert server.requests == []
+
+
+def test_stream_on_an_operation_without_events_is_an_unexpected_keyword(call: Call, server: StreamServer) -> None:
+    with pytest.raises(TypeError, match=r"unexpected keyword argument.*stream"):
+        call("get_story_audio", "s1", stream=True)
+    assert server.requests == []
+
+
+def test_without_a_stream_property_the_accept_header_chooses(call: Call, server: StreamServer) -> None:
+    events = call("get_story", "s1", stream=True)
+    story = call("get_story", "s1")
+    assert [e.index for e in events] == [0, 1, 2] and story.id == "s1"
+    streamed, plain = server.requests
+    assert (streamed.method, streamed.target, streamed.body) == ("GET", "/stories/s1", b"")
+    assert streamed.headers["accept"] == "text/event-stream"
+    assert plain.headers["accept"] == "application/json"
+
+
+def test_an_operation_that_only_streams_always_returns_a_stream(
+    sdk: ModuleType, call: Call, server: StreamServer
+) -> None:
+    assert "stream" not in inspect.signature(sdk.Client.watch_story).parameters
+    assert "stream" not in inspect.signature(sdk.AsyncClient.watch_story).parameters
+    events = call("watch_story", "s1", since=1)
+    assert [e.index for e in events] == [0, 1, 2]
+    (request,) = server.requests
+    assert request.target == "/stories/s1/events?since=1"
+    assert request.headers["accept"] == "text/event-stream"
+    with pytest.raises(ValueError, match="since"):
+        call("watch_story", "s1", since=-1)  # limits are checked before sending, as for any call
+    assert len(server.requests) == 1
+
+
+def test_a_stream_without_done_ends_with_the_response(call: Call) -> None:
+    assert [e.index for e in call("watch_story", "nodone")] == [0, 1, 2]
+
+
+def test_an_error_event_raises(sdk: ModuleType, call: Call) -> None:
     with pytest.raises(sdk.APIError, match="overloaded") as caught:
-        stream(prompt="p")
+        call("create_story", prompt="error", stream=True)
     assert caught.value.body == {"message": "overloaded"}
 
 
-def test_an_error_status_raises_before_any_event(
-    sdk: ModuleType, stream: Callable[..., list[Any]], httpserver: HTTPServer
-) -> None:
-    httpserver.expect_request("/stories", method="POST").respond_with_json(
-        {"error": {"message": "bad prompt"}}, status=400
-    )
-    with pytest.raises(sdk.BadRequestError, match="bad prompt"):
-        stream(prompt="p")
+def test_an_event_from_a_newer_server_is_kept_as_sent_unless_strict(sdk: ModuleType, call: Call) -> None:
+    (event,) = call("watch_story", "newer")
+    assert isinstance(event, sdk.models.StoryEvent)
+    assert (event.type, event.index, event.model_extra) == ("story.paused", None, {"at": 1})
+    with pytest.raises(sdk.APIResponseValidationError, match="does not match the schema") as caught:
+        call("watch_story", "newer", client_options={"strict_response_validation": True})
+    assert caught.value.body == {"type": "story.paused", "at": 1}
 
 
-def test_arguments_are_checked_before_sending(stream: Callable[..., list[Any]], httpserver: HTTPServer) -> None:
+def test_an_error_status_raises_before_any_event(sdk: ModuleType, call: Call) -> None:
+    with pytest.raises(sdk.NotFoundError, match="no such story"):
+        call("create_story", prompt="missing", stream=True)
+
+
+def test_arguments_are_checked_before_sending(call: Call, server: StreamServer) -> None:
     with pytest.raises(ValueError, match="prompt"):
-        stream(prompt="x" * 201)
-    assert httpserver.log == []
+        call("create_story", prompt="x" * 201, stream=True)
+    assert server.requests == []
 
 
-def test_the_plain_method_still_returns_the_json_body(sdk: ModuleType, httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/stories", method="POST").respond_with_json({"id": "s1", "text": "Once."})
-    with sdk.Client(base_url=httpserver.url_for("/"), max_retries=0) as client:
-        story = client.create_story(prompt="p")
-    assert (story.id, story.text) == ("s1", "Once.")
-    assert json.loads(httpserver.log[0][0].get_data()) == {"prompt": "p"}
+def test_with_raw_response_and_stream_true_parses_to_the_stream(sdk: ModuleType, server: StreamServer) -> None:
+    with sdk.Client(base_url=server.url, max_retries=0) as client:
+        raw = client.with_raw_response.create_story(prompt="p", stream=True)
+        assert raw.status_code == 200 and raw.headers["content-type"] == "text/event-stream"
+        events = raw.parse()
+        assert isinstance(events, sdk.Stream) and raw.parse() is events
+        assert [e.index for e in events] == [0, 1, 2]
+
+    async def main() -> list[int]:
+        async with sdk.AsyncClient(base_url=server.url, max_retries=0) as client:
+            raw = await client.with_raw_response.create_story(prompt="p", stream=True)
+            events = raw.parse()
+            assert isinstance(events, sdk.AsyncStream)
+            return [e.index async for e in events]
+
+    assert asyncio.run(main()) == [0, 1, 2]

@@ -404,7 +404,7 @@ def test_entries_need_reason_to_be_given_in_code_too() -> None:
 
 
 def _sse(event: Schema) -> dict[str, Any]:
-    """A 200 that can also be an event stream: the client gains `<name>_stream`."""
+    """A 200 that can also be an event stream: the method gains `stream=True`."""
     return {"application/json": {"schema": STRING}, "text/event-stream": {"schema": event}}
 
 

@@ -92,10 +92,18 @@ _SESSION: dict[str, Generation] = {}
 
 
 def session_corpus(base: Path) -> dict[str, Generation]:
-    """The whole corpus, generated once per test session (both corpus test modules share it)."""
-    if not _SESSION:
-        _SESSION.update(generate_all(base))
+    """The whole corpus, generated once per test session (the corpus and streaming tests share it)."""
+    missing = tuple(stem for stem in SPECS if stem not in _SESSION)
+    if missing:
+        _SESSION.update(generate_all(base, missing))
     return _SESSION
+
+
+def session_generation(stem: str, base: Path) -> Generation:
+    """One spec of the corpus, generated once per test session (or taken from the whole corpus)."""
+    if stem not in _SESSION:
+        _SESSION[stem] = generate(stem, base / stem)
+    return _SESSION[stem]
 
 
 def read_tree(root: Path) -> dict[str, bytes]:

@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 
 from codegen.ir import types as t
 from codegen.ir.nodes import Api, Endpoint, Field, Model, Operation, Param, Resource, Server, StatusBody
-from codegen.render.client import call, docstring, endpoint_source
+from codegen.render.client import call, docstring, endpoint_source, method_returns, stream_overloads
 from codegen.render.models import render_models
 from codegen.render.text import wrap, wrap_descriptions
 from tests.support import ROOT
@@ -43,6 +43,7 @@ OPERATION = Operation(
     keyword=(NAME, TAG),
     body_whole=False,
     returns=t.ModelRef("Pet"),
+    streaming="none",
     stream_flag=False,
     endpoint=ENDPOINT,
 )
@@ -79,6 +80,37 @@ def test_a_call_passes_arguments_by_wire_name_and_nothing_empty() -> None:
     assert call(OPERATION) == (
         "_UPDATE_PET, path={'petId': pet_id}, headers={'X-Tag': x_tag}, body={'name': name}, **options"
     )
+
+
+def _streaming(streaming: str, *, flag: bool = True) -> Operation:
+    endpoint = Endpoint(**{**_fields(ENDPOINT), "stream": t.StreamOf(t.ModelRef("PetEvent"))})
+    changes = {"streaming": streaming, "stream_flag": flag, "endpoint": endpoint}
+    if streaming == "always":
+        changes["returns"] = endpoint.stream
+    return Operation(**{**{n: getattr(OPERATION, n) for n in Operation.__dataclass_fields__}, **changes})
+
+
+def test_a_call_that_may_stream_passes_stream_and_sends_the_flag_only_when_true() -> None:
+    assert call(_streaming("optional")) == (
+        "_UPDATE_PET, path={'petId': pet_id}, headers={'X-Tag': x_tag}, "
+        "body={'name': name, 'stream': stream or NOT_GIVEN}, stream=stream, **options"
+    )
+    assert call(_streaming("optional", flag=False)).endswith("body={'name': name}, stream=stream, **options")
+    assert call(_streaming("always")).endswith("body={'name': name, 'stream': True}, stream=True, **options")
+
+
+def test_the_overloads_of_stream_and_what_each_returns() -> None:
+    op = _streaming("optional")
+    spelled = [(stream, t.annotation(returned, is_async=True)) for stream, returned in stream_overloads(op)]
+    assert spelled == [
+        ("Literal[False] = False", "Pet"),
+        ("Literal[True]", "AsyncStream[PetEvent]"),
+        ("bool", "Pet | AsyncStream[PetEvent]"),
+    ]
+    assert t.annotation(method_returns(op)) == "Pet | Stream[PetEvent]"
+    assert t.annotation(method_returns(_streaming("always"))) == "Stream[PetEvent]"
+    assert "  stream: True for the response as server-sent events" in docstring(op)
+    assert "stream:" not in docstring(_streaming("always"))
 
 
 def test_docstrings_wrap_and_document_every_argument() -> None:

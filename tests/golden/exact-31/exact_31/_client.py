@@ -15,7 +15,9 @@ from ._base import (
     RequestOptions,
     SyncAPIClient,
     async_raw_response_wrapper,
+    async_streaming_response_wrapper,
     raw_response_wrapper,
+    streaming_response_wrapper,
 )
 
 if TYPE_CHECKING:
@@ -41,6 +43,10 @@ class Client(SyncAPIClient):
     @cached_property
     def with_raw_response(self) -> ClientWithRawResponse:
         return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        return ClientWithStreamingResponse(self)
 
     def get_item(
         self,
@@ -74,6 +80,14 @@ class ClientWithRawResponse:
         self.get_limits = raw_response_wrapper(owner.get_limits)
 
 
+class ClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: Client) -> None:
+        self.get_item = streaming_response_wrapper(owner.get_item)
+        self.get_limits = streaming_response_wrapper(owner.get_limits)
+
+
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Exact Schemas.
 
@@ -83,6 +97,10 @@ class AsyncClient(AsyncAPIClient):
     @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
         return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        return AsyncClientWithStreamingResponse(self)
 
     async def get_item(
         self,
@@ -114,3 +132,11 @@ class AsyncClientWithRawResponse:
     def __init__(self, owner: AsyncClient) -> None:
         self.get_item = async_raw_response_wrapper(owner.get_item)
         self.get_limits = async_raw_response_wrapper(owner.get_limits)
+
+
+class AsyncClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: AsyncClient) -> None:
+        self.get_item = async_streaming_response_wrapper(owner.get_item)
+        self.get_limits = async_streaming_response_wrapper(owner.get_limits)

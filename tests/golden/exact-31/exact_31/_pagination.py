@@ -29,7 +29,7 @@ import httpx2
 from typing_extensions import Self
 
 from ._exceptions import Exact31Error
-from ._response import RawResponse
+from ._response import AsyncStreamedResponse, RawResponse, StreamedResponse
 
 if TYPE_CHECKING:
     from ._base import Endpoint
@@ -171,15 +171,11 @@ class SyncPage(_Page[_T]):
 
     @classmethod
     def _fetch(cls, request: Callable[..., Any], endpoint: Endpoint[Any], **arguments: Any) -> Self:
-        """The first page (a `RawResponse` whose `parse()` is the page, inside `with_raw_response`)."""
+        """The first page (inside `with_raw_response` or `with_streaming_response`, the response whose
+        `parse()` is the page)."""
         body = request(endpoint, **arguments)
-        if isinstance(body, RawResponse):
-            raw = body
-            return RawResponse(  # type: ignore[return-value]
-                raw.http_response,
-                lambda: cls(request, endpoint, arguments, raw.parse()),
-                retries_taken=raw.retries_taken,
-            )
+        if isinstance(body, (RawResponse, StreamedResponse)):
+            return body._then(lambda parsed: cls(request, endpoint, arguments, parsed))  # type: ignore[return-value]
         return cls(request, endpoint, arguments, body)
 
     def get_next_page(self) -> Self:
@@ -209,13 +205,8 @@ class AsyncPage(_Page[_T]):
     ) -> AsyncPaginator[_T, Self]:
         async def first() -> Self:
             body = await request(endpoint, **arguments)
-            if isinstance(body, RawResponse):
-                raw = body
-                return RawResponse(  # type: ignore[return-value]
-                    raw.http_response,
-                    lambda: cls(request, endpoint, arguments, raw.parse()),
-                    retries_taken=raw.retries_taken,
-                )
+            if isinstance(body, (RawResponse, AsyncStreamedResponse)):
+                return body._then(lambda parsed: cls(request, endpoint, arguments, parsed))  # type: ignore[return-value]
             return cls(request, endpoint, arguments, body)
 
         return AsyncPaginator(first)

@@ -3,7 +3,8 @@
 
 `Stream` and `AsyncStream` read the response line by line as it arrives, join the `data:` lines
 of each event, stop at `data: [DONE]`, and validate each event's JSON with the operation's event
-type. Use them as context managers (or read them to the end) so the connection is released.
+type. The connection is released when the events end, on `close()`, on leaving a `with` block, and
+when a stream is dropped unread (`_abandon.py`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 import httpx2
 
+from ._abandon import close_abandoned, close_abandoned_later, running_loop
 from ._exceptions import APIError
 
 __all__ = ["AsyncStream", "ServerSentEvent", "Stream"]
@@ -79,25 +81,43 @@ def _parse(event: ServerSentEvent, validate: Callable[[bytes], Any], response: h
     return validate(event.data.encode())
 
 
+def _iterate(response: httpx2.Response, validate: Callable[[bytes], Any]) -> Iterator[Any]:
+    """The events of a response, parsed; a function of its own (not a method) so the generator holds
+    no reference to its `Stream`: no cycle, so a stream dropped unread is freed, and its response
+    closed, at once rather than at the next garbage collection."""
+    try:
+        for event in _events(response.iter_lines()):
+            if event.data == "[DONE]":
+                break
+            yield _parse(event, validate, response)
+    finally:
+        response.close()
+
+
+async def _aiterate(response: httpx2.Response, validate: Callable[[bytes], Any]) -> AsyncIterator[Any]:
+    decoder = _Decoder()
+    try:
+        async for line in response.aiter_lines():
+            event = decoder.feed(line.rstrip("\r"))
+            if event is None:
+                continue
+            if event.data == "[DONE]":
+                break
+            yield _parse(event, validate, response)
+    finally:
+        await response.aclose()
+
+
 class Stream(Generic[_T]):
-    """Iterate to get each event as a model; `close()` (or `with`) releases the connection."""
+    """Iterate to get each event as a model. The connection is released at the end of the events, on
+    `close()`, on leaving `with`, or when the stream is dropped unread (garbage-collected)."""
 
     def __init__(self, response: httpx2.Response, validate: Callable[[bytes], Any]) -> None:
         self.response = response
-        self._validate = validate
-        self._iterator = self._iterate()
-
-    def _iterate(self) -> Iterator[_T]:
-        try:
-            for event in _events(self.response.iter_lines()):
-                if event.data == "[DONE]":
-                    break
-                yield _parse(event, self._validate, self.response)
-        finally:
-            self.response.close()
+        self._iterator: Iterator[_T] = _iterate(response, validate)
 
     def __iter__(self) -> Iterator[_T]:
-        return self._iterator
+        return self  # not the generator: a loop over a stream it was handed keeps the stream alive
 
     def __next__(self) -> _T:
         return next(self._iterator)
@@ -111,30 +131,21 @@ class Stream(Generic[_T]):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def __del__(self) -> None:
+        close_abandoned(self.response)
+
 
 class AsyncStream(Generic[_T]):
-    """`async for` each event as a model; `await close()` (or `async with`) releases the connection."""
+    """`async for` each event as a model. The connection is released at the end of the events, on
+    `await close()`, on leaving `async with`, or when the stream is dropped unread (closed on its loop)."""
 
     def __init__(self, response: httpx2.Response, validate: Callable[[bytes], Any]) -> None:
         self.response = response
-        self._validate = validate
-        self._iterator = self._iterate()
-
-    async def _iterate(self) -> AsyncIterator[_T]:
-        decoder = _Decoder()
-        try:
-            async for line in self.response.aiter_lines():
-                event = decoder.feed(line.rstrip("\r"))
-                if event is None:
-                    continue
-                if event.data == "[DONE]":
-                    break
-                yield _parse(event, self._validate, self.response)
-        finally:
-            await self.response.aclose()
+        self._iterator: AsyncIterator[_T] = _aiterate(response, validate)
+        self._loop = running_loop()
 
     def __aiter__(self) -> AsyncIterator[_T]:
-        return self._iterator
+        return self
 
     async def __anext__(self) -> _T:
         return await self._iterator.__anext__()
@@ -149,3 +160,6 @@ class AsyncStream(Generic[_T]):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.close()
+
+    def __del__(self) -> None:
+        close_abandoned_later(self.response, self._loop)

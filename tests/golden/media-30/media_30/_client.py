@@ -18,7 +18,9 @@ from ._base import (
     RequestOptions,
     SyncAPIClient,
     async_raw_response_wrapper,
+    async_streaming_response_wrapper,
     raw_response_wrapper,
+    streaming_response_wrapper,
 )
 
 if TYPE_CHECKING:
@@ -93,6 +95,10 @@ class Client(SyncAPIClient):
     @cached_property
     def with_raw_response(self) -> ClientWithRawResponse:
         return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        return ClientWithStreamingResponse(self)
 
     def add_note(
         self,
@@ -221,6 +227,19 @@ class ClientWithRawResponse:
         self.upload_photo = raw_response_wrapper(owner.upload_photo)
 
 
+class ClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: Client) -> None:
+        self.add_note = streaming_response_wrapper(owner.add_note)
+        self.add_pet = streaming_response_wrapper(owner.add_pet)
+        self.export_all = streaming_response_wrapper(owner.export_all)
+        self.get_photo = streaming_response_wrapper(owner.get_photo)
+        self.patch_pet = streaming_response_wrapper(owner.patch_pet)
+        self.search_pets = streaming_response_wrapper(owner.search_pets)
+        self.upload_photo = streaming_response_wrapper(owner.upload_photo)
+
+
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Media Kennel.
 
@@ -230,6 +249,10 @@ class AsyncClient(AsyncAPIClient):
     @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
         return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        return AsyncClientWithStreamingResponse(self)
 
     async def add_note(
         self,
@@ -356,3 +379,16 @@ class AsyncClientWithRawResponse:
         self.patch_pet = async_raw_response_wrapper(owner.patch_pet)
         self.search_pets = async_raw_response_wrapper(owner.search_pets)
         self.upload_photo = async_raw_response_wrapper(owner.upload_photo)
+
+
+class AsyncClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: AsyncClient) -> None:
+        self.add_note = async_streaming_response_wrapper(owner.add_note)
+        self.add_pet = async_streaming_response_wrapper(owner.add_pet)
+        self.export_all = async_streaming_response_wrapper(owner.export_all)
+        self.get_photo = async_streaming_response_wrapper(owner.get_photo)
+        self.patch_pet = async_streaming_response_wrapper(owner.patch_pet)
+        self.search_pets = async_streaming_response_wrapper(owner.search_pets)
+        self.upload_photo = async_streaming_response_wrapper(owner.upload_photo)

@@ -17,7 +17,9 @@ from ._base import (
     RequestOptions,
     SyncAPIClient,
     async_raw_response_wrapper,
+    async_streaming_response_wrapper,
     raw_response_wrapper,
+    streaming_response_wrapper,
 )
 
 if TYPE_CHECKING:
@@ -53,6 +55,10 @@ class Client(SyncAPIClient):
     @cached_property
     def with_raw_response(self) -> ClientWithRawResponse:
         return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        return ClientWithStreamingResponse(self)
 
     def create_class(
         self,
@@ -188,6 +194,17 @@ class ClientWithRawResponse:
         self.send_collisions = raw_response_wrapper(owner.send_collisions)
 
 
+class ClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: Client) -> None:
+        self.create_class = streaming_response_wrapper(owner.create_class)
+        self.get_class = streaming_response_wrapper(owner.get_class)
+        self.list_tags = streaming_response_wrapper(owner.list_tags)
+        self.list_tags2 = streaming_response_wrapper(owner.list_tags2)
+        self.send_collisions = streaming_response_wrapper(owner.send_collisions)
+
+
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Awkward Names.
 
@@ -197,6 +214,10 @@ class AsyncClient(AsyncAPIClient):
     @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
         return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        return AsyncClientWithStreamingResponse(self)
 
     async def create_class(
         self,
@@ -330,3 +351,14 @@ class AsyncClientWithRawResponse:
         self.list_tags = async_raw_response_wrapper(owner.list_tags)
         self.list_tags2 = async_raw_response_wrapper(owner.list_tags2)
         self.send_collisions = async_raw_response_wrapper(owner.send_collisions)
+
+
+class AsyncClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: AsyncClient) -> None:
+        self.create_class = async_streaming_response_wrapper(owner.create_class)
+        self.get_class = async_streaming_response_wrapper(owner.get_class)
+        self.list_tags = async_streaming_response_wrapper(owner.list_tags)
+        self.list_tags2 = async_streaming_response_wrapper(owner.list_tags2)
+        self.send_collisions = async_streaming_response_wrapper(owner.send_collisions)

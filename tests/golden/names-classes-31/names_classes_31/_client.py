@@ -17,7 +17,9 @@ from ._base import (
     RequestOptions,
     SyncAPIClient,
     async_raw_response_wrapper,
+    async_streaming_response_wrapper,
     raw_response_wrapper,
+    streaming_response_wrapper,
 )
 
 if TYPE_CHECKING:
@@ -45,6 +47,10 @@ class Client(SyncAPIClient):
     @cached_property
     def with_raw_response(self) -> ClientWithRawResponse:
         return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        return ClientWithStreamingResponse(self)
 
     def get_client(
         self,
@@ -81,6 +87,14 @@ class ClientWithRawResponse:
         self.run_query = raw_response_wrapper(owner.run_query)
 
 
+class ClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: Client) -> None:
+        self.get_client = streaming_response_wrapper(owner.get_client)
+        self.run_query = streaming_response_wrapper(owner.run_query)
+
+
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Client Names.
 
@@ -90,6 +104,10 @@ class AsyncClient(AsyncAPIClient):
     @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
         return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        return AsyncClientWithStreamingResponse(self)
 
     async def get_client(
         self,
@@ -124,3 +142,11 @@ class AsyncClientWithRawResponse:
     def __init__(self, owner: AsyncClient) -> None:
         self.get_client = async_raw_response_wrapper(owner.get_client)
         self.run_query = async_raw_response_wrapper(owner.run_query)
+
+
+class AsyncClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: AsyncClient) -> None:
+        self.get_client = async_streaming_response_wrapper(owner.get_client)
+        self.run_query = async_streaming_response_wrapper(owner.run_query)

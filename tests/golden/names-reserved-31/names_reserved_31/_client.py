@@ -17,7 +17,9 @@ from ._base import (
     RequestOptions,
     SyncAPIClient,
     async_raw_response_wrapper,
+    async_streaming_response_wrapper,
     raw_response_wrapper,
+    streaming_response_wrapper,
 )
 
 if TYPE_CHECKING:
@@ -45,6 +47,10 @@ class Client(SyncAPIClient):
     @cached_property
     def with_raw_response(self) -> ClientWithRawResponse:
         return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        return ClientWithStreamingResponse(self)
 
     def update_job(
         self,
@@ -77,6 +83,13 @@ class ClientWithRawResponse:
         self.update_job = raw_response_wrapper(owner.update_job)
 
 
+class ClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: Client) -> None:
+        self.update_job = streaming_response_wrapper(owner.update_job)
+
+
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Reserved Words.
 
@@ -86,6 +99,10 @@ class AsyncClient(AsyncAPIClient):
     @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
         return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        return AsyncClientWithStreamingResponse(self)
 
     async def update_job(
         self,
@@ -116,3 +133,10 @@ class AsyncClientWithRawResponse:
 
     def __init__(self, owner: AsyncClient) -> None:
         self.update_job = async_raw_response_wrapper(owner.update_job)
+
+
+class AsyncClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: AsyncClient) -> None:
+        self.update_job = async_streaming_response_wrapper(owner.update_job)

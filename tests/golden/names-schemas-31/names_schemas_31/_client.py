@@ -15,7 +15,9 @@ from ._base import (
     RequestOptions,
     SyncAPIClient,
     async_raw_response_wrapper,
+    async_streaming_response_wrapper,
     raw_response_wrapper,
+    streaming_response_wrapper,
 )
 
 if TYPE_CHECKING:
@@ -40,6 +42,10 @@ class Client(SyncAPIClient):
     def with_raw_response(self) -> ClientWithRawResponse:
         return ClientWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        return ClientWithStreamingResponse(self)
+
     def get_form(
         self,
         form_id: str,
@@ -60,6 +66,13 @@ class ClientWithRawResponse:
         self.get_form = raw_response_wrapper(owner.get_form)
 
 
+class ClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: Client) -> None:
+        self.get_form = streaming_response_wrapper(owner.get_form)
+
+
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Schema Names.
 
@@ -69,6 +82,10 @@ class AsyncClient(AsyncAPIClient):
     @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
         return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        return AsyncClientWithStreamingResponse(self)
 
     async def get_form(
         self,
@@ -88,3 +105,10 @@ class AsyncClientWithRawResponse:
 
     def __init__(self, owner: AsyncClient) -> None:
         self.get_form = async_raw_response_wrapper(owner.get_form)
+
+
+class AsyncClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: AsyncClient) -> None:
+        self.get_form = async_streaming_response_wrapper(owner.get_form)

@@ -18,7 +18,9 @@ from ._base import (
     RequestOptions,
     SyncAPIClient,
     async_raw_response_wrapper,
+    async_streaming_response_wrapper,
     raw_response_wrapper,
+    streaming_response_wrapper,
 )
 
 if TYPE_CHECKING:
@@ -101,6 +103,10 @@ class Client(SyncAPIClient):
     @cached_property
     def with_raw_response(self) -> ClientWithRawResponse:
         return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        return ClientWithStreamingResponse(self)
 
     def create_item(
         self,
@@ -303,6 +309,23 @@ class ClientWithRawResponse:
         self.upload_file = raw_response_wrapper(owner.upload_file)
 
 
+class ClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: Client) -> None:
+        self.create_item = streaming_response_wrapper(owner.create_item)
+        self.delete_item = streaming_response_wrapper(owner.delete_item)
+        self.download_file = streaming_response_wrapper(owner.download_file)
+        self.get_bin_item = streaming_response_wrapper(owner.get_bin_item)
+        self.get_health = streaming_response_wrapper(owner.get_health)
+        self.get_item = streaming_response_wrapper(owner.get_item)
+        self.get_stats_day = streaming_response_wrapper(owner.get_stats_day)
+        self.list_items = streaming_response_wrapper(owner.list_items)
+        self.put_item = streaming_response_wrapper(owner.put_item)
+        self.reserve_item = streaming_response_wrapper(owner.reserve_item)
+        self.upload_file = streaming_response_wrapper(owner.upload_file)
+
+
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Warehouse Operations.
 
@@ -313,6 +336,10 @@ class AsyncClient(AsyncAPIClient):
     @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
         return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        return AsyncClientWithStreamingResponse(self)
 
     async def create_item(
         self,
@@ -515,3 +542,20 @@ class AsyncClientWithRawResponse:
         self.put_item = async_raw_response_wrapper(owner.put_item)
         self.reserve_item = async_raw_response_wrapper(owner.reserve_item)
         self.upload_file = async_raw_response_wrapper(owner.upload_file)
+
+
+class AsyncClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: AsyncClient) -> None:
+        self.create_item = async_streaming_response_wrapper(owner.create_item)
+        self.delete_item = async_streaming_response_wrapper(owner.delete_item)
+        self.download_file = async_streaming_response_wrapper(owner.download_file)
+        self.get_bin_item = async_streaming_response_wrapper(owner.get_bin_item)
+        self.get_health = async_streaming_response_wrapper(owner.get_health)
+        self.get_item = async_streaming_response_wrapper(owner.get_item)
+        self.get_stats_day = async_streaming_response_wrapper(owner.get_stats_day)
+        self.list_items = async_streaming_response_wrapper(owner.list_items)
+        self.put_item = async_streaming_response_wrapper(owner.put_item)
+        self.reserve_item = async_streaming_response_wrapper(owner.reserve_item)
+        self.upload_file = async_streaming_response_wrapper(owner.upload_file)

@@ -37,7 +37,8 @@ from ._pagination import (
     SyncOffsetPage,
     SyncTokenPage,
 )
-from ._response import RawResponse
+from ._response import AsyncStreamedResponse, RawResponse, StreamedResponse
+from ._stream import AsyncStream, Stream
 
 if TYPE_CHECKING:
     from ._models import BaseModel
@@ -53,6 +54,8 @@ __all__ = [
     "AsyncLinkPage",
     "AsyncOffsetPage",
     "AsyncPaginator",
+    "AsyncStream",
+    "AsyncStreamedResponse",
     "AsyncTokenPage",
     "AuthenticationError",
     "BadRequestError",
@@ -70,6 +73,8 @@ __all__ = [
     "RawResponse",
     "RequestOptions",
     "RetryEvent",
+    "Stream",
+    "StreamedResponse",
     "SyncCursorPage",
     "SyncLinkPage",
     "SyncOffsetPage",

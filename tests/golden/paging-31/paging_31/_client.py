@@ -17,7 +17,9 @@ from ._base import (
     RequestOptions,
     SyncAPIClient,
     async_raw_response_wrapper,
+    async_streaming_response_wrapper,
     raw_response_wrapper,
+    streaming_response_wrapper,
 )
 from ._pagination import (
     AsyncCursorPage,
@@ -99,6 +101,10 @@ class Client(SyncAPIClient):
     @cached_property
     def with_raw_response(self) -> ClientWithRawResponse:
         return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        return ClientWithStreamingResponse(self)
 
     def list_authors(
         self,
@@ -244,6 +250,19 @@ class ClientWithRawResponse:
         self.search_books = raw_response_wrapper(owner.search_books)
 
 
+class ClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: Client) -> None:
+        self.list_authors = streaming_response_wrapper(owner.list_authors)
+        self.list_books = streaming_response_wrapper(owner.list_books)
+        self.list_events = streaming_response_wrapper(owner.list_events)
+        self.list_genres = streaming_response_wrapper(owner.list_genres)
+        self.list_loans = streaming_response_wrapper(owner.list_loans)
+        self.list_shelf_books = streaming_response_wrapper(owner.list_shelf_books)
+        self.search_books = streaming_response_wrapper(owner.search_books)
+
+
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Paging Library.
 
@@ -253,6 +272,10 @@ class AsyncClient(AsyncAPIClient):
     @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
         return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        return AsyncClientWithStreamingResponse(self)
 
     def list_authors(
         self,
@@ -396,3 +419,16 @@ class AsyncClientWithRawResponse:
         self.list_loans = async_raw_response_wrapper(owner.list_loans)
         self.list_shelf_books = async_raw_response_wrapper(owner.list_shelf_books)
         self.search_books = async_raw_response_wrapper(owner.search_books)
+
+
+class AsyncClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: AsyncClient) -> None:
+        self.list_authors = async_streaming_response_wrapper(owner.list_authors)
+        self.list_books = async_streaming_response_wrapper(owner.list_books)
+        self.list_events = async_streaming_response_wrapper(owner.list_events)
+        self.list_genres = async_streaming_response_wrapper(owner.list_genres)
+        self.list_loans = async_streaming_response_wrapper(owner.list_loans)
+        self.list_shelf_books = async_streaming_response_wrapper(owner.list_shelf_books)
+        self.search_books = async_streaming_response_wrapper(owner.search_books)

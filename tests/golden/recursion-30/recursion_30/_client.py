@@ -17,7 +17,9 @@ from ._base import (
     RequestOptions,
     SyncAPIClient,
     async_raw_response_wrapper,
+    async_streaming_response_wrapper,
     raw_response_wrapper,
+    streaming_response_wrapper,
 )
 
 if TYPE_CHECKING:
@@ -53,6 +55,10 @@ class Client(SyncAPIClient):
     @cached_property
     def with_raw_response(self) -> ClientWithRawResponse:
         return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        return ClientWithStreamingResponse(self)
 
     def get_person(
         self,
@@ -110,6 +116,15 @@ class ClientWithRawResponse:
         self.replace_tree = raw_response_wrapper(owner.replace_tree)
 
 
+class ClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: Client) -> None:
+        self.get_person = streaming_response_wrapper(owner.get_person)
+        self.get_tree = streaming_response_wrapper(owner.get_tree)
+        self.replace_tree = streaming_response_wrapper(owner.replace_tree)
+
+
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Family Trees.
 
@@ -119,6 +134,10 @@ class AsyncClient(AsyncAPIClient):
     @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
         return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        return AsyncClientWithStreamingResponse(self)
 
     async def get_person(
         self,
@@ -174,3 +193,12 @@ class AsyncClientWithRawResponse:
         self.get_person = async_raw_response_wrapper(owner.get_person)
         self.get_tree = async_raw_response_wrapper(owner.get_tree)
         self.replace_tree = async_raw_response_wrapper(owner.replace_tree)
+
+
+class AsyncClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: AsyncClient) -> None:
+        self.get_person = async_streaming_response_wrapper(owner.get_person)
+        self.get_tree = async_streaming_response_wrapper(owner.get_tree)
+        self.replace_tree = async_streaming_response_wrapper(owner.replace_tree)

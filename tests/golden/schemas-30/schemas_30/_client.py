@@ -17,7 +17,9 @@ from ._base import (
     RequestOptions,
     SyncAPIClient,
     async_raw_response_wrapper,
+    async_streaming_response_wrapper,
     raw_response_wrapper,
+    streaming_response_wrapper,
 )
 
 if TYPE_CHECKING:
@@ -73,6 +75,10 @@ class Client(SyncAPIClient):
     @cached_property
     def with_raw_response(self) -> ClientWithRawResponse:
         return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        return ClientWithStreamingResponse(self)
 
     def create_gardener(
         self,
@@ -193,6 +199,20 @@ class ClientWithRawResponse:
         self.get_vehicle = raw_response_wrapper(owner.get_vehicle)
 
 
+class ClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: Client) -> None:
+        self.create_gardener = streaming_response_wrapper(owner.create_gardener)
+        self.echo_shape = streaming_response_wrapper(owner.echo_shape)
+        self.get_gardener = streaming_response_wrapper(owner.get_gardener)
+        self.get_note = streaming_response_wrapper(owner.get_note)
+        self.get_payment = streaming_response_wrapper(owner.get_payment)
+        self.get_pet = streaming_response_wrapper(owner.get_pet)
+        self.get_specimen = streaming_response_wrapper(owner.get_specimen)
+        self.get_vehicle = streaming_response_wrapper(owner.get_vehicle)
+
+
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Garden Schemas.
 
@@ -202,6 +222,10 @@ class AsyncClient(AsyncAPIClient):
     @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
         return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        return AsyncClientWithStreamingResponse(self)
 
     async def create_gardener(
         self,
@@ -320,3 +344,17 @@ class AsyncClientWithRawResponse:
         self.get_pet = async_raw_response_wrapper(owner.get_pet)
         self.get_specimen = async_raw_response_wrapper(owner.get_specimen)
         self.get_vehicle = async_raw_response_wrapper(owner.get_vehicle)
+
+
+class AsyncClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: AsyncClient) -> None:
+        self.create_gardener = async_streaming_response_wrapper(owner.create_gardener)
+        self.echo_shape = async_streaming_response_wrapper(owner.echo_shape)
+        self.get_gardener = async_streaming_response_wrapper(owner.get_gardener)
+        self.get_note = async_streaming_response_wrapper(owner.get_note)
+        self.get_payment = async_streaming_response_wrapper(owner.get_payment)
+        self.get_pet = async_streaming_response_wrapper(owner.get_pet)
+        self.get_specimen = async_streaming_response_wrapper(owner.get_specimen)
+        self.get_vehicle = async_streaming_response_wrapper(owner.get_vehicle)

@@ -12,6 +12,7 @@ import base64
 import email.utils
 import functools
 import importlib
+import json
 import logging
 import os
 import random
@@ -21,7 +22,7 @@ import time
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 from urllib.parse import urlencode
 
 import httpx2
@@ -61,7 +62,17 @@ from ._exceptions import (
     status_error,
 )
 from ._lenient import lenient_value
-from ._response import RawResponse, async_raw_response_wrapper, raw_response_wrapper, wants_raw_response
+from ._response import (
+    AsyncStreamedResponse,
+    RawResponse,
+    ResponseMode,
+    StreamedResponse,
+    async_raw_response_wrapper,
+    async_streaming_response_wrapper,
+    raw_response_wrapper,
+    response_mode,
+    streaming_response_wrapper,
+)
 from ._stream import AsyncStream, Stream
 from ._transport import AsyncTransport, SyncTransport, httpx1_client
 
@@ -74,6 +85,7 @@ __all__ = [
     "AsyncAPIClient",
     "AsyncAPIResource",
     "AsyncStream",
+    "AsyncStreamedResponse",
     "ClientOptions",
     "Endpoint",
     "FileTypes",
@@ -83,11 +95,14 @@ __all__ = [
     "RequestOptions",
     "RetryEvent",
     "Stream",
+    "StreamedResponse",
     "SyncAPIClient",
     "SyncAPIResource",
     "async_raw_response_wrapper",
+    "async_streaming_response_wrapper",
     "header_values",
     "raw_response_wrapper",
+    "streaming_response_wrapper",
 ]
 
 _T = TypeVar("_T")
@@ -183,6 +198,14 @@ def _check_arguments(arguments: Mapping[str, object]) -> None:
         raise TypeError(f"got unexpected keyword argument(s): {', '.join(unknown)}")
 
 
+def _check_stream(endpoint: Endpoint[Any], stream: object) -> None:
+    """`stream` other than False: only True, and only for an operation that can stream."""
+    if endpoint.stream is None:
+        raise TypeError("got unexpected keyword argument(s): stream")
+    if stream is not True:
+        raise TypeError(f"stream must be True or False, got {stream!r}")
+
+
 class LazyModule:
     """A module imported on first attribute access. Generated clients refer to `models.X` through
     one of these, so models.py (and pydantic's model machinery) loads on the first call, not on import."""
@@ -249,9 +272,13 @@ class Endpoint(Generic[_T]):
         return self._types
 
     def event_validator(self) -> Callable[[bytes], Any]:
+        return self._validator("stream", self.event_type)
+
+    def event_type(self) -> Any:
+        """The type of each event of a `text/event-stream` response."""
         if self.stream is None:
             raise TypeError(f"{self.method} {self.path} has no event stream")
-        return self._validator("stream", self.stream)
+        return self.stream()
 
     def parse_json(self, content: bytes, status: int = 200) -> _T:
         if self.responses and str(status) in self.responses:
@@ -689,6 +716,29 @@ class BaseClient(SpecAttributes):
             object.__setattr__(parsed, "_request_id", request_id)
         return parsed
 
+    def _event_parser(self, endpoint: Endpoint[Any], response: httpx2.Response) -> Callable[[bytes], Any]:
+        """Each event's JSON as a body's: strict validation, then (unless `strict_response_validation`)
+        the lenient path, so an event from a newer server still parses."""
+        validate = endpoint.event_validator()
+        strict = self.strict_response_validation
+
+        def parse(data: bytes) -> Any:
+            try:
+                return validate(data)
+            except pydantic.ValidationError as exc:
+                try:
+                    body: object = json.loads(data)
+                except ValueError:
+                    message = "An event of the stream is not valid JSON"
+                    raise APIResponseValidationError(response, None, message=message) from exc
+                if strict:
+                    message = f"An event of the stream does not match the schema: {exc}"
+                    raise APIResponseValidationError(response, body, message=message) from exc
+                log.debug("event does not match the schema; keeping it as sent: %s", exc)
+                return lenient_value(endpoint.event_type(), body)
+
+        return parse
+
 
 def _validation_error(
     response: httpx2.Response, exc: pydantic.ValidationError
@@ -809,21 +859,39 @@ class SyncAPIClient(BaseClient):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _request(self, endpoint: Endpoint[_T], **arguments: Any) -> _T:
-        """Send one call; returns the parsed body (a `RawResponse` inside a raw-response wrapper)."""
+    @overload
+    def _request(self, endpoint: Endpoint[_T], stream: Literal[False] = False, **arguments: Any) -> _T: ...
+    @overload
+    def _request(self, endpoint: Endpoint[_T], stream: Literal[True], **arguments: Any) -> Stream[Any]: ...
+    @overload
+    def _request(self, endpoint: Endpoint[_T], stream: bool, **arguments: Any) -> _T | Stream[Any]: ...
+    def _request(self, endpoint: Endpoint[_T], stream: bool = False, **arguments: Any) -> _T | Stream[Any]:
+        """Send one call; returns the parsed body, or with `stream` the `Stream` of its events (a
+        `RawResponse` or `StreamedResponse` of either inside a wrapper)."""
         _check_arguments(arguments)
-        request = self._build_request(self._http, endpoint, **arguments)
-        response, retries = self._send(request)
-        if wants_raw_response():
-            raw = RawResponse(response, lambda: self._parse(endpoint, response), retries_taken=retries)
-            return raw  # type: ignore[return-value]
-        return self._parse(endpoint, response)
+        if stream is not False:
+            _check_stream(endpoint, stream)
+        mode = response_mode()
+        request = self._build_request(self._http, endpoint, stream=stream, **arguments)
+        if mode is None and not stream:
+            response, _ = self._send(request)
+            return self._parse(endpoint, response)
+        return self._respond(endpoint, request, mode, stream)  # type: ignore[no-any-return]
 
-    def _request_stream(self, endpoint: Endpoint[Any], **arguments: Any) -> Stream[Any]:
-        _check_arguments(arguments)
-        request = self._build_request(self._http, endpoint, stream=True, **arguments)
-        response, _ = self._send(request, stream=True)
-        return Stream(response, endpoint.event_validator())
+    def _respond(self, endpoint: Endpoint[Any], request: httpx2.Request, mode: ResponseMode, stream: bool) -> Any:
+        """A call that streams, or is made through a wrapper: the response, or what wraps it."""
+        response, retries = self._send(request, stream=stream or mode == "streaming")
+        parse: Callable[[], Any]
+        if stream:
+            events = Stream[Any](response, self._event_parser(endpoint, response))
+            if mode is None:
+                return events
+            parse = lambda: events  # noqa: E731 - the stream goes with its wrapper, and is dropped with it
+        else:
+            parse = functools.partial(self._parse, endpoint, response)
+        if mode == "raw":
+            return RawResponse(response, parse, retries_taken=retries)
+        return StreamedResponse(response, parse, retries_taken=retries, events=stream)
 
     def _send(self, request: httpx2.Request, *, stream: bool = False) -> tuple[httpx2.Response, int]:
         """Send with retries; returns a successful response and the retries it took, or raises.
@@ -871,21 +939,39 @@ class AsyncAPIClient(BaseClient):
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    async def _request(self, endpoint: Endpoint[_T], **arguments: Any) -> _T:
-        """Send one call; returns the parsed body (a `RawResponse` inside a raw-response wrapper)."""
+    @overload
+    async def _request(self, endpoint: Endpoint[_T], stream: Literal[False] = False, **arguments: Any) -> _T: ...
+    @overload
+    async def _request(self, endpoint: Endpoint[_T], stream: Literal[True], **arguments: Any) -> AsyncStream[Any]: ...
+    @overload
+    async def _request(self, endpoint: Endpoint[_T], stream: bool, **arguments: Any) -> _T | AsyncStream[Any]: ...
+    async def _request(self, endpoint: Endpoint[_T], stream: bool = False, **arguments: Any) -> _T | AsyncStream[Any]:
+        """Send one call; returns the parsed body, or with `stream` the `AsyncStream` of its events (a
+        `RawResponse` or `AsyncStreamedResponse` of either inside a wrapper)."""
         _check_arguments(arguments)
-        request = self._build_request(self._http, endpoint, **arguments)
-        response, retries = await self._send(request)
-        if wants_raw_response():
-            raw = RawResponse(response, lambda: self._parse(endpoint, response), retries_taken=retries)
-            return raw  # type: ignore[return-value]
-        return self._parse(endpoint, response)
+        if stream is not False:
+            _check_stream(endpoint, stream)
+        mode = response_mode()
+        request = self._build_request(self._http, endpoint, stream=stream, **arguments)
+        if mode is None and not stream:
+            response, _ = await self._send(request)
+            return self._parse(endpoint, response)
+        return await self._respond(endpoint, request, mode, stream)  # type: ignore[no-any-return]
 
-    async def _request_stream(self, endpoint: Endpoint[Any], **arguments: Any) -> AsyncStream[Any]:
-        _check_arguments(arguments)
-        request = self._build_request(self._http, endpoint, stream=True, **arguments)
-        response, _ = await self._send(request, stream=True)
-        return AsyncStream(response, endpoint.event_validator())
+    async def _respond(self, endpoint: Endpoint[Any], request: httpx2.Request, mode: ResponseMode, stream: bool) -> Any:
+        response, retries = await self._send(request, stream=stream or mode == "streaming")
+        parse: Callable[[], Any]
+        if stream:
+            events = AsyncStream[Any](response, self._event_parser(endpoint, response))
+            if mode is None:
+                return events
+            parse = lambda: events  # noqa: E731 - the stream goes with its wrapper, and is dropped with it
+        else:
+            parse = functools.partial(self._parse, endpoint, response)
+        if mode == "raw":
+            # The body is read already (or, streaming, left to the events): nothing to await.
+            return RawResponse(response, parse, retries_taken=retries)
+        return AsyncStreamedResponse(response, parse, retries_taken=retries, events=stream)
 
     async def _send(self, request: httpx2.Request, *, stream: bool = False) -> tuple[httpx2.Response, int]:
         attempt = 0
@@ -915,7 +1001,6 @@ class SyncAPIResource:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
         self._request = client._request
-        self._request_stream = client._request_stream
 
 
 class AsyncAPIResource:
@@ -924,4 +1009,3 @@ class AsyncAPIResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self._request = client._request
-        self._request_stream = client._request_stream

@@ -15,7 +15,9 @@ from ._base import (
     RequestOptions,
     SyncAPIClient,
     async_raw_response_wrapper,
+    async_streaming_response_wrapper,
     raw_response_wrapper,
+    streaming_response_wrapper,
 )
 
 if TYPE_CHECKING:
@@ -53,6 +55,10 @@ class Client(SyncAPIClient):
     @cached_property
     def with_raw_response(self) -> ClientWithRawResponse:
         return ClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        return ClientWithStreamingResponse(self)
 
     def admin_action(
         self,
@@ -121,6 +127,17 @@ class ClientWithRawResponse:
         self.read_audit = raw_response_wrapper(owner.read_audit)
 
 
+class ClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: Client) -> None:
+        self.admin_action = streaming_response_wrapper(owner.admin_action)
+        self.get_status = streaming_response_wrapper(owner.get_status)
+        self.legacy = streaming_response_wrapper(owner.legacy)
+        self.list_boxes = streaming_response_wrapper(owner.list_boxes)
+        self.read_audit = streaming_response_wrapper(owner.read_audit)
+
+
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client for Locked Vault.
 
@@ -132,6 +149,10 @@ class AsyncClient(AsyncAPIClient):
     @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
         return AsyncClientWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        return AsyncClientWithStreamingResponse(self)
 
     async def admin_action(
         self,
@@ -198,3 +219,14 @@ class AsyncClientWithRawResponse:
         self.legacy = async_raw_response_wrapper(owner.legacy)
         self.list_boxes = async_raw_response_wrapper(owner.list_boxes)
         self.read_audit = async_raw_response_wrapper(owner.read_audit)
+
+
+class AsyncClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: AsyncClient) -> None:
+        self.admin_action = async_streaming_response_wrapper(owner.admin_action)
+        self.get_status = async_streaming_response_wrapper(owner.get_status)
+        self.legacy = async_streaming_response_wrapper(owner.legacy)
+        self.list_boxes = async_streaming_response_wrapper(owner.list_boxes)
+        self.read_audit = async_streaming_response_wrapper(owner.read_audit)

@@ -2,7 +2,7 @@
 """Typed Python client for Story Teller 1.0.0.
 
 Generated from tests/fixtures/specs/streaming-31.yaml
-(sha256 166f89e09f4e051de426dc3950909187b28f7b6130b8399c99fccb15867c5c94).
+(sha256 553f873986d7f65345421dba71fb68074f9fb5c9ff10c23151b553b55cfb9220).
 """
 
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,8 @@ from ._exceptions import (
     Streaming31Error,
     UnprocessableEntityError,
 )
-from ._response import RawResponse
+from ._response import AsyncStreamedResponse, RawResponse, StreamedResponse
+from ._stream import AsyncStream, Stream
 
 if TYPE_CHECKING:
     from ._models import BaseModel
@@ -38,6 +39,8 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncClient",
+    "AsyncStream",
+    "AsyncStreamedResponse",
     "AuthenticationError",
     "BadRequestError",
     "BaseModel",
@@ -53,6 +56,8 @@ __all__ = [
     "RawResponse",
     "RequestOptions",
     "RetryEvent",
+    "Stream",
+    "StreamedResponse",
     "Streaming31Error",
     "UnprocessableEntityError",
     "__version__",

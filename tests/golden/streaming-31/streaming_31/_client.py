@@ -4,20 +4,24 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, overload
 
 from typing_extensions import Unpack
 
 from ._base import (
+    NOT_GIVEN,
     AsyncAPIClient,
     AsyncStream,
     Endpoint,
     LazyModule,
+    NotGiven,
     RequestOptions,
     Stream,
     SyncAPIClient,
     async_raw_response_wrapper,
+    async_streaming_response_wrapper,
     raw_response_wrapper,
+    streaming_response_wrapper,
 )
 
 if TYPE_CHECKING:
@@ -35,6 +39,32 @@ _CREATE_STORY: Endpoint[models.Story] = Endpoint(
     stream=lambda: models.StoryEvent,
 )
 
+_GET_STORY: Endpoint[models.Story] = Endpoint(
+    "GET",
+    "/stories/{story_id}",
+    path_params=("story_id",),
+    response=lambda: models.Story,
+    stream=lambda: models.StoryEvent,
+)
+
+_GET_STORY_AUDIO: Endpoint[bytes] = Endpoint(
+    "GET",
+    "/stories/{story_id}/audio",
+    path_params=("story_id",),
+    response_format="binary",
+    accept="audio/mpeg",
+)
+
+_WATCH_STORY: Endpoint[bytes] = Endpoint(
+    "GET",
+    "/stories/{story_id}/events",
+    path_params=("story_id",),
+    params_model=lambda: models.WatchStoryParams,
+    stream=lambda: models.StoryEvent,
+    response_format="binary",
+    accept="text/event-stream",
+)
+
 
 class Client(SyncAPIClient):
     """Synchronous client for Story Teller.
@@ -46,34 +76,131 @@ class Client(SyncAPIClient):
     def with_raw_response(self) -> ClientWithRawResponse:
         return ClientWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        return ClientWithStreamingResponse(self)
+
+    @overload
     def create_story(
         self,
         *,
         prompt: str,
+        stream: Literal[False] = False,
         **options: Unpack[RequestOptions],
-    ) -> models.Story:
-        """POST /stories
+    ) -> models.Story: ...
 
-        Args:
-          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
-        """
-        return self._request(_CREATE_STORY, body={"prompt": prompt}, **options)
-
-    def create_story_stream(
+    @overload
+    def create_story(
         self,
         *,
         prompt: str,
+        stream: Literal[True],
         **options: Unpack[RequestOptions],
-    ) -> Stream[models.StoryEvent]:
+    ) -> Stream[models.StoryEvent]: ...
+
+    @overload
+    def create_story(
+        self,
+        *,
+        prompt: str,
+        stream: bool,
+        **options: Unpack[RequestOptions],
+    ) -> models.Story | Stream[models.StoryEvent]: ...
+
+    def create_story(
+        self,
+        *,
+        prompt: str,
+        stream: bool = False,
+        **options: Unpack[RequestOptions],
+    ) -> models.Story | Stream[models.StoryEvent]:
         """POST /stories
 
-        Streams the response as server-sent events: iterate the result, one model per event.
+        Args:
+          stream: True for the response as server-sent events, a `Stream` to iterate, one model per event.
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(
+            _CREATE_STORY,
+            body={"prompt": prompt, "stream": stream or NOT_GIVEN},
+            stream=stream,
+            **options,
+        )
+
+    @overload
+    def get_story(
+        self,
+        story_id: str,
+        *,
+        stream: Literal[False] = False,
+        **options: Unpack[RequestOptions],
+    ) -> models.Story: ...
+
+    @overload
+    def get_story(
+        self,
+        story_id: str,
+        *,
+        stream: Literal[True],
+        **options: Unpack[RequestOptions],
+    ) -> Stream[models.StoryEvent]: ...
+
+    @overload
+    def get_story(
+        self,
+        story_id: str,
+        *,
+        stream: bool,
+        **options: Unpack[RequestOptions],
+    ) -> models.Story | Stream[models.StoryEvent]: ...
+
+    def get_story(
+        self,
+        story_id: str,
+        *,
+        stream: bool = False,
+        **options: Unpack[RequestOptions],
+    ) -> models.Story | Stream[models.StoryEvent]:
+        """GET /stories/{story_id}
+
+        Args:
+          stream: True for the response as server-sent events, a `Stream` to iterate, one model per event.
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(_GET_STORY, path={"story_id": story_id}, stream=stream, **options)
+
+    def get_story_audio(
+        self,
+        story_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> bytes:
+        """GET /stories/{story_id}/audio
 
         Args:
           **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
         """
-        return self._request_stream(
-            _CREATE_STORY, body={"prompt": prompt, "stream": True}, **options
+        return self._request(_GET_STORY_AUDIO, path={"story_id": story_id}, **options)
+
+    def watch_story(
+        self,
+        story_id: str,
+        *,
+        since: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> Stream[models.StoryEvent]:
+        """GET /stories/{story_id}/events
+
+        Returns the server-sent events as they arrive: iterate the result, one model per event.
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return self._request(
+            _WATCH_STORY,
+            path={"story_id": story_id},
+            query={"since": since},
+            stream=True,
+            **options,
         )
 
 
@@ -82,6 +209,19 @@ class ClientWithRawResponse:
 
     def __init__(self, owner: Client) -> None:
         self.create_story = raw_response_wrapper(owner.create_story)
+        self.get_story = raw_response_wrapper(owner.get_story)
+        self.get_story_audio = raw_response_wrapper(owner.get_story_audio)
+        self.watch_story = raw_response_wrapper(owner.watch_story)
+
+
+class ClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: Client) -> None:
+        self.create_story = streaming_response_wrapper(owner.create_story)
+        self.get_story = streaming_response_wrapper(owner.get_story)
+        self.get_story_audio = streaming_response_wrapper(owner.get_story_audio)
+        self.watch_story = streaming_response_wrapper(owner.watch_story)
 
 
 class AsyncClient(AsyncAPIClient):
@@ -94,34 +234,133 @@ class AsyncClient(AsyncAPIClient):
     def with_raw_response(self) -> AsyncClientWithRawResponse:
         return AsyncClientWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        return AsyncClientWithStreamingResponse(self)
+
+    @overload
     async def create_story(
         self,
         *,
         prompt: str,
+        stream: Literal[False] = False,
         **options: Unpack[RequestOptions],
-    ) -> models.Story:
-        """POST /stories
+    ) -> models.Story: ...
 
-        Args:
-          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
-        """
-        return await self._request(_CREATE_STORY, body={"prompt": prompt}, **options)
-
-    async def create_story_stream(
+    @overload
+    async def create_story(
         self,
         *,
         prompt: str,
+        stream: Literal[True],
         **options: Unpack[RequestOptions],
-    ) -> AsyncStream[models.StoryEvent]:
+    ) -> AsyncStream[models.StoryEvent]: ...
+
+    @overload
+    async def create_story(
+        self,
+        *,
+        prompt: str,
+        stream: bool,
+        **options: Unpack[RequestOptions],
+    ) -> models.Story | AsyncStream[models.StoryEvent]: ...
+
+    async def create_story(
+        self,
+        *,
+        prompt: str,
+        stream: bool = False,
+        **options: Unpack[RequestOptions],
+    ) -> models.Story | AsyncStream[models.StoryEvent]:
         """POST /stories
 
-        Streams the response as server-sent events: iterate the result, one model per event.
+        Args:
+          stream: True for the response as server-sent events, a `Stream` to iterate, one model per event.
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(
+            _CREATE_STORY,
+            body={"prompt": prompt, "stream": stream or NOT_GIVEN},
+            stream=stream,
+            **options,
+        )
+
+    @overload
+    async def get_story(
+        self,
+        story_id: str,
+        *,
+        stream: Literal[False] = False,
+        **options: Unpack[RequestOptions],
+    ) -> models.Story: ...
+
+    @overload
+    async def get_story(
+        self,
+        story_id: str,
+        *,
+        stream: Literal[True],
+        **options: Unpack[RequestOptions],
+    ) -> AsyncStream[models.StoryEvent]: ...
+
+    @overload
+    async def get_story(
+        self,
+        story_id: str,
+        *,
+        stream: bool,
+        **options: Unpack[RequestOptions],
+    ) -> models.Story | AsyncStream[models.StoryEvent]: ...
+
+    async def get_story(
+        self,
+        story_id: str,
+        *,
+        stream: bool = False,
+        **options: Unpack[RequestOptions],
+    ) -> models.Story | AsyncStream[models.StoryEvent]:
+        """GET /stories/{story_id}
+
+        Args:
+          stream: True for the response as server-sent events, a `Stream` to iterate, one model per event.
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(
+            _GET_STORY, path={"story_id": story_id}, stream=stream, **options
+        )
+
+    async def get_story_audio(
+        self,
+        story_id: str,
+        **options: Unpack[RequestOptions],
+    ) -> bytes:
+        """GET /stories/{story_id}/audio
 
         Args:
           **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
         """
-        return await self._request_stream(
-            _CREATE_STORY, body={"prompt": prompt, "stream": True}, **options
+        return await self._request(_GET_STORY_AUDIO, path={"story_id": story_id}, **options)
+
+    async def watch_story(
+        self,
+        story_id: str,
+        *,
+        since: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncStream[models.StoryEvent]:
+        """GET /stories/{story_id}/events
+
+        Returns the server-sent events as they arrive: iterate the result, one model per event.
+
+        Args:
+          **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
+        """
+        return await self._request(
+            _WATCH_STORY,
+            path={"story_id": story_id},
+            query={"since": since},
+            stream=True,
+            **options,
         )
 
 
@@ -130,3 +369,16 @@ class AsyncClientWithRawResponse:
 
     def __init__(self, owner: AsyncClient) -> None:
         self.create_story = async_raw_response_wrapper(owner.create_story)
+        self.get_story = async_raw_response_wrapper(owner.get_story)
+        self.get_story_audio = async_raw_response_wrapper(owner.get_story_audio)
+        self.watch_story = async_raw_response_wrapper(owner.watch_story)
+
+
+class AsyncClientWithStreamingResponse:
+    """The same methods as context managers of the response, its body read when asked (`.iter_bytes()`)."""
+
+    def __init__(self, owner: AsyncClient) -> None:
+        self.create_story = async_streaming_response_wrapper(owner.create_story)
+        self.get_story = async_streaming_response_wrapper(owner.get_story)
+        self.get_story_audio = async_streaming_response_wrapper(owner.get_story_audio)
+        self.watch_story = async_streaming_response_wrapper(owner.watch_story)

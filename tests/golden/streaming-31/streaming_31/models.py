@@ -35,9 +35,14 @@ class StoryEvent(BaseModel):
     sentence: str | None = None
 
 
+class WatchStoryParams(BaseModel):
+    since: Annotated[int | None, Field(ge=0)] = None
+
+
 __all__ = [
     "CreateStoryRequest",
     "Story",
     "StoryEvent",
     "StoryEventType",
+    "WatchStoryParams",
 ]
