@@ -8,7 +8,9 @@ Black takes about 8 s per MB of code, which dominates generating a whole API (3 
 files are cut into runs of top-level classes and functions, a fixed number at a time (so the
 output never depends on the machine), and the pieces are formatted in parallel processes;
 black treats each top-level definition on its own, so joining them with the two blank lines
-black puts between definitions gives what formatting the whole file would.
+black puts between definitions gives what formatting the whole file would. With a cache
+(`cache.py`), a file or piece formatted before is taken from it: a spec update formats again only
+the files it changed, and of a large one only the pieces it changed.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Input: Settings. Output: `Generated`: {relative path: text} for the output directory and the
 warnings of every stage. Only `load` and `bundle` read from disk here; writing is the caller's job
-(see write.py). With `settings.strict`, any warning is an error.
+(see write.py). With `settings.strict`, any warning is an error. Given a cache (`cache.py`), a run
+reuses what an earlier one computed from the same inputs; the result is the same.
 """
 
 from __future__ import annotations
