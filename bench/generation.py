@@ -74,7 +74,8 @@ def with_one_property(spec: Path, tmp: Path) -> Path:
     text = spec.read_text(encoding="utf-8")
     if ANCHOR not in text:
         raise SystemExit(f"{spec}: no schema ChatCompletionDeleted to add a property to")
-    changed = tmp / f"one-property-{spec.name}"
+    changed = tmp / "updated" / spec.name  # same name: the files' provenance line stays as it was
+    changed.parent.mkdir(exist_ok=True)
     changed.write_text(text.replace(ANCHOR, ANCHOR + ADDED, 1), encoding="utf-8")
     return changed
 
