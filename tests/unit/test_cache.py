@@ -166,3 +166,16 @@ def test_validating_in_the_background_gives_what_validating_first_gives(
     assert _generate(spec, tmp_path / "c", cache) == first
     shutil.rmtree(tmp_path / "cache" / "run")
     assert _generate(spec, tmp_path / "c", cache) == first  # validation replayed from the cache
+
+
+def test_a_change_in_a_file_the_spec_refers_to_is_not_missed(tmp_path: Path) -> None:
+    spec = tmp_path / "api.yaml"
+    spec.write_text(INVALID_SPEC.replace('schema: {$ref: "#/components/schemas/Item"}', 'schema: {$ref: "item.yaml"}'))
+    item = tmp_path / "item.yaml"
+    item.write_text("type: object\nproperties:\n  name: {type: string}\n")
+    cache = Cache(tmp_path / "cache")
+    before = _generate(spec, tmp_path / "out", cache)
+    assert _generate(spec, tmp_path / "out", cache) == before
+    item.write_text("type: object\nproperties:\n  name: {type: string}\n  size: {type: integer}\n")
+    after = _generate(spec, tmp_path / "out", cache)
+    assert after == _generate(spec, tmp_path / "out", None) != before
