@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -71,7 +71,7 @@ def _run_key(settings: Settings) -> str | None:
         overlay = settings.overlay.read_bytes() if settings.overlay is not None else b""
     except OSError:
         return None  # the run itself will say what is wrong
-    return key("run", generator_fingerprint(), repr(replace(settings, strict=False)), spec, overlay)
+    return key("run", generator_fingerprint(), repr(settings), spec, overlay)
 
 
 def _known_run(settings: Settings, cache: Cache) -> Generated | None:
@@ -208,6 +208,7 @@ def _models(api: Api, settings: Settings, *, header: str, source: str, cache: Ca
     """models.py before formatting; the models stage is not run again for the same models."""
     if cache is None:
         return render_models(api, package=settings.package, header=header, source=source)
+    # The models' repr holds every field of each, its JSON Schema included: all the models stage reads.
     entry = key("models", generator_fingerprint(), api.layout, settings.package, header, source, repr(api.models))
     known = cache.get_text("models", entry)
     if known is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import sys
 from typing import Any
 
 from .cache import Cache, generator_fingerprint, key
@@ -59,7 +60,7 @@ def start_validation(
     if known is not None:
         return Validation(source, *_decode(known), replay=True)
     size = len(spec.get("paths") or {}) + len((spec.get("components") or {}).get("schemas") or {})
-    if background and size >= BACKGROUND_FROM and "fork" in multiprocessing.get_all_start_methods():
+    if background and size >= BACKGROUND_FROM and sys.platform == "linux":  # where forking is safe and cheap
         context = multiprocessing.get_context("fork")  # the child reads the spec as it is now, unpickled
         receive, send = context.Pipe(duplex=False)
         child = context.Process(target=_validate_in_child, args=(spec, source, send), daemon=True)

@@ -16,6 +16,7 @@ from codegen import format as formatting
 from codegen import validate
 from codegen.cache import Cache, key
 from codegen.config import load_settings
+from codegen.errors import CodegenError
 from codegen.pipeline import Generated, generate
 from tests.support import ROOT
 
@@ -179,3 +180,18 @@ def test_a_change_in_a_file_the_spec_refers_to_is_not_missed(tmp_path: Path) -> 
     item.write_text("type: object\nproperties:\n  name: {type: string}\n  size: {type: integer}\n")
     after = _generate(spec, tmp_path / "out", cache)
     assert after == _generate(spec, tmp_path / "out", None) != before
+
+
+def test_strict_after_a_lenient_run_reports_what_it_reports_without_a_cache(tmp_path: Path) -> None:
+    spec = tmp_path / "shop.yaml"
+    spec.write_text(INVALID_SPEC)
+    cache = Cache(tmp_path / "cache")
+    _generate(spec, tmp_path / "out", cache)  # lenient: written, with a warning
+
+    def strict_problems(cache: Cache | None) -> list[str]:
+        settings = load_settings(None, spec=spec, out=tmp_path / "out", package="pkg", strict=True)
+        with pytest.raises(CodegenError) as raised:
+            generate(settings, cache=cache)
+        return [str(problem) for problem in raised.value.problems]
+
+    assert strict_problems(cache) == strict_problems(None) != []
