@@ -11,13 +11,40 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 import tomllib
 
 from .errors import CodegenError
 
 DEFAULT_CONFIG = Path("pyproject.toml")
+
+
+PageKind = Literal["cursor", "offset", "token", "link"]
+PAGE_KINDS: tuple[PageKind, ...] = ("cursor", "offset", "token", "link")
+
+
+@dataclass(frozen=True, slots=True)
+class PageShape:
+    """How one kind of list response pages (`[[tool.codegen.pagination.shape]]`); response fields by
+    wire name, dotted for nested objects (`meta.next_cursor`)."""
+
+    kind: PageKind
+    items: str = "data"  # the array of the page's items
+    param: str = ""  # the query parameter the next request sets (cursor, offset or token; not for link)
+    next: str = ""  # the field with the next cursor (optional), token or URL (required)
+    has_more: str = ""  # a boolean field: false ends the walk (optional)
+    before: str = ""  # cursor: the query parameter that walks backwards: a call that sets it gets one page
+    operations: tuple[str, ...] = ()  # only these operationIds (any method); empty: every GET that fits
+
+
+# The cursor page found without any setting (switched off by `pagination.cursor = false`): a GET
+# whose JSON response has a `data` array and a boolean `has_more`, with an `after` query parameter;
+# the next cursor is the response's `last_id` when it has one, else the last item's `id`; a call
+# that sets `before` (when the operation takes it) gets one page.
+CURSOR_PAGE = PageShape(
+    kind="cursor", items="data", param="after", next="last_id", has_more="has_more", before="before"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +72,9 @@ class Settings:
     base_exception: str = ""  # the base of every error the SDK raises; derived from the package when empty
     error_envelope: str = ""  # an error body's key that holds the error object (OpenAI: "error"); "" keeps it whole
     strict: bool = False  # warnings are errors
+    # list operations that page: the declared shapes first, in order, then (unless off) CURSOR_PAGE
+    page_shapes: tuple[PageShape, ...] = ()
+    cursor_pages: bool = True
 
     @property
     def dist_name(self) -> str:
@@ -124,6 +154,7 @@ def load_settings(
         strict=strict,
         tree_above=int(table.get("tree-above", 12)),
         split_above=int(table.get("split-above", 40)),
+        **_pagination(table.get("pagination", {}), config or DEFAULT_CONFIG),
     )
 
 
@@ -143,3 +174,62 @@ def _header_options(table: object, config: Path) -> dict[str, tuple[str, str]]:
             )
         out[str(option)] = (entry["header"], str(entry.get("env", str(option).upper())))
     return out
+
+
+_SHAPE_KEYS = {"kind", "items", "param", "next", "has-more", "before", "operations"}
+
+
+def _pagination(table: object, config: Path) -> dict[str, Any]:
+    """`[tool.codegen.pagination]`: `cursor = false` turns off the cursor rule; each
+    `[[tool.codegen.pagination.shape]]` declares one more shape."""
+
+    def bad(message: str) -> CodegenError:
+        return CodegenError.at(str(config), "", f"pagination: {message}")
+
+    if not isinstance(table, dict):
+        raise bad("want a table")
+    unknown = sorted(set(table) - {"cursor", "shape"})
+    if unknown:
+        raise bad(f"unknown key(s) {', '.join(unknown)}; want cursor = true|false and [[...pagination.shape]] tables")
+    cursor = table.get("cursor", True)
+    if not isinstance(cursor, bool):
+        raise bad(f"cursor must be true or false, got {cursor!r}")
+    shapes = table.get("shape", [])
+    if not isinstance(shapes, list):
+        raise bad("shape must be an array of tables: [[tool.codegen.pagination.shape]]")
+    return {"cursor_pages": cursor, "page_shapes": tuple(_shape(n, entry, bad) for n, entry in enumerate(shapes))}
+
+
+def _shape(index: int, entry: object, bad: Any) -> PageShape:
+    where = f"shape {index + 1}"
+    if not isinstance(entry, dict):
+        raise bad(f"{where}: want a table")
+    unknown = sorted(set(entry) - _SHAPE_KEYS)
+    if unknown:
+        raise bad(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(_SHAPE_KEYS))}")
+    kind = entry.get("kind")
+    if kind not in PAGE_KINDS:
+        raise bad(f"{where}: kind must be one of {', '.join(PAGE_KINDS)}, got {kind!r}")
+    texts = {key: entry.get(key, "") for key in ("items", "param", "next", "has-more", "before")}
+    for key, value in texts.items():
+        if not isinstance(value, str):
+            raise bad(f"{where}: {key} must be a string, got {value!r}")
+    if kind != "link" and not texts["param"]:
+        raise bad(
+            f"{where}: {'an' if kind == 'offset' else 'a'} {kind} page needs param "
+            "(the query parameter the next request sets)"
+        )
+    if kind in ("token", "link") and not texts["next"]:
+        raise bad(f"{where}: a {kind} page needs next (the response field with the next {kind})")
+    operations = entry.get("operations", [])
+    if not (isinstance(operations, list) and all(isinstance(o, str) for o in operations)):
+        raise bad(f"{where}: operations must be a list of operationIds")
+    return PageShape(
+        kind=kind,
+        items=texts["items"] or "data",
+        param=texts["param"],
+        next=texts["next"],
+        has_more=texts["has-more"],
+        before=texts["before"] if kind == "cursor" else "",
+        operations=tuple(operations),
+    )

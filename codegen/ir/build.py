@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from ..config import Settings
+from ..errors import Problem
 from ..naming import attribute_names, dedupe, snake
 from . import access
 from .layout import place_models, resource_tree
@@ -35,6 +36,7 @@ from .nodes import (
     StatusBody,
 )
 from .operations import DEFAULT_STYLES, NamedSchemas, OperationSchemas, model_schemas
+from .paging import find_paging, page_shapes, unknown_operations
 from .schemas import is_class, nullable
 from .tree import Placement, Route, place
 from .types import (
@@ -76,6 +78,7 @@ def build_api(spec: dict[str, Any], *, source: str, settings: Settings) -> Api:
             for op, p in zip(named.operations, placements, strict=True)
         ]
     )
+    operations, paging_warnings = _paged(operations, named, fields, settings, source)
     layout: Layout = "modules" if len(operations) > settings.split_above else "single"
     root = resource_tree(operations, layout)
     if layout == "modules":
@@ -98,7 +101,7 @@ def build_api(spec: dict[str, Any], *, source: str, settings: Settings) -> Api:
         required_auth=access.required(default_security, operations),
         header_options=tuple((o, h, e) for o, (h, e) in sorted(settings.header_options.items())),
         options=access.client_options(auth, settings, server),
-        warnings=named.warnings + access.auth_warnings(spec, auth, source),
+        warnings=named.warnings + access.auth_warnings(spec, auth, source) + paging_warnings,
     )
 
 
@@ -432,6 +435,30 @@ def _endpoint(op: OperationSchemas, typer: _Typer, body_model: str | None, secur
         responses=by_status,
         security=security,
     )
+
+
+def _paged(
+    operations: list[Operation],
+    named: NamedSchemas,
+    fields: Mapping[str, tuple[Field, ...]],
+    settings: Settings,
+    source: str,
+) -> tuple[list[Operation], tuple[Problem, ...]]:
+    """Each list operation that pages gets its `Paging` (see paging.py); the warnings of the shapes
+    that name an operation that does not fit them."""
+    shapes = page_shapes(settings)
+    if not shapes:
+        return operations, ()
+    paged: list[Operation] = []
+    warnings = list(unknown_operations(shapes, {op.operation_id for op in operations}, source=source))
+    for op, schemas in zip(operations, named.operations, strict=True):
+        paging, problems = find_paging(schemas, op.endpoint.response, fields, shapes, source=source)
+        warnings.extend(problems)
+        if paging is not None:
+            # the method returns pages (`SyncCursorPage[Item]`), not the list response
+            op = dataclasses.replace(op, returns=paging.page, endpoint=dataclasses.replace(op.endpoint, paging=paging))
+        paged.append(op)
+    return paged, tuple(warnings)
 
 
 def _unique_constants(operations: list[Operation]) -> list[Operation]:

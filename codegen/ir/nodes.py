@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..config import PageKind
 from ..errors import Problem
-from .types import TypeNode
+from .types import PageOf, TypeNode
 
 Location = Literal["path", "query", "header", "cookie", "body"]
 ModelKind = Literal["class", "enum", "alias"]
@@ -96,6 +97,24 @@ Security = tuple[tuple[str, ...], ...]  # alternatives, each the client options 
 
 
 @dataclass(frozen=True, slots=True)
+class Paging:
+    """How a list operation's responses page (`ir/paging.py` finds it). Response fields are
+    attribute paths of the parsed response, as Python spells them."""
+
+    kind: PageKind
+    item: TypeNode  # one item of the page
+    items: tuple[str, ...]  # the list of items
+    param: str  # the query parameter (wire name) the next request sets; "" for a next link
+    next: tuple[str, ...] = ()  # the next cursor (cursor: optional; else the last item's `id`), token or URL
+    has_more: tuple[str, ...] = ()  # a boolean: false ends the walk
+    before: str = ""  # cursor: a query parameter that walks backwards; a call that sets it gets one page
+
+    @property
+    def page(self) -> PageOf:
+        return PageOf(self.kind, self.item)
+
+
+@dataclass(frozen=True, slots=True)
 class Endpoint:
     """What the runtime needs of an operation besides the call's arguments (its `Endpoint`)."""
 
@@ -114,6 +133,7 @@ class Endpoint:
     accept: str  # the media type asked for
     responses: tuple[StatusBody, ...]  # only when 2xx statuses differ
     security: Security | None  # None: the spec's default; (): no credentials
+    paging: Paging | None = None  # a list operation whose responses page: the method returns a page
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +146,7 @@ class Operation:
     positional: tuple[Param, ...]  # path parameters, in path order
     keyword: tuple[Param, ...]  # query, header and body arguments, required first
     body_whole: bool  # the body is one `body` argument, not keyword arguments per property
-    returns: TypeNode  # what the method returns
+    returns: TypeNode  # what the method returns (a list operation that pages: `PageOf`, see `endpoint.paging`)
     stream_flag: bool  # the body has a `stream` property that the `_stream` method sets to true
     endpoint: Endpoint
 

@@ -65,7 +65,19 @@ class StreamOf:
     event: TypeNode
 
 
-TypeNode = Builtin | ModelRef | ListOf | MapOf | UnionOf | LiteralOf | Upload | Binary | StreamOf
+@dataclass(frozen=True, slots=True)
+class PageOf:
+    """A page of a list operation (`SyncCursorPage[...]`); async, the paginator that awaits to the
+    first page and iterates every item (`AsyncPaginator[item, AsyncCursorPage[item]]`)."""
+
+    kind: Literal["cursor", "offset", "token", "link"]
+    item: TypeNode
+
+    def page_class(self, *, is_async: bool) -> str:
+        return f"{'Async' if is_async else 'Sync'}{self.kind.capitalize()}Page"
+
+
+TypeNode = Builtin | ModelRef | ListOf | MapOf | UnionOf | LiteralOf | Upload | Binary | StreamOf | PageOf
 
 NONE = Builtin("None")
 ANY = Builtin("Any")
@@ -114,6 +126,9 @@ def annotation(
             return "BinaryContent"
         case StreamOf(event):
             return f"{'Async' if is_async else ''}Stream[{inner(event)}]"
+        case PageOf(_, item):
+            page = f"{node.page_class(is_async=is_async)}[{inner(item)}]"
+            return f"AsyncPaginator[{inner(item)}, {page}]" if is_async else page
     raise AssertionError(node)  # pragma: no cover - the match is exhaustive
 
 
@@ -143,6 +158,8 @@ def walk(node: TypeNode) -> Iterator[TypeNode]:
                 yield from walk(option)
         case StreamOf(event):
             yield from walk(event)
+        case PageOf(_, item):
+            yield from walk(item)
 
 
 def model_names(node: TypeNode) -> set[str]:
@@ -150,7 +167,8 @@ def model_names(node: TypeNode) -> set[str]:
 
 
 def names_used(node: TypeNode, *, is_async: bool = False) -> set[str]:
-    """Names an annotation needs besides models: `Any`, `Literal`, `FileTypes`, `BinaryContent`, `Stream`."""
+    """Names an annotation needs besides models: `Any`, `Literal`, `FileTypes`, `BinaryContent`, `Stream`,
+    the page classes."""
     found: set[str] = set()
     for n in walk(node):
         if n == ANY:
@@ -163,6 +181,8 @@ def names_used(node: TypeNode, *, is_async: bool = False) -> set[str]:
             found.add("BinaryContent")
         elif isinstance(n, StreamOf):
             found.add("AsyncStream" if is_async else "Stream")
+        elif isinstance(n, PageOf):
+            found |= {n.page_class(is_async=is_async), "AsyncPaginator"} if is_async else {n.page_class(is_async=False)}
     return found
 
 

@@ -19,7 +19,7 @@ import jinja2
 
 from ..config import Settings
 from ..ir import types
-from ..ir.nodes import Api, Endpoint, Operation, Resource
+from ..ir.nodes import Api, Endpoint, Operation, Paging, Resource
 from .text import wrap
 
 RUNTIME_MODULES = (
@@ -29,6 +29,7 @@ RUNTIME_MODULES = (
     "_exceptions.py",
     "_lenient.py",
     "_models.py",
+    "_pagination.py",
     "_response.py",
     "_stream.py",
     "_transport.py",
@@ -62,6 +63,11 @@ EXCEPTIONS = (
     "SDKError",
     "UnprocessableEntityError",
 )
+# What generated modules import from runtime/_pagination.py rather than _base.py.
+PAGINATION_NAMES = frozenset(
+    {"AsyncPaginator", "Paging"}
+    | {f"{side}{kind}Page" for side in ("Sync", "Async") for kind in ("Cursor", "Offset", "Token", "Link")}
+)
 BASE_EXCEPTION = "SDKError"  # the runtime's name for the base of every error; each SDK names it (settings)
 MODELS = "models."
 DOC_WIDTH = 120 - 8 - 4  # a method's docstring is indented by 8, its argument lines by 4 more
@@ -88,6 +94,7 @@ def _environment() -> jinja2.Environment:
         docstring=docstring,
         endpoint_annotation=_in_module(endpoint_annotation),
         endpoint_source=_in_module(endpoint_source),
+        page_class=_in_module(page_class),
     )
     return env
 
@@ -106,6 +113,15 @@ def annotation(
     node: types.TypeNode, *, is_async: bool = False, shadows: frozenset[str] = frozenset(), models: str = MODELS
 ) -> str:
     return types.annotation(node, models=models, is_async=is_async, qualified=shadows)
+
+
+def page_class(
+    op: Operation, *, is_async: bool = False, shadows: frozenset[str] = frozenset(), models: str = MODELS
+) -> str:
+    """A paged operation's page class with its item type, as the method calls it (`SyncCursorPage[models.File]`)."""
+    assert op.endpoint.paging is not None
+    page = op.endpoint.paging.page
+    return f"{page.page_class(is_async=is_async)}[{annotation(page.item, models=models, shadows=shadows)}]"
 
 
 def endpoint_annotation(endpoint: Endpoint, *, models: str = MODELS) -> str:
@@ -150,7 +166,21 @@ def endpoint_source(endpoint: Endpoint, *, models: str = MODELS) -> str:
         arguments.append(f"responses={{{entries}}}")
     if endpoint.security is not None:
         arguments.append(f"security={endpoint.security!r}")
+    if endpoint.paging is not None:
+        arguments.append(f"paging={_paging_source(endpoint.paging)}")
     return f"Endpoint({', '.join(arguments)})"
+
+
+def _paging_source(paging: Paging) -> str:
+    """The runtime's `Paging(...)`: only what differs from its defaults."""
+    arguments = [repr(paging.kind)]
+    if paging.items != ("data",):
+        arguments.append(f"items={paging.items!r}")
+    for name in ("param", "next", "has_more", "before"):
+        value = getattr(paging, name)
+        if value:
+            arguments.append(f"{name}={value!r}")
+    return f"Paging({', '.join(arguments)})"
 
 
 # What the runtime sends when an endpoint names no content type of its own.
@@ -186,12 +216,19 @@ def call(op: Operation, *, streaming: bool = False) -> str:
     return ", ".join([*parts, "**options"])
 
 
-def docstring(op: Operation, *, streaming: bool = False) -> str:
+def docstring(op: Operation, *, streaming: bool = False, paged: bool = False) -> str:
     paragraphs = [wrap((op.summary or f"{op.endpoint.method} {op.endpoint.path}").strip(), DOC_WIDTH)]
     if op.deprecated:
         paragraphs.insert(0, "Deprecated.")
     if streaming:
         paragraphs.append("Streams the response as server-sent events: iterate the result, one model per event.")
+    if paged:
+        text = (
+            "Returns pages: iterate the result (`async for` when async) for every item of every page, each "
+            "fetched as it is reached; or take the first page (awaited when async): `.data`, `.has_next_page()`, "
+            "`.get_next_page()`."
+        )
+        paragraphs.append(wrap(text, DOC_WIDTH))
     lines = ["Args:"]
     for p in (*op.positional, *op.keyword):
         if p.description:
@@ -211,6 +248,8 @@ def _annotations(operations: tuple[Operation, ...]) -> Iterator[tuple[types.Type
             yield from ((p.type, is_async) for p in op.params)
             if op.endpoint.stream is not None:
                 yield op.endpoint.stream, is_async
+            if op.endpoint.paging is not None:
+                yield op.endpoint.paging.page, is_async
         if op.endpoint.response is not None:
             yield op.endpoint.response, False
         yield from ((r.type, False) for r in op.endpoint.responses if r.type is not None)
@@ -242,6 +281,9 @@ def _imports(
         runtime |= {"AsyncAPIResource", "SyncAPIResource"}
     if optional:
         runtime |= {"NOT_GIVEN", "NotGiven"}
+    if any(op.endpoint.paging for op in operations):
+        runtime.add("Paging")
+    pagination = sorted(runtime & PAGINATION_NAMES)  # from _pagination.py: only SDKs with list operations load it
     if uses_models:
         runtime.add("LazyModule")
     typing = used & {"Any", "Literal"}
@@ -249,7 +291,8 @@ def _imports(
         typing.add("TYPE_CHECKING")
     return {
         "operations": operations,
-        "runtime_imports": sorted(runtime, key=_order),
+        "runtime_imports": sorted(runtime - PAGINATION_NAMES, key=_order),
+        "pagination_imports": pagination,
         "typing_imports": sorted(typing),
         "uses_models": uses_models,
         "cached": bool(operations or children),
@@ -286,7 +329,8 @@ def render_client(api: Api, settings: Settings) -> dict[PurePosixPath, str]:
         "env_prefix": settings.env,
         "base_url": api.base_url,
         "exceptions": exceptions(settings),
-        "exports": sorted([*RUNTIME_EXPORTS, *exceptions(settings)]),
+        "exports": sorted([*RUNTIME_EXPORTS, *exceptions(settings), *page_exports(api)]),
+        "page_exports": page_exports(api),
         "server_variables": {option: (name, default) for option, name, default in api.server.variables},
         "auth_schemes": {a.option: (a.kind, a.wire_name) for a in api.auth},
         "header_options": {option: (header, env) for option, header, env in api.header_options},
@@ -344,6 +388,16 @@ def render_client(api: Api, settings: Settings) -> dict[PurePosixPath, str]:
             {**context, "model_modules": listed}
         )
     return files
+
+
+def page_exports(api: Api) -> list[str]:
+    """The page classes the package exports, for annotations in user code: those its operations return."""
+    kinds = sorted({op.endpoint.paging.kind for op in api.operations if op.endpoint.paging is not None})
+    if not kinds:
+        return []
+    return sorted(
+        ["AsyncPaginator", *(f"{side}{kind.capitalize()}Page" for kind in kinds for side in ("Sync", "Async"))]
+    )
 
 
 def client_doc(api: Api, settings: Settings) -> str:

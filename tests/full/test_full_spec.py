@@ -227,3 +227,69 @@ def test_a_spec_update_keeps_every_name_and_changes_only_the_files_of_what_chang
     moved = [n for n in old_models if n in new_models and old_models[n][0] != new_models[n][0]]
     left = [n for n in moved if group.sub("", old_models[n][0]) != group.sub("", new_models[n][0])]
     assert len(left) <= len(old_models) // 100, left
+
+
+PAGING = """
+import asyncio, json, sys, openai_full
+
+base, out = sys.argv[1], {}
+with openai_full.Client(api_key="k", base_url=base, max_retries=0) as client:
+    out["chat"] = [c.id for c in client.chat.completions.list(limit=2, model="gpt-x")]
+    page = client.files.list(purpose="assistants")
+    out["files_page"] = [type(page).__name__, [f.id for f in page.data], page.has_next_page()]
+    out["files"] = [f.id for f in page]
+    out["models"] = type(client.models.list()).__name__
+
+
+async def main():
+    async with openai_full.AsyncClient(api_key="k", base_url=base, max_retries=0) as client:
+        out["achat"] = [c.id async for c in client.chat.completions.list(limit=2)]
+        first = await client.files.list()
+        out["afiles_page"] = [type(first).__name__, [f.id for f in first.data]]
+        out["afiles"] = [f.id async for f in client.files.list()]
+
+asyncio.run(main())
+print(json.dumps(out))
+"""
+
+
+def test_list_endpoints_walk_every_page_sync_and_async(full_sdk: Path, httpserver: Any) -> None:
+    """The cursor rule finds the upstream API's list operations (51 of them, `GET /models` not among them:
+    it has no `has_more`), and `chat.completions.list()` and `files.list()` walk every page on loopback."""
+    from werkzeug import Request, Response
+
+    sources = "\n".join(p.read_text() for p in (full_sdk / "openai_full").rglob("*.py"))
+    assert re.findall(r'paging=Paging\(\s*"(\w+)"', sources) == ["cursor"] * 51
+    items = {
+        "/v1/chat/completions": [{"id": f"cc{n}", "object": "chat.completion", "created": n, "model": "gpt-x",
+                                  "choices": []} for n in range(1, 6)],
+        "/v1/files": [{"id": f"file-{n}", "object": "file", "bytes": n, "created_at": n, "filename": f"{n}.txt",
+                       "purpose": "assistants", "status": "processed"} for n in range(1, 6)],
+    }  # fmt: skip
+    seen: list[tuple[str, str | None]] = []
+
+    def handler(request: Request) -> Response:
+        data = items[request.path]
+        after = request.args.get("after")
+        seen.append((request.path, after))
+        start = next((i + 1 for i, item in enumerate(data) if item["id"] == after), 0)
+        page = data[start : start + int(request.args.get("limit", 2))]
+        body = {"object": "list", "data": page, "first_id": page[0]["id"], "last_id": page[-1]["id"],
+                "has_more": start + len(page) < len(data)}  # fmt: skip
+        return Response(json.dumps(body), content_type="application/json")
+
+    for path in items:
+        httpserver.expect_request(path, method="GET").respond_with_handler(handler)
+    httpserver.expect_request("/v1/models").respond_with_json({"object": "list", "data": []})
+    command = [sys.executable, "-c", PAGING, httpserver.url_for("/v1")]
+    result = subprocess.run(command, cwd=full_sdk, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = json.loads(result.stdout)
+    chats, files = [f"cc{n}" for n in range(1, 6)], [f"file-{n}" for n in range(1, 6)]
+    assert out["chat"] == out["achat"] == chats
+    assert out["files"] == out["afiles"] == files
+    assert out["files_page"] == ["SyncCursorPage", ["file-1", "file-2"], True]
+    assert out["afiles_page"] == ["AsyncCursorPage", ["file-1", "file-2"]]
+    assert out["models"] == "ListModelsResponse"  # no has_more: one response, not a page
+    chat_requests = [after for path, after in seen if path == "/v1/chat/completions"]
+    assert chat_requests == [None, "cc2", "cc4"] * 2  # sync, then async: three pages each

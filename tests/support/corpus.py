@@ -58,7 +58,8 @@ def spec_path(stem: str) -> Path:
 
 def generate(stem: str, out: Path) -> Generation:
     """`python -m codegen generate` for one corpus spec; the spec path is relative to the project, so
-    the provenance line in every file is the same on every machine."""
+    the provenance line in every file is the same on every machine. A spec with settings of its own
+    (`paging-31.toml` next to `paging-31.yaml`) gets them as `--config`."""
     command = [
         sys.executable,
         "-m",
@@ -71,6 +72,9 @@ def generate(stem: str, out: Path) -> Generation:
         "--package",
         package_name(stem),
     ]
+    config = spec_path(stem).with_suffix(".toml")
+    if config.is_file():
+        command += ["--config", config.relative_to(ROOT).as_posix()]
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     return Generation(stem, out, result.returncode, result.stdout, result.stderr)

@@ -21,7 +21,7 @@ import time
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 from urllib.parse import urlencode
 
 import httpx2
@@ -64,6 +64,9 @@ from ._lenient import lenient_value
 from ._response import RawResponse, async_raw_response_wrapper, raw_response_wrapper, wants_raw_response
 from ._stream import AsyncStream, Stream
 from ._transport import AsyncTransport, SyncTransport, httpx1_client
+
+if TYPE_CHECKING:
+    from ._pagination import Paging  # imported by the clients whose operations page, not here
 
 __all__ = [
     "NOT_GIVEN",
@@ -228,6 +231,7 @@ class Endpoint(Generic[_T]):
     # When 2xx statuses carry different bodies: status → type (None: no body).
     responses: Mapping[str, TypeThunk | None] = field(default_factory=dict)
     security: Security | None = None  # None: the API's default (DEFAULT_SECURITY)
+    paging: Paging | None = None  # a list endpoint whose responses page (see _pagination.py)
     _types: EndpointTypes | None = field(default=None, init=False, repr=False)
     _adapters: dict[str, Callable[[bytes], Any]] = field(default_factory=dict, init=False, repr=False)
 
