@@ -70,8 +70,8 @@ format: $(STAMP) ## format the hand-written code
 	$(PY) -m ruff format codegen tests
 	$(PY) -m ruff check --fix codegen tests
 
-clean: ## remove the venv and caches
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis
+clean: ## remove the venvs and caches (the generation cache too)
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis .codegen-cache bench/.venv-opc
 
 # Operation ids come from [tool.codegen] operations in pyproject.toml, as `--operation ID` flags.
 OPERATION_FLAGS = $(PY) -c 'import tomllib; print(" ".join("--operation " + o for o in tomllib.load(open("pyproject.toml", "rb"))["tool"]["codegen"]["operations"]))'

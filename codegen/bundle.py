@@ -353,14 +353,17 @@ class _Bundler:
                     stack.extend((v, f"{at}/{escape(str(k))}") for k, v in node.items() if isinstance(v, (dict, list)))
                 elif isinstance(node, list):
                     stack.extend((v, f"{at}/{i}") for i, v in enumerate(node) if isinstance(v, (dict, list)))
-        return Origins(found)
+        read = sorted(self.displays[k] for k, v in self.files.items() if k != self.root.file and v is not None)
+        return Origins(found, read)
 
 
 @dataclass(frozen=True, slots=True)
 class Origins:
-    """Where each part of a bundled document came from: {pointer in the bundle: (file, pointer there)}."""
+    """Where each part of a bundled document came from: {pointer in the bundle: (file, pointer there)},
+    and every file read besides the entry file."""
 
     places: dict[str, tuple[str, str]] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
 
     def locate(self, problem: Problem) -> Problem:
         """The same problem, naming the file and pointer the user wrote (the bundle's own when unknown)."""

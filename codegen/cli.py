@@ -2,7 +2,8 @@
 
 python -m codegen prune SOURCE --operation ID [--operation ID ...] --out FILE
 python -m codegen generate [--spec PATH] [--overlay PATH] [--out DIR] [--package NAME] [--strict]
-python -m codegen check [--spec PATH] [--overlay PATH] [--out DIR] [--package NAME] [--strict]
+                          [--cache-dir DIR | --no-cache]
+python -m codegen check [same options as generate]
 python -m codegen diff OLD NEW [--operation ID ...] [--overlay PATH] [--format text|markdown|json] [--descriptions]
                           [--ignore PATH] [--fail-on breaking|warning] [--config PATH]   (OLD, NEW: files or REV:PATH)
 
@@ -39,6 +40,10 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--package")
         sub.add_argument("--config", type=Path, help="a pyproject.toml with [tool.codegen] (default: ./pyproject.toml)")
         sub.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 2, output untouched)")
+        sub.add_argument(
+            "--cache-dir", type=Path, help="where earlier results are kept (default: .codegen-cache beside --out)"
+        )
+        sub.add_argument("--no-cache", action="store_true", help="compute everything afresh; read and write no cache")
 
     diff = commands.add_parser("diff", help="list the changes between two specs; exit 1 when any is breaking")
     diff.add_argument("old", help="a spec file, or a git revision: HEAD~1:openapi/openapi.yaml")
@@ -115,6 +120,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _generate(args: argparse.Namespace) -> int:
+    from .cache import Cache
     from .config import load_settings
     from .pipeline import generate
     from .write import diff_tree, write_tree
@@ -127,7 +133,10 @@ def _generate(args: argparse.Namespace) -> int:
         package=args.package,
         strict=args.strict,
     )
-    generated = generate(settings)
+    cache = None if args.no_cache else Cache(args.cache_dir or settings.out.parent / ".codegen-cache")
+    generated = generate(settings, cache=cache)
+    if cache is not None:
+        cache.prune()
     files = generated.files
     for problem in generated.warnings:
         print(f"warning: {problem}", file=sys.stderr)

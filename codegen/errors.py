@@ -65,6 +65,10 @@ class Diagnostics:
     def extend(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
         self._warnings.extend(problems)
 
+    def truncate(self, count: int) -> None:
+        """Forget what was recorded after the first `count` warnings (a stage that is run again)."""
+        del self._warnings[count:]
+
     @property
     def warnings(self) -> tuple[Problem, ...]:
         """Sorted by file and pointer, duplicates dropped: the same on every run."""

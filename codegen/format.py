@@ -8,7 +8,9 @@ Black takes about 8 s per MB of code, which dominates generating a whole API (3 
 files are cut into runs of top-level classes and functions, a fixed number at a time (so the
 output never depends on the machine), and the pieces are formatted in parallel processes;
 black treats each top-level definition on its own, so joining them with the two blank lines
-black puts between definitions gives what formatting the whole file would.
+black puts between definitions gives what formatting the whole file would. With a cache
+(`cache.py`), a file or piece formatted before is taken from it: a spec update formats again only
+the files it changed, and of a large one only the pieces it changed.
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from __future__ import annotations
 import ast
 import itertools
 import os
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from pathlib import PurePosixPath
 
 import black
 from black.mode import TargetVersion
 from black.parsing import InvalidInput
 
+from .cache import Cache, key
 from .errors import CodegenError
 
 MODE = black.Mode(
@@ -45,36 +50,97 @@ def _black(text: str) -> str:
     return black.format_str(text, mode=MODE)
 
 
-def format_files(files: dict[PurePosixPath, str], *, first_party: str = "") -> dict[PurePosixPath, str]:
-    jobs: list[tuple[PurePosixPath, int, str]] = []  # (file, piece number, text)
-    out: dict[PurePosixPath, str] = {}
-    for path, text in files.items():
-        if path.suffix != ".py":
-            out[path] = text
-            continue
-        try:
-            pieces = _pieces(_sort_imports(text, first_party))
-        except SyntaxError as exc:
-            raise CodegenError.at(
-                str(path), f"line {exc.lineno}", f"generated code does not parse (a generator bug): {exc.msg}"
-            ) from None
-        jobs.extend((path, index, piece) for index, piece in enumerate(pieces))
-    try:
-        if sum(len(text) for _, _, text in jobs) > PARALLEL and len(jobs) > 1 and (os.cpu_count() or 1) > 1:
-            from concurrent.futures import ProcessPoolExecutor  # only large outputs pay for the import
+def format_files(
+    files: dict[PurePosixPath, str], *, first_party: str = "", cache: Cache | None = None
+) -> dict[PurePosixPath, str]:
+    """Every `.py` file formatted; with a cache, a file or piece formatted before is not formatted again
+    (keyed by its text, black's and isort's versions and the mode: the same bytes either way)."""
+    with Formatter(first_party=first_party, cache=cache) as formatter:
+        return formatter.start(files)()
 
-            with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 8)) as pool:
-                formatted = list(pool.map(_black, [text for _, _, text in jobs]))
-        else:
-            formatted = [_black(text) for _, _, text in jobs]
-    except InvalidInput as exc:
-        raise CodegenError.at("generated code", "", f"does not parse (a generator bug): {exc}") from None
-    joined: dict[PurePosixPath, list[str]] = {}
-    for (path, _, _), text in zip(jobs, formatted, strict=True):
-        joined.setdefault(path, []).append(text.strip("\n"))
-    for path, parts in joined.items():
-        out[path] = "\n\n\n".join(parts) + "\n"
-    return {path: out[path] for path in files}
+
+class Formatter:
+    """`format_files` in steps: `start` hands a map's pieces to worker processes (started on first
+    need, shared by every call) and returns what waits for them, so that the caller can go on
+    meanwhile (the pipeline formats the client while the models stage runs)."""
+
+    def __init__(self, *, first_party: str = "", cache: Cache | None = None) -> None:
+        self.first_party = first_party
+        self.cache = cache
+        self.tools = _tools(first_party) if cache is not None else ""
+        self.pool: Executor | None = None
+
+    def __enter__(self) -> Formatter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def start(self, files: dict[PurePosixPath, str]) -> Callable[[], dict[PurePosixPath, str]]:
+        cache, tools = self.cache, self.tools
+        jobs: list[tuple[PurePosixPath, int, str]] = []  # (file, piece number, text)
+        out: dict[PurePosixPath, str] = {}
+        pieces_of: dict[PurePosixPath, list[str | None]] = {}  # formatted pieces, None until formatted
+        for path, text in files.items():
+            if path.suffix != ".py":
+                out[path] = text
+                continue
+            if cache is not None and (known := cache.get_text("format-file", key(tools, text))) is not None:
+                out[path] = known
+                continue
+            try:
+                pieces = _pieces(_sort_imports(text, self.first_party))
+            except SyntaxError as exc:
+                raise CodegenError.at(
+                    str(path), f"line {exc.lineno}", f"generated code does not parse (a generator bug): {exc.msg}"
+                ) from None
+            done: list[str | None] = []
+            for index, piece in enumerate(pieces):
+                known = cache.get_text("format-piece", key(tools, piece)) if cache is not None else None
+                done.append(known)
+                if known is None:
+                    jobs.append((path, index, piece))
+            pieces_of[path] = done
+        results = self._black_all([text for _, _, text in jobs])
+
+        def finish() -> dict[PurePosixPath, str]:
+            try:
+                formatted = [r if isinstance(r, str) else r.result() for r in results]
+            except InvalidInput as exc:
+                raise CodegenError.at("generated code", "", f"does not parse (a generator bug): {exc}") from None
+            for (path, index, piece), result in zip(jobs, formatted, strict=True):
+                pieces_of[path][index] = result
+                if cache is not None:
+                    cache.put("format-piece", key(tools, piece), result)
+            for path, parts in pieces_of.items():
+                out[path] = "\n\n\n".join((part or "").strip("\n") for part in parts) + "\n"
+                if cache is not None:
+                    cache.put("format-file", key(tools, files[path]), out[path])
+            return {path: out[path] for path in files}
+
+        return finish
+
+    def _black_all(self, texts: list[str]) -> list[str | Future[str]]:
+        """Large amounts in parallel processes, as futures; the rest formatted now."""
+        if sum(len(text) for text in texts) > PARALLEL and len(texts) > 1 and (os.cpu_count() or 1) > 1:
+            if self.pool is None:
+                from concurrent.futures import ProcessPoolExecutor  # only large outputs pay for the import
+
+                self.pool = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 8))
+            return [self.pool.submit(_black, text) for text in texts]
+        try:
+            return [_black(text) for text in texts]
+        except InvalidInput as exc:
+            raise CodegenError.at("generated code", "", f"does not parse (a generator bug): {exc}") from None
+
+
+def _tools(first_party: str) -> str:
+    """Everything besides the text that decides the formatted result."""
+    import isort
+    from black import __version__ as black_version  # type: ignore[attr-defined]
+
+    return f"black {black_version} {MODE!r}; isort {isort.__version__} {first_party!r}; pieces {PIECE} {LARGE}"
 
 
 def _sort_imports(text: str, first_party: str) -> str:

@@ -2,28 +2,32 @@
 
 Input: Settings. Output: `Generated`: {relative path: text} for the output directory and the
 warnings of every stage. Only `load` and `bundle` read from disk here; writing is the caller's job
-(see write.py). With `settings.strict`, any warning is an error.
+(see write.py). With `settings.strict`, any warning is an error. Given a cache (`cache.py`), a run
+reuses what an earlier one computed from the same inputs; the result is the same.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .bundle import Origins, bundle_with_origins
+from .cache import Cache, generator_fingerprint, key
 from .config import Settings
 from .errors import CodegenError, Diagnostics, InternalError, Problem
-from .format import format_files, split_module
+from .format import Formatter, split_module
 from .ir.build import build_api
+from .ir.nodes import Api
 from .load import load_document
 from .normalize import normalize
 from .overlay import apply_overlay
 from .render.client import header, render_client, runtime_files
 from .render.models import render_models
-from .validate import check_version, validate_spec
+from .validate import Validation, check_version, start_validation
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +38,18 @@ class Generated:
     warnings: tuple[Problem, ...] = ()
 
 
-def generate(settings: Settings) -> Generated:
+def generate(settings: Settings, *, cache: Cache | None = None) -> Generated:
+    """With a cache (`cache.py`), what was computed before for the same inputs is reused: the whole
+    result when no input changed, else each stage's part (validation, models, formatted files and
+    pieces). The result is the same bytes either way."""
+    if cache is not None and (known := _known_run(settings, cache)) is not None:
+        if settings.strict and known.warnings:
+            raise CodegenError(list(known.warnings))
+        return known
     diagnostics = Diagnostics()
     origins = Origins()
     try:
-        files = _files(settings, diagnostics, origins)
+        files = _files(settings, diagnostics, origins, cache)
     except CodegenError as exc:  # problems found in the bundle are named where the user wrote them
         error = CodegenError([origins.locate(p) for p in exc.problems])
         if not settings.strict:
@@ -47,20 +58,81 @@ def generate(settings: Settings) -> Generated:
     warnings = tuple(sorted({origins.locate(p) for p in diagnostics.warnings}, key=_order))
     if settings.strict and warnings:
         raise CodegenError(list(warnings))
+    generated = Generated(files, warnings)
+    if cache is not None:
+        _remember_run(settings, cache, generated, inputs=origins.files)
+    return generated
+
+
+def _run_key(settings: Settings) -> str | None:
+    """Everything a run reads before the bundle: the generator, the settings, the spec and overlay bytes."""
+    try:
+        spec = settings.spec.read_bytes()
+        overlay = settings.overlay.read_bytes() if settings.overlay is not None else b""
+    except OSError:
+        return None  # the run itself will say what is wrong
+    return key("run", generator_fingerprint(), repr(settings), spec, overlay)
+
+
+def _known_run(settings: Settings, cache: Cache) -> Generated | None:
+    """The result of an earlier run with the same inputs, when the files its spec refers to
+    (a spec split over files) are unchanged too."""
+    entry = _run_key(settings)
+    text = cache.get_text("run", entry) if entry is not None else None
+    if text is None:
+        return None
+    try:
+        data = json.loads(text)
+        for path, digest in data["inputs"].items():
+            if key(Path(path).read_bytes()) != digest:
+                return None
+        files = {PurePosixPath(path): str(content) for path, content in data["files"].items()}
+        warnings = tuple(Problem(*map(str, problem)) for problem in data["warnings"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
     return Generated(files, warnings)
+
+
+def _remember_run(settings: Settings, cache: Cache, generated: Generated, *, inputs: list[str]) -> None:
+    entry = _run_key(settings)
+    if entry is None:
+        return
+    try:
+        digests = {path: key(Path(path).read_bytes()) for path in inputs}
+    except OSError:
+        return
+    data = {
+        "inputs": digests,
+        "files": {str(path): text for path, text in generated.files.items()},
+        "warnings": [[p.source, p.pointer, p.message] for p in generated.warnings],
+    }
+    cache.put("run", entry, json.dumps(data))
 
 
 def _order(problem: Problem) -> tuple[str, str, str]:
     return (problem.source, problem.pointer, problem.message)
 
 
-def read_spec(settings: Settings, diagnostics: Diagnostics, origins: Origins) -> tuple[dict[str, Any], str]:
+def read_spec(
+    settings: Settings, diagnostics: Diagnostics, origins: Origins, cache: Cache | None = None
+) -> tuple[dict[str, Any], str]:
     """The spec as the IR stage reads it: loaded, bundled, overlaid, normalised and validated.
     `origins` is filled with where each part of a spec split over files came from."""
+    spec, source, validation = _read_spec(settings, diagnostics, origins, cache, background=False)
+    with stage("validate", source):
+        validation.finish(spec, diagnostics)
+    return spec, source
+
+
+def _read_spec(
+    settings: Settings, diagnostics: Diagnostics, origins: Origins, cache: Cache | None, *, background: bool
+) -> tuple[dict[str, Any], str, Validation]:
+    """`read_spec`, with the validation maybe still running (see `validate.start_validation`)."""
     source = str(settings.spec)
     with stage("load", source):
         document, found = bundle_with_origins(load_document(settings.spec))
         origins.places.update(found.places)
+        origins.files.extend(found.files)
     spec = document.data
     if settings.overlay is not None:
         with stage("overlay", source):
@@ -69,34 +141,80 @@ def read_spec(settings: Settings, diagnostics: Diagnostics, origins: Origins) ->
         check_version(spec, source=source)
         spec = normalize(spec, source=source, diagnostics=diagnostics)
     with stage("validate", source):
-        validate_spec(spec, source=source, diagnostics=diagnostics)
-    return spec, source
+        validation = start_validation(spec, source=source, cache=cache, background=background)
+    return spec, source, validation
 
 
-def _files(settings: Settings, diagnostics: Diagnostics, origins: Origins) -> dict[PurePosixPath, str]:
-    spec, source = read_spec(settings, diagnostics, origins)
-    if settings.strict and len(diagnostics):  # no need to render what will not be written
-        raise CodegenError(list(diagnostics.warnings))
+def _files(
+    settings: Settings, diagnostics: Diagnostics, origins: Origins, cache: Cache | None
+) -> dict[PurePosixPath, str]:
+    # A large spec is validated in a child process while the SDK is built from it (--strict needs
+    # the verdict first). When the validator drops a keyword the IR has read, which is rare, the
+    # spec is read and validated again and the SDK built from that.
+    spec, source, validation = _read_spec(settings, diagnostics, origins, cache, background=not settings.strict)
+    checked = Diagnostics()
+    try:
+        running = validation.child is not None
+        if not running:
+            with stage("validate", source):
+                validation.finish(spec, diagnostics)
+        if settings.strict and len(diagnostics):  # no need to render what will not be written
+            raise CodegenError(list(diagnostics.warnings))
+        files = _sdk(spec, source, settings, diagnostics, cache)
+        with stage("validate", source):
+            changed = running and validation.finish(spec, checked)
+    finally:
+        validation.cancel()
+    if changed:
+        diagnostics.truncate(0)
+        spec, source = read_spec(settings, diagnostics, Origins(), cache)
+        return _sdk(spec, source, settings, diagnostics, cache)
+    diagnostics.extend(checked.warnings)
+    return files
+
+
+def _sdk(
+    spec: dict[str, Any], source: str, settings: Settings, diagnostics: Diagnostics, cache: Cache | None
+) -> dict[PurePosixPath, str]:
+    """IR → render → format; the client is formatted (in worker processes when large) while the
+    models stage runs."""
     with stage("IR", source):
         api = build_api(spec, source=source, settings=settings)
     diagnostics.extend(api.warnings)  # operations skipped, media types read as text, callbacks
     if settings.strict and len(diagnostics):
         raise CodegenError(list(diagnostics.warnings))
-    with stage("render", source):
-        files = render_client(api, settings)
-        models_header = f'{header(api)}\n"""Models of {api.title}."""'
-        models = render_models(api, package=settings.package, header=models_header, source=source)
-    with stage("format", source):
-        if api.layout == "modules":  # models/<module>.py, as the IR placed each model
-            placement = {m.name: m.module for m in api.models}
-            for module, code in split_module(models, placement, header=models_header).items():
-                files[PurePosixPath(settings.package) / "models" / f"{module}.py"] = code
-        else:
-            files[PurePosixPath(settings.package) / "models.py"] = models
-    with stage("format", source):
-        files = format_files(files, first_party=settings.package)
+    with Formatter(first_party=settings.package, cache=cache) as formatter:
+        with stage("render", source):
+            client = render_client(api, settings)
+        with stage("format", source):
+            client_done = formatter.start(client)
+        with stage("render", source):
+            models_header = f'{header(api)}\n"""Models of {api.title}."""'
+            models = _models(api, settings, header=models_header, source=source, cache=cache)
+        with stage("format", source):
+            model_files: dict[PurePosixPath, str] = {}
+            if api.layout == "modules":  # models/<module>.py, as the IR placed each model
+                placement = {m.name: m.module for m in api.models}
+                for module, code in split_module(models, placement, header=models_header).items():
+                    model_files[PurePosixPath(settings.package) / "models" / f"{module}.py"] = code
+            else:
+                model_files[PurePosixPath(settings.package) / "models.py"] = models
+            files = {**formatter.start(model_files)(), **client_done()}
     files.update(runtime_files(api, settings))  # hand-written, formatted at the source: copied as they are
     return dict(sorted(files.items()))
+
+
+def _models(api: Api, settings: Settings, *, header: str, source: str, cache: Cache | None) -> str:
+    """models.py before formatting; the models stage is not run again for the same models."""
+    if cache is None:
+        return render_models(api, package=settings.package, header=header, source=source)
+    # The models' repr holds every field of each, its JSON Schema included: all the models stage reads.
+    entry = key("models", generator_fingerprint(), api.layout, settings.package, header, source, repr(api.models))
+    known = cache.get_text("models", entry)
+    if known is None:
+        known = render_models(api, package=settings.package, header=header, source=source)
+        cache.put("models", entry, known)
+    return known
 
 
 @contextmanager

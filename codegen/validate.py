@@ -8,8 +8,12 @@ node and the keyword; a crash of the validator itself is one warning too.
 
 from __future__ import annotations
 
+import json
+import multiprocessing
+import sys
 from typing import Any
 
+from .cache import Cache, generator_fingerprint, key
 from .errors import CodegenError, Diagnostics, Problem
 from .grammar import walk
 from .refs import escape, resolve_pointer
@@ -26,23 +30,134 @@ _SCHEMA_WORDS = frozenset(
 )  # fmt: skip
 
 
-def validate_spec(spec: dict[str, Any], *, source: str, diagnostics: Diagnostics | None = None) -> None:
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-
-    diagnostics = diagnostics if diagnostics is not None else Diagnostics()
-    validator_cls: Any = (
-        OpenAPIV31SpecValidator if check_version(spec, source=source) == "3.1" else OpenAPIV30SpecValidator
+def validate_spec(
+    spec: dict[str, Any], *, source: str, diagnostics: Diagnostics | None = None, cache: Cache | None = None
+) -> None:
+    """Validate now: the findings go into `diagnostics`, unreadable schema keywords leave `spec`."""
+    start_validation(spec, source=source, cache=cache).finish(
+        spec, diagnostics if diagnostics is not None else Diagnostics()
     )
+
+
+# Specs with at least this many paths and component schemas are validated in a background process.
+BACKGROUND_FROM = 300
+
+
+def start_validation(
+    spec: dict[str, Any], *, source: str, cache: Cache | None = None, background: bool = False
+) -> Validation:
+    """Begin validating `spec`. With a cache, a spec validated before (same text, same generator and
+    validator) is not validated again: its findings and the keywords they dropped are replayed.
+    With `background` (and a platform that forks), a large spec is validated in a child process
+    while the caller goes on with its copy; `finish()` says whether keywords were dropped from it,
+    that is whether what the caller built from it meanwhile must be built again."""
+    check_version(spec, source=source)
     problems = _dangling_refs(spec, source=source)
     if problems:  # the validator cannot even walk a spec with dangling refs
         raise CodegenError(problems)
-    found: list[Problem] = []
+    entry = key("validate", generator_fingerprint(), repr(spec)) if cache is not None else ""
+    known = cache.get_text("validate", entry) if cache is not None else None
+    if known is not None:
+        return Validation(source, *_decode(known), replay=True)
+    size = len(spec.get("paths") or {}) + len((spec.get("components") or {}).get("schemas") or {})
+    if background and size >= BACKGROUND_FROM and sys.platform == "linux":  # where forking is safe and cheap
+        context = multiprocessing.get_context("fork")  # the child reads the spec as it is now, unpickled
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=_validate_in_child, args=(spec, source, send), daemon=True)
+        child.start()
+        send.close()
+        return Validation(source, [], [], replay=True, child=(child, receive), remember=(cache, entry))
+    findings, dropped = _findings(spec, source=source)
+    if cache is not None:
+        cache.put("validate", entry, json.dumps([findings, dropped]))
+    return Validation(source, findings, dropped, replay=False)
+
+
+class Validation:
+    """The findings of a validation, maybe still running in a child process."""
+
+    def __init__(
+        self,
+        source: str,
+        findings: list[tuple[str, str]],
+        dropped: list[str],
+        *,
+        replay: bool,
+        child: tuple[Any, Any] | None = None,
+        remember: tuple[Cache | None, str] = (None, ""),
+    ) -> None:
+        self.source, self.findings, self.dropped, self.replay = source, findings, dropped, replay
+        self.child, self.remember = child, remember
+
+    def finish(self, spec: dict[str, Any], diagnostics: Diagnostics) -> bool:
+        """Record the findings and drop the keywords they name from `spec` (unless dropped already);
+        True when `spec` changed here."""
+        if self.child is not None:
+            process, receive = self.child
+            try:
+                outcome, value = receive.recv()
+            except EOFError:
+                outcome, value = "error", f"the validating process ended with status {process.exitcode}"
+            finally:
+                self.cancel()
+            if outcome != "ok":
+                raise RuntimeError(value)
+            self.findings, self.dropped = _decode(value)
+            cache, entry = self.remember
+            if cache is not None:
+                cache.put("validate", entry, value)
+        changed = False
+        if self.replay:
+            for at in self.dropped:  # the same schema keywords, dropped in the same order
+                parent, _, keyword = at.rpartition("/")
+                del resolve_pointer(spec, parent)[keyword]
+                changed = True
+            self.replay = False
+        found = [Problem(self.source, at, message) for at, message in self.findings]
+        diagnostics.extend(sorted(set(found), key=lambda p: (p.pointer, p.message)))
+        return changed
+
+    def cancel(self) -> None:
+        """Stop the child process, if any (finished or not)."""
+        if self.child is not None:
+            process, receive = self.child
+            self.child = None
+            if process.is_alive():
+                process.kill()
+            process.join()
+            receive.close()
+
+
+def _validate_in_child(spec: dict[str, Any], source: str, send: Any) -> None:
+    try:
+        send.send(("ok", json.dumps(_findings(spec, source=source))))
+    except BaseException as exc:  # reported by the parent as a stage failure
+        send.send(("error", f"{type(exc).__name__}: {exc}".splitlines()[0][:200]))
+    finally:
+        send.close()
+
+
+def _decode(text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    findings, dropped = json.loads(text)
+    return [(str(at), str(message)) for at, message in findings], [str(at) for at in dropped]
+
+
+def _findings(spec: dict[str, Any], *, source: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """openapi-spec-validator's findings as (pointer, message), and the pointers of the schema
+    keywords dropped on the way, in the order they were dropped."""
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+    validator_cls: Any = (
+        OpenAPIV31SpecValidator if check_version(spec, source=source) == "3.1" else OpenAPIV30SpecValidator
+    )
+    found: list[tuple[str, str]] = []
+    dropped: list[str] = []
     try:
         errors = list(validator_cls(spec).iter_errors())
     except Exception as exc:  # the validator's own bug: the spec may still be fine
         errors = []
         message = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
-        found.append(Problem(source, "/", f"OpenAPI validation stopped here ({message}); the rest is unchecked"))
+        found.append(("/", f"OpenAPI validation stopped here ({message}); the rest is unchecked"))
     index = _container_index(spec) if errors else {}
     schemas = {at: node for node, kind, at in walk(spec, "document") if kind == "schema"} if errors else {}
     for error in errors:
@@ -53,9 +168,10 @@ def validate_spec(spec: dict[str, Any], *, source: str, diagnostics: Diagnostics
         node = schemas.get(parent)
         if isinstance(node, dict) and keyword in node and keyword in _SCHEMA_WORDS:
             del node[keyword]  # a constraint the later stages could not read: left out
+            dropped.append(at)
             message = f"{message}: {keyword} ignored"
-        found.append(Problem(source, at, message))
-    diagnostics.extend(sorted(set(found), key=lambda p: (p.pointer, p.message)))
+        found.append((at, message))
+    return found, dropped
 
 
 def check_version(spec: dict[str, Any], *, source: str) -> str:
