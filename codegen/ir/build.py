@@ -116,8 +116,10 @@ def _kinds(defs: Mapping[str, Mapping[str, Any]], components: frozenset[str]) ->
             kinds[name] = "enum"
         elif is_class(schema, defs):
             kinds[name] = "class"
+        elif name in components or {"minProperties", "maxProperties"} & schema.keys():
+            kinds[name] = "alias"  # a counted map: the models stage keeps the count on a named alias only
         else:
-            kinds[name] = "alias" if name in components else "inline"
+            kinds[name] = "inline"
     return kinds
 
 
