@@ -35,7 +35,7 @@ from .nodes import (
     StatusBody,
 )
 from .operations import DEFAULT_STYLES, NamedSchemas, OperationSchemas, model_schemas
-from .schemas import is_class, nullable
+from .schemas import TAG_ATTRIBUTE, is_class, nullable
 from .tree import Placement, Route, place
 from .types import (
     ANY,
@@ -167,7 +167,8 @@ def _model(
         properties, required = _flat_properties(schema, defs)
         ordered = {**{k: properties[k] for k in inherited}, **properties}
         typed = {wire: typer.type_of(prop) for wire, prop in ordered.items()}
-        names = attribute_names(list(ordered), {wire: builtins_named(t) for wire, t in typed.items()})
+        wanted = {w: p[TAG_ATTRIBUTE] for w, p in ordered.items() if isinstance(p, Mapping) and TAG_ATTRIBUTE in p}
+        names = attribute_names(list(ordered), {wire: builtins_named(t) for wire, t in typed.items()}, wanted=wanted)
         fields = tuple(
             Field(
                 name=names[wire],

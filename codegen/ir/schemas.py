@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import CodegenError
-from ..naming import dedupe, pascal, singular
+from ..naming import dedupe, pascal, singular, snake
 from ..refs import escape, split_pointer
 
 COMPONENT_PREFIX = "#/components/schemas/"
+# The attribute a discriminator's tag gets in every branch, where its own would be another property's
+# wire name (build.py names the fields; the models stage never sees the key).
+TAG_ATTRIBUTE = "x-codegen-attribute"
 # Names models.py imports (or the models stage renames on its own): a schema so named gets `Model`.
 RESERVED_CLASS_NAMES = frozenset(
     {"Annotated", "Any", "AnyUrl", "BaseModel", "ConfigDict", "Enum", "Field", "Literal", "RootModel"}
@@ -110,6 +113,30 @@ class SchemaSet:
                     every.update({str(value): target for value in tag_values})
             else:
                 union["discriminator"]["mapping"] = dict(sorted(every.items()))
+                self._name_tag(prop, union.get("oneOf") or union.get("anyOf") or [])
+
+    def _name_tag(self, prop: str, branches: list[Any]) -> None:
+        """pydantic reads a tag by its attribute name before its wire name: `@type`, named `type`,
+        beside a `type` property would read that one. Such a tag is `type_tag` in every branch."""
+        name = snake(prop)
+        if name == prop or not any(name in self._wire_names(branch) for branch in branches):
+            return
+        for branch in branches:
+            tag = self._property(branch, prop)
+            if isinstance(tag, dict):
+                tag[TAG_ATTRIBUTE] = f"{name}_tag"
+
+    def _wire_names(self, schema: Any, depth: int = 0) -> set[str]:
+        """The property names of an object schema, following refs and allOf parts."""
+        if not isinstance(schema, Mapping) or depth > 16:
+            return set()
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            return self._wire_names(self.defs.get(ref.removeprefix("#/$defs/")), depth + 1)
+        names = set(schema.get("properties") or {})
+        for part in schema.get("allOf") or []:
+            names |= self._wire_names(part, depth + 1)
+        return names
 
     def _property(self, schema: Any, prop: str, depth: int = 0) -> Any:
         """The converted schema of `prop` in an object schema, following refs and allOf parts."""

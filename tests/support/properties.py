@@ -24,6 +24,7 @@ Where the SDK is lenient on purpose, the checks say so (`LENIENT`) and leave tha
   there is not checked (one class cannot say it);
 - a branch of a discriminated union whose tag is a plain string takes only its tag values, even
   where it is used on its own (the generator makes the tag a constant so the union can pick by it);
+  a branch several discriminated unions select takes the tag values of all of them, in each;
 - JSON numbers: an integral float (`1.0`) is not an integer to the SDK (never drawn, never broken to).
 Deterministic: every draw is seeded from the schema's name; a time budget per schema bounds drawing.
 """

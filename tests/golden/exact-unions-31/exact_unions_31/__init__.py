@@ -2,7 +2,7 @@
 """Typed Python client for Exact Unions 1.0.0.
 
 Generated from tests/fixtures/specs/exact-unions-31.yaml
-(sha256 3bcc92c8f000aea9a4287cd23b153e8fbd03509eb1171a768fa8ec9f6da6f3ad).
+(sha256 8861207f35e3025422bf91e02c7b36521dc8baa20abee19015687a07dc79cb34).
 """
 
 from typing import TYPE_CHECKING, Any

@@ -17,6 +17,11 @@ class DrawingLayer(str, Enum):
     bottom = "bottom"
 
 
+class AddColumn(BaseModel):
+    type_tag: Annotated[Literal["addColumn"], Field(alias="@type")]
+    type: str
+
+
 class Base(BaseModel):
     """
     Nullable where it is used on its own; a part of Drawing all the same.
@@ -30,6 +35,11 @@ class Circle(BaseModel):
     radius: float | None = None
 
 
+class RenameColumn(BaseModel):
+    type_tag: Annotated[Literal["rename"], Field(alias="@type")]
+    name: str | None = None
+
+
 class Square(BaseModel):
     kind: Literal["Square", "square"]
     side: float | None = None
@@ -37,6 +47,14 @@ class Square(BaseModel):
 
 class Style(BaseModel):
     color: str
+
+
+Change = TypeAliasType(
+    "Change", Annotated[AddColumn | RenameColumn, Field(discriminator="type_tag")]
+)
+"""
+Tagged by `@type`; one branch also has a `type` property.
+"""
 
 
 DrawingMark = TypeAliasType("DrawingMark", Annotated[dict[str, Any], Field(max_length=0)])
@@ -78,14 +96,17 @@ class Drawing(Base):
 
 
 __all__ = [
+    "AddColumn",
     "Base",
     "Batch",
+    "Change",
     "Circle",
     "Drawing",
     "DrawingLayer",
     "DrawingMark",
     "DrawingStyleVariant2",
     "Layer",
+    "RenameColumn",
     "Shape",
     "Square",
     "Style",
