@@ -44,6 +44,7 @@ _CONSTRAINTS = (
     "minProperties", "maxProperties",
 )  # fmt: skip
 
+_PLAIN = ("string", "integer", "number", "boolean")
 _COMPOSED = frozenset({"$ref", "allOf", "anyOf", "oneOf", "not", "properties", "items"})
 # A keyword constrains only values of its own type (`minItems` on a string says nothing).
 _CONSTRAINTS_OF = {
@@ -251,7 +252,7 @@ class SchemaSet:
         if not (isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX)):
             return None
         target = ((self.spec.get("components") or {}).get("schemas") or {}).get(split_pointer(ref)[-1])
-        if not isinstance(target, Mapping) or target.get("type") not in ("string", "integer", "number", "boolean"):
+        if not isinstance(target, Mapping) or target.get("type") not in _PLAIN:
             return None
         if _COMPOSED & target.keys() or _COMPOSED & siblings.keys():
             return None
@@ -301,6 +302,11 @@ class SchemaSet:
             if all(part is not p for _, p in typed):
                 words.update({k: part[k] for k in _ANNOTATIONS if k in part})
                 nullable_part = nullable_part or part.get("nullable") is True
+        narrowed = self._narrowed_value([p for _, p in typed])
+        if narrowed is not None:
+            return self.convert(
+                {**narrowed, **words, **{k: schema[k] for k in _ANNOTATIONS if k in schema}}, hint, pointer, root=root
+            )
         distributed = self._distribute(typed, words)
         if distributed is not None:
             return self.convert(distributed, hint, pointer, root=root)
@@ -337,6 +343,31 @@ class SchemaSet:
         name = self.claim(hint, schema, pointer)
         self.defs[name] = body
         return self._with_annotations(self.ref(name), schema, defaults=False)
+
+    def _narrowed_value(self, parts: list[Any]) -> dict[str, Any] | None:
+        """`allOf: [{$ref: Label}, {maxLength: 12}]` where Label is a plain value (a string, a number):
+        that value with the other parts' constraints (the models stage would keep only the ref)."""
+        components = (self.spec.get("components") or {}).get("schemas") or {}
+        values, constraints = [], []
+        for part in parts:
+            if not isinstance(part, Mapping):
+                return None
+            ref = part.get("$ref")
+            target = components.get(split_pointer(ref)[-1]) if isinstance(ref, str) else part
+            if isinstance(ref, str) and (not ref.startswith(COMPONENT_PREFIX) or len(part) > 1):
+                return None
+            if isinstance(target, Mapping) and target.get("type") in _PLAIN and not _COMPOSED & target.keys():
+                values.append(target)
+            elif set(part) <= {*_CONSTRAINTS, *_WORDS_ONLY, "format"}:
+                constraints.append(part)
+            else:
+                return None
+        if len(values) != 1 or not constraints:
+            return None
+        merged = dict(values[0])
+        for part in constraints:
+            merged.update({k: v for k, v in part.items() if k not in _WORDS_ONLY})
+        return merged
 
     def _distribute(self, typed: list[tuple[int, Any]], words: Mapping[str, Any]) -> dict[str, Any] | None:
         """`allOf: [anyOf: [A, B], {stream_id}]` is "A with stream_id, or B with stream_id": a union of

@@ -2,7 +2,7 @@
 """Typed Python client for Exact Unions 1.0.0.
 
 Generated from tests/fixtures/specs/exact-unions-31.yaml
-(sha256 8861207f35e3025422bf91e02c7b36521dc8baa20abee19015687a07dc79cb34).
+(sha256 0b034b8a725911e2fb582518544a49e7f6f718c732a1ba9db35d50d2dc47c156).
 """
 
 from typing import TYPE_CHECKING, Any

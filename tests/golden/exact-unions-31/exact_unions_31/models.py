@@ -84,6 +84,7 @@ class Batch(BaseModel):
 class Drawing(Base):
     title: Annotated[str, Field(pattern="^[A-Za-z]+(?:[\\s'-][A-Za-z]+)*$")]
     layer: DrawingLayer | None = None
+    label: Annotated[str | None, Field(max_length=12)] = None
     tags: dict[str, str] | None = None
     """
     A nullable map of strings.
