@@ -3,7 +3,8 @@ the shared real-world specs (`make test-properties`), read in place.
 
     .venv/bin/python -m tests.support.properties_run [--examples N] [--seconds S] [--report FILE] [SPEC ...]
 
-With no SPEC: the upstream API (with the fixes overlay) and every spec in ../shared/realworld/.
+With no SPEC: the upstream API (with the fixes overlay) and every spec in ../shared/realworld/. A SPEC
+that is a directory is a spec split over files (its entry file), bundled as the generator bundles it.
 Each spec is generated into a temporary directory; one that fails to generate is skipped and counted.
 Prints one summary line per spec, then every failure; exit status 1 when any check failed.
 """
