@@ -71,15 +71,20 @@ def dedupe(name: str, taken: set[str] | frozenset[str]) -> str:
     return f"{name}{n}"
 
 
-def attribute_names(wire_names: list[str], shadowed: Mapping[str, set[str]] | None = None) -> dict[str, str]:
+def attribute_names(
+    wire_names: list[str], shadowed: Mapping[str, set[str]] | None = None, *, wanted: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """{wire name: Python attribute} for the properties of one model, in order: the one naming of
     fields, used for model attributes and body arguments alike (the models stage is told them).
-    `shadowed`: the builtins a property's own type names (`list: list[str]` would hide `list`)."""
-    names: dict[str, str] = {}
-    taken: set[str] = set()
+    `shadowed`: the builtins a property's own type names (`list: list[str]` would hide `list`);
+    `wanted`: names decided elsewhere (a discriminator's tag, named alike in every branch)."""
+    names: dict[str, str] = {wire: name for wire, name in (wanted or {}).items() if wire in wire_names}
+    taken: set[str] = set(names.values())
     for wire in wire_names:
+        if wire in names:
+            continue
         name = snake(wire)
         clash = name in _MODEL_API or name in (shadowed or {}).get(wire, set())
         names[wire] = dedupe(name + "_" if clash else name, taken)
         taken.add(names[wire])
-    return names
+    return {wire: names[wire] for wire in wire_names}

@@ -37,7 +37,7 @@ from .nodes import (
 )
 from .operations import DEFAULT_STYLES, SSE, NamedSchemas, OperationSchemas, model_schemas
 from .paging import find_paging, page_shapes, unknown_operations
-from .schemas import is_class, nullable
+from .schemas import TAG_ATTRIBUTE, is_class, nullable
 from .tree import Placement, Route, place
 from .types import (
     ANY,
@@ -119,8 +119,10 @@ def _kinds(defs: Mapping[str, Mapping[str, Any]], components: frozenset[str]) ->
             kinds[name] = "enum"
         elif is_class(schema, defs):
             kinds[name] = "class"
+        elif name in components or {"minProperties", "maxProperties"} & schema.keys():
+            kinds[name] = "alias"  # a counted map: the models stage keeps the count on a named alias only
         else:
-            kinds[name] = "alias" if name in components else "inline"
+            kinds[name] = "inline"
     return kinds
 
 
@@ -168,7 +170,8 @@ def _model(
         properties, required = _flat_properties(schema, defs)
         ordered = {**{k: properties[k] for k in inherited}, **properties}
         typed = {wire: typer.type_of(prop) for wire, prop in ordered.items()}
-        names = attribute_names(list(ordered), {wire: builtins_named(t) for wire, t in typed.items()})
+        wanted = {w: p[TAG_ATTRIBUTE] for w, p in ordered.items() if isinstance(p, Mapping) and TAG_ATTRIBUTE in p}
+        names = attribute_names(list(ordered), {wire: builtins_named(t) for wire, t in typed.items()}, wanted=wanted)
         fields = tuple(
             Field(
                 name=names[wire],

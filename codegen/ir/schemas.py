@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import CodegenError
-from ..naming import dedupe, pascal, singular
+from ..naming import dedupe, pascal, singular, snake
 from ..refs import escape, split_pointer
 
 COMPONENT_PREFIX = "#/components/schemas/"
+# The attribute a discriminator's tag gets in every branch, where its own would be another property's
+# wire name (build.py names the fields; the models stage never sees the key).
+TAG_ATTRIBUTE = "x-codegen-attribute"
 # Names models.py imports (or the models stage renames on its own): a schema so named gets `Model`.
 RESERVED_CLASS_NAMES = frozenset(
     {"Annotated", "Any", "AnyUrl", "BaseModel", "ConfigDict", "Enum", "Field", "Literal", "RootModel"}
@@ -41,6 +44,8 @@ _CONSTRAINTS = (
     "minProperties", "maxProperties",
 )  # fmt: skip
 
+_PLAIN = ("string", "integer", "number", "boolean")
+_COMPOSED = frozenset({"$ref", "allOf", "anyOf", "oneOf", "not", "properties", "items"})
 # A keyword constrains only values of its own type (`minItems` on a string says nothing).
 _CONSTRAINTS_OF = {
     "string": ("minLength", "maxLength", "pattern"),
@@ -70,32 +75,69 @@ class SchemaSet:
     discriminated: list[tuple[str, dict[str, str], dict[str, Any]]] = field(default_factory=list)
 
     def narrow_discriminators(self) -> None:
-        """A discriminator over a plain string property says which value each branch has: make that
-        property a constant in the branch, so the models stage can pick the class by it (otherwise
-        the union is tried left to right and `{"pet_type": "Dog"}` may parse as a Cat)."""
-        for prop, mapping, union in self.discriminated:
-            for value, ref in sorted(mapping.items()):
+        """A discriminator over a plain string property says which values each branch has: make that
+        property a `Literal` of them in the branch, so the models stage can pick the class by it
+        (otherwise the union is tried left to right and `{"pet_type": "Dog"}` may parse as a Cat).
+        A branch gets every value that selects it in any union (`mapping` entries, and its schema's
+        name where no entry names it): one class serves them all."""
+        tags: dict[tuple[str, str], set[str]] = {}  # (class name, property) → values
+        for prop, mapping, _ in self.discriminated:
+            for value, ref in mapping.items():
                 key = ref.removeprefix(COMPONENT_PREFIX)
                 name = self.component_names.get(key) if ref.startswith(COMPONENT_PREFIX) else None
-                body = self.defs.get(name or ref.removeprefix("#/$defs/"), {})
-                current = (body.get("properties") or {}).get(prop)
-                if (
-                    isinstance(current, dict)
-                    and current.get("type") == "string"
-                    and not {"enum", "const"} & current.keys()
-                ):
-                    body["properties"][prop] = {
-                        "const": value,
-                        **{k: current[k] for k in ("description",) if k in current},
-                    }
-            # The models stage picks a branch by a constant tag; a branch whose tag is not one (an enum
-            # of two values) would get the schema's name as its only value. Such a union is tried
-            # branch by branch instead, which the tags' own values decide as well.
+                tags.setdefault((name or ref.removeprefix("#/$defs/"), prop), set()).add(value)
+        for (name, prop), values in sorted(tags.items()):
+            body = self.defs.get(name, {})
+            current = (body.get("properties") or {}).get(prop)
+            if isinstance(current, dict) and current.get("type") == "string" and not {"enum", "const"} & current.keys():
+                words = {k: current[k] for k in ("description",) if k in current}
+                if len(values) == 1:
+                    body["properties"][prop] = {"const": next(iter(values)), **words}
+                else:  # a Literal of several values, not an enum class: pydantic picks a branch by it
+                    tag = {"type": "string", "enum": sorted(values), "x-enum-field-as-literal": True}
+                    body["properties"][prop] = {**tag, **words}
+        # The models stage picks a branch by a Literal tag; a branch whose tag is not one (an enum
+        # class, a plain string) would get the schema's name as its only value. Such a union is tried
+        # branch by branch instead, which the tags' own values decide as well. The models stage is told
+        # every value of every branch, so each union writes the same Literal into a shared branch.
+        for prop, _, union in self.discriminated:
+            every: dict[str, str] = {}
             for branch in union.get("oneOf") or union.get("anyOf") or []:
                 tag = self._property(branch, prop)
-                if not (isinstance(tag, Mapping) and "const" in tag):
+                target = branch.get("$ref") if isinstance(branch, Mapping) else None
+                if not (isinstance(tag, Mapping) and ("const" in tag or tag.get("x-enum-field-as-literal"))):
                     union.pop("discriminator", None)
                     break
+                if isinstance(target, str):
+                    enum: Any = tag.get("enum") or []
+                    tag_values = [tag["const"]] if "const" in tag else list(enum)
+                    every.update({str(value): target for value in tag_values})
+            else:
+                union["discriminator"]["mapping"] = dict(sorted(every.items()))
+                self._name_tag(prop, union.get("oneOf") or union.get("anyOf") or [])
+
+    def _name_tag(self, prop: str, branches: list[Any]) -> None:
+        """pydantic reads a tag by its attribute name before its wire name: `@type`, named `type`,
+        beside a `type` property would read that one. Such a tag is `type_tag` in every branch."""
+        name = snake(prop)
+        if name == prop or not any(name in self._wire_names(branch) for branch in branches):
+            return
+        for branch in branches:
+            tag = self._property(branch, prop)
+            if isinstance(tag, dict):
+                tag[TAG_ATTRIBUTE] = f"{name}_tag"
+
+    def _wire_names(self, schema: Any, depth: int = 0) -> set[str]:
+        """The property names of an object schema, following refs and allOf parts."""
+        if not isinstance(schema, Mapping) or depth > 16:
+            return set()
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            return self._wire_names(self.defs.get(ref.removeprefix("#/$defs/")), depth + 1)
+        names = set(schema.get("properties") or {})
+        for part in schema.get("allOf") or []:
+            names |= self._wire_names(part, depth + 1)
+        return names
 
     def _property(self, schema: Any, prop: str, depth: int = 0) -> Any:
         """The converted schema of `prop` in an object schema, following refs and allOf parts."""
@@ -159,6 +201,9 @@ class SchemaSet:
         if not isinstance(schema, Mapping):
             raise CodegenError.at(self.source, pointer, "a schema must be an object")
         if "$ref" in schema:
+            merged = self._scalar_with_siblings(schema)
+            if merged is not None:
+                return self.convert(merged, hint, pointer, root=root)
             return self._convert_ref(schema, pointer)
         if schema.get("nullable") is True:  # OpenAPI 3.0
             inner = {k: v for k, v in schema.items() if k != "nullable"}
@@ -179,10 +224,13 @@ class SchemaSet:
             return self._convert_enum(schema, hint, pointer, root=root)
         if "const" in schema:
             return self._with_annotations({"const": schema["const"]}, schema)
-        if types == "object" or "properties" in schema or "additionalProperties" in schema:
+        if types == "object" or (types is None and ({"properties", "additionalProperties"} & schema.keys())):
+            # `properties` beside another type (`type: array` with `properties`) says nothing: JSON
+            # Schema applies them to objects only.
             return self._convert_object(schema, hint, pointer, root=root)
         if types == "array" or (types is None and "items" in schema):  # `items` alone: an array
             items = self.convert(schema.get("items", {}), singular(hint), f"{pointer}/items")
+            items = self._counted_map_named(items, singular(hint), f"{pointer}/items")
             return self._with_annotations({"type": "array", "items": items}, schema, constraints=True)
         if isinstance(types, str):
             out: dict[str, Any] = {"type": types}
@@ -192,6 +240,23 @@ class SchemaSet:
                 out["format"] = "binary"  # OpenAPI 3.1's way of saying "a file"
             return self._with_annotations(out, schema, constraints=True)
         return self._with_annotations({}, schema)
+
+    def _scalar_with_siblings(self, schema: Mapping[str, Any]) -> dict[str, Any] | None:
+        """OpenAPI 3.1: keywords beside a `$ref` apply too (`{$ref: ExpressionType, enum: [lt, gt]}`).
+        A ref to a plain value (a string, a number) narrowed so is that value with both sets of
+        keywords; 3.0 ignores them."""
+        siblings = {k: v for k, v in schema.items() if k != "$ref" and k not in _WORDS_ONLY and not k.startswith("x-")}
+        ref = schema["$ref"]
+        if not siblings or not str(self.spec.get("openapi", "")).startswith("3.1"):
+            return None
+        if not (isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX)):
+            return None
+        target = ((self.spec.get("components") or {}).get("schemas") or {}).get(split_pointer(ref)[-1])
+        if not isinstance(target, Mapping) or target.get("type") not in _PLAIN:
+            return None
+        if _COMPOSED & target.keys() or _COMPOSED & siblings.keys():
+            return None
+        return {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
 
     def _convert_ref(self, schema: Mapping[str, Any], pointer: str) -> dict[str, Any]:
         ref = schema["$ref"]
@@ -237,6 +302,11 @@ class SchemaSet:
             if all(part is not p for _, p in typed):
                 words.update({k: part[k] for k in _ANNOTATIONS if k in part})
                 nullable_part = nullable_part or part.get("nullable") is True
+        narrowed = self._narrowed_value([p for _, p in typed])
+        if narrowed is not None:
+            return self.convert(
+                {**narrowed, **words, **{k: schema[k] for k in _ANNOTATIONS if k in schema}}, hint, pointer, root=root
+            )
         distributed = self._distribute(typed, words)
         if distributed is not None:
             return self.convert(distributed, hint, pointer, root=root)
@@ -245,11 +315,17 @@ class SchemaSet:
         inline = [p for _, p in typed if isinstance(p, Mapping) and "$ref" not in p]
         required = sorted({str(r) for p in [schema, *inline] for r in p.get("required") or []})
         for index, part in typed:
-            if isinstance(part, Mapping) and "$ref" not in part and "required" in part:
-                # Required names another part declares are gathered at the top, not here.
+            if isinstance(part, Mapping) and "$ref" not in part and ("required" in part or required):
+                # Each inline part requires the names it declares, wherever they are listed (beside the
+                # parts or in another part); the names other parts declare are gathered at the top.
                 own = part.get("properties") or {}
-                kept = [r for r in part["required"] if r in own]
+                kept = [r for r in required if r in own]
                 part = {k: v for k, v in part.items() if k != "required"} | ({"required": kept} if kept else {})
+            if len(typed) > 1 and isinstance(part, Mapping) and _nullable_ref(part, self.nullable_components):
+                # A part of a composition is the object it extends: "X or null" adds no null to the
+                # composition (whose own `nullable` says whether it may be null).
+                parts.append(self.ref(self.component_names[split_pointer(part["$ref"])[-1]]))
+                continue
             # Inline object parts of a composition stay inline, so their fields land in its class;
             # a lone part is the schema itself, named as any other.
             inline_object = isinstance(part, Mapping) and "$ref" not in part and "properties" in part
@@ -267,6 +343,31 @@ class SchemaSet:
         name = self.claim(hint, schema, pointer)
         self.defs[name] = body
         return self._with_annotations(self.ref(name), schema, defaults=False)
+
+    def _narrowed_value(self, parts: list[Any]) -> dict[str, Any] | None:
+        """`allOf: [{$ref: Label}, {maxLength: 12}]` where Label is a plain value (a string, a number):
+        that value with the other parts' constraints (the models stage would keep only the ref)."""
+        components = (self.spec.get("components") or {}).get("schemas") or {}
+        values, constraints = [], []
+        for part in parts:
+            if not isinstance(part, Mapping):
+                return None
+            ref = part.get("$ref")
+            target = components.get(split_pointer(ref)[-1]) if isinstance(ref, str) else part
+            if isinstance(ref, str) and (not ref.startswith(COMPONENT_PREFIX) or len(part) > 1):
+                return None
+            if isinstance(target, Mapping) and target.get("type") in _PLAIN and not _COMPOSED & target.keys():
+                values.append(target)
+            elif set(part) <= {*_CONSTRAINTS, *_WORDS_ONLY, "format"}:
+                constraints.append(part)
+            else:
+                return None
+        if len(values) != 1 or not constraints:
+            return None
+        merged = dict(values[0])
+        for part in constraints:
+            merged.update({k: v for k, v in part.items() if k not in _WORDS_ONLY})
+        return merged
 
     def _distribute(self, typed: list[tuple[int, Any]], words: Mapping[str, Any]) -> dict[str, Any] | None:
         """`allOf: [anyOf: [A, B], {stream_id}]` is "A with stream_id, or B with stream_id": a union of
@@ -310,7 +411,8 @@ class SchemaSet:
                 branch_hint = hint + pascal(tag)
             else:
                 branch_hint = f"{hint}Variant{index + 1}"
-            converted.append(self.convert(branch, branch_hint, f"{pointer}/{key}/{index}"))
+            at = f"{pointer}/{key}/{index}"
+            converted.append(self._counted_map_named(self.convert(branch, branch_hint, at), branch_hint, at))
         out: dict[str, Any] = {key: converted}
         discriminator = schema.get("discriminator")
         if isinstance(discriminator, Mapping) and len(non_null) == len(branches):
@@ -321,16 +423,17 @@ class SchemaSet:
                     value: target if str(target).startswith(("#", ".", "/")) else COMPONENT_PREFIX + str(target)
                     for value, target in mapping.items()
                 }
-                out["discriminator"]["mapping"] = {
-                    value: self._convert_ref({"$ref": target}, f"{pointer}/discriminator/mapping")["$ref"]
-                    for value, target in mapping.items()
-                }
-            else:  # implicit: each branch's value is its schema's name
-                mapping = {
-                    b["$ref"].removeprefix(COMPONENT_PREFIX): b["$ref"]
-                    for _, b in non_null
-                    if isinstance(b, Mapping) and str(b.get("$ref", "")).startswith(COMPONENT_PREFIX)
-                }
+                for target in mapping.values():  # a dangling target is an error here
+                    self._convert_ref({"$ref": target}, f"{pointer}/discriminator/mapping")
+            # A branch no mapping entry names is selected by its schema's name (OpenAPI's implicit value).
+            mapped = set(mapping.values()) if isinstance(mapping, Mapping) else set()
+            mapping = {**(mapping if isinstance(mapping, Mapping) else {})} | {
+                b["$ref"].removeprefix(COMPONENT_PREFIX): b["$ref"]
+                for _, b in non_null
+                if isinstance(b, Mapping)
+                and str(b.get("$ref", "")).startswith(COMPONENT_PREFIX)
+                and b["$ref"] not in mapped
+            }
             self.discriminated.append((str(discriminator["propertyName"]), dict(mapping), out))
         if len(non_null) < len(branches):
             return self._nullable(self._with_annotations(out, schema), {})
@@ -373,6 +476,8 @@ class SchemaSet:
             if isinstance(names, Mapping):
                 key_schema = {"type": "string", **names}
                 out["propertyNames"] = self.convert(key_schema, f"{hint}Key", f"{pointer}/propertyNames")
+            if extra is False:  # no properties and no others: only the empty object (a value, not a class)
+                out["maxProperties"] = 0
             return self._with_annotations(out, schema, constraints=True)
         if not root:
             if (reused := self.same_component(hint, schema)) is not None:
@@ -402,6 +507,21 @@ class SchemaSet:
         return self._with_annotations(body, schema, defaults=False)
 
     # -- helpers -------------------------------------------------------------------------
+
+    def _counted_map_named(self, converted: dict[str, Any], hint: str, pointer: str) -> dict[str, Any]:
+        """A map with a property count (`maxProperties`; `additionalProperties: false` alone is the
+        empty object) inside a union or a list gets a name: the models stage applies the count to a
+        field's own type or a named alias only, and drops it elsewhere."""
+        kind = converted.get("type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        counts = {k: converted[k] for k in ("minProperties", "maxProperties") if k in converted}
+        if "object" not in kinds or not counts or "properties" in converted or "$ref" in converted:
+            return converted
+        body = {k: v for k, v in converted.items() if k not in _ANNOTATIONS} | {"type": "object"}
+        name = self.claim(hint, {}, pointer)
+        self.defs[name] = body
+        out = self.ref(name) | {k: converted[k] for k in _ANNOTATIONS if k in converted}
+        return nullable(out) if "null" in kinds else out
 
     def _nullable(self, inner: dict[str, Any], outer: Mapping[str, Any], *, lift_from: Any = None) -> dict[str, Any]:
         # The words move to the outer schema: on a ref or a const inside `anyOf` the models stage
@@ -452,6 +572,12 @@ def _tag_value(schema: Any) -> str | None:
     return None
 
 
+def _nullable_ref(schema: Mapping[str, Any], nullable_components: Mapping[str, Any]) -> bool:
+    """A `$ref` to a component that is "X or null"."""
+    ref = schema.get("$ref")
+    return isinstance(ref, str) and ref.startswith(COMPONENT_PREFIX) and split_pointer(ref)[-1] in nullable_components
+
+
 def _objectish(schema: Mapping[str, Any]) -> bool:
     """An object part of a composition: a ref, or an inline schema with properties."""
     return "$ref" in schema or "properties" in schema
@@ -487,8 +613,12 @@ def nullable(inner: dict[str, Any]) -> dict[str, Any]:
     """ "`inner` or null". A plain type keeps its constraints at the top (`type: [object, "null"]`),
     where the models stage applies them; a ref or union gets an `anyOf` with null."""
     kind = inner.get("type")
-    if isinstance(kind, str) and kind != "null" and "$ref" not in inner:
+    typed_map = kind == "object" and isinstance(inner.get("additionalProperties"), Mapping)
+    if isinstance(kind, str) and kind != "null" and "$ref" not in inner and not typed_map:
         return {**inner, "type": [kind, "null"]}
+    if typed_map:  # the models stage reads a map's value type only where the type is `object` alone
+        words = {k: inner[k] for k in _ANNOTATIONS if k in inner}
+        return {"anyOf": [{k: v for k, v in inner.items() if k not in words}, {"type": "null"}], **words}
     return {"anyOf": [inner, {"type": "null"}]}
 
 

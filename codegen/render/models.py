@@ -122,7 +122,15 @@ def _helper_name(models: list[Model]) -> Callable[[str], str]:
 def _refs_for_dmcg(node: Any, root: str) -> Any:
     """A ref to the root model is `#` in the document the models stage reads."""
     if isinstance(node, dict):
-        return {k: "#" if k == "$ref" and v == _DEFS + root else _refs_for_dmcg(v, root) for k, v in node.items()}
+        return {k: _ref_for_dmcg(k, v, root) for k, v in node.items()}
     if isinstance(node, list):
         return [_refs_for_dmcg(v, root) for v in node]
     return node
+
+
+def _ref_for_dmcg(key: str, value: Any, root: str) -> Any:
+    if key == "$ref" and value == _DEFS + root:
+        return "#"
+    if key == "discriminator" and isinstance(value, dict) and isinstance(value.get("mapping"), dict):
+        return {**value, "mapping": {k: "#" if v == _DEFS + root else v for k, v in value["mapping"].items()}}
+    return _refs_for_dmcg(value, root)

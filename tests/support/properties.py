@@ -24,6 +24,7 @@ Where the SDK is lenient on purpose, the checks say so (`LENIENT`) and leave tha
   there is not checked (one class cannot say it);
 - a branch of a discriminated union whose tag is a plain string takes only its tag values, even
   where it is used on its own (the generator makes the tag a constant so the union can pick by it);
+  a branch several discriminated unions select takes the tag values of all of them, in each;
 - JSON numbers: an integral float (`1.0`) is not an integer to the SDK (never drawn, never broken to).
 Deterministic: every draw is seeded from the schema's name; a time budget per schema bounds drawing.
 """
@@ -58,6 +59,7 @@ KINDS = ("type", "required", "length", "range", "pattern", "enum")
 LENIENT = (
     "unknown properties are kept, even under additionalProperties: false",
     "a branch of a discriminated union takes only its tag values, even when used on its own",
+    "a branch of several discriminated unions takes the tag values of all of them, in each",
     "oneOf is read as anyOf: a value that matches several branches is taken by the best match",
     "a oneOf/anyOf that only chooses which properties are required (beside properties) is not checked",
     "an optional property may be null (absent and null both read as None)",
@@ -74,8 +76,9 @@ def to_json_schema(spec: Mapping[str, Any]) -> dict[str, Any]:
     version = str(spec.get("openapi", "3.0"))
     schemas = (spec.get("components") or {}).get("schemas") or {}
     three_one = version.startswith("3.1")
-    converted = {key: _convert(schema, three_one=three_one, schemas=schemas) for key, schema in schemas.items()}
-    for key, (prop, values) in _tagged_branches(spec, schemas).items():
+    tagged = _tagged_branches(spec, schemas)
+    converted = {key: _convert(s, three_one=three_one, schemas=schemas, tagged=tagged) for key, s in schemas.items()}
+    for key, (prop, values) in tagged.items():
         tag = {"properties": {prop: {"enum": sorted(values)}}}
         converted[key] = {"allOf": [converted[key], tag]}
     return {"$defs": converted}
@@ -99,15 +102,13 @@ def _tagged_branches(spec: Mapping[str, Any], schemas: Mapping[str, Any]) -> dic
         if isinstance(discriminator, Mapping) and isinstance(branches, list):
             prop = str(discriminator.get("propertyName"))
             mapping = discriminator.get("mapping")
-            pairs = (
-                [(v, str(t)) for v, t in mapping.items()]
-                if isinstance(mapping, Mapping)
-                else [
-                    (str(b["$ref"]).removeprefix(COMPONENTS), str(b["$ref"]))
-                    for b in branches
-                    if isinstance(b, Mapping) and "$ref" in b
-                ]
-            )
+            pairs = [(v, _target(t)) for v, t in mapping.items()] if isinstance(mapping, Mapping) else []
+            mapped = {ref for _, ref in pairs}
+            pairs += [  # a branch no entry names is selected by its schema's name
+                (str(b["$ref"]).removeprefix(COMPONENTS), str(b["$ref"]))
+                for b in branches
+                if isinstance(b, Mapping) and "$ref" in b and b["$ref"] not in mapped
+            ]
             for value, ref in pairs:
                 key = ref.removeprefix(COMPONENTS)
                 current = ((schemas.get(key) or {}).get("properties") or {}).get(prop)
@@ -121,38 +122,47 @@ def _tagged_branches(spec: Mapping[str, Any], schemas: Mapping[str, Any]) -> dic
     return found
 
 
+def _target(target: Any) -> str:
+    """A mapping's target: a ref, or (as many specs write it) a bare schema name."""
+    return str(target) if str(target).startswith("#") else COMPONENTS + str(target)
+
+
 def _ref(ref: str) -> str:
     key = ref.removeprefix(COMPONENTS)
     return DEFS + key
 
 
-def _convert(node: Any, *, three_one: bool, schemas: Mapping[str, Any]) -> Any:
+def _convert(
+    node: Any, *, three_one: bool, schemas: Mapping[str, Any], tagged: Mapping[str, tuple[str, set[str]]]
+) -> Any:
     if isinstance(node, bool) or not isinstance(node, Mapping):
         return node
     if "$ref" in node:
         target = {"$ref": _ref(str(node["$ref"]))}
         siblings = {k: v for k, v in node.items() if k != "$ref" and k not in _ANNOTATIONS_ONLY}
         if three_one and siblings:
-            return {"allOf": [target, _convert(siblings, three_one=three_one, schemas=schemas)]}
+            return {"allOf": [target, _convert(siblings, three_one=three_one, schemas=schemas, tagged=tagged)]}
         return target
     out: dict[str, Any] = {}
     for key, value in node.items():
         if key in ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas"):
-            out[key] = {k: _convert(v, three_one=three_one, schemas=schemas) for k, v in value.items()}
+            out[key] = {k: _convert(v, three_one=three_one, schemas=schemas, tagged=tagged) for k, v in value.items()}
         elif key in ("items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else"):
             out[key] = (
-                [_convert(v, three_one=three_one, schemas=schemas) for v in value]
+                [_convert(v, three_one=three_one, schemas=schemas, tagged=tagged) for v in value]
                 if isinstance(value, list)
-                else _convert(value, three_one=three_one, schemas=schemas)
+                else _convert(value, three_one=three_one, schemas=schemas, tagged=tagged)
             )
         elif key in ("oneOf", "anyOf") and "properties" in node and all(map(_only_required, value)):
             continue  # LENIENT: a choice of required properties beside properties is not checked
         elif key in ("allOf", "anyOf", "prefixItems"):
-            out[key] = [_convert(v, three_one=three_one, schemas=schemas) for v in value]
+            out[key] = [_convert(v, three_one=three_one, schemas=schemas, tagged=tagged) for v in value]
         elif key == "oneOf":  # LENIENT: read as anyOf
-            out["anyOf"] = [_convert(v, three_one=three_one, schemas=schemas) for v in value]
+            out["anyOf"] = [_convert(v, three_one=three_one, schemas=schemas, tagged=tagged) for v in value]
         elif key in ("nullable", "discriminator") or key in _ANNOTATIONS_ONLY or key.startswith("x-"):
             continue
+        elif key == "pattern" and isinstance(value, str):
+            out[key] = _ecma_whitespace(value)
         else:
             out[key] = value
     for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
@@ -163,7 +173,7 @@ def _convert(node: Any, *, three_one: bool, schemas: Mapping[str, Any]) -> Any:
     discriminator = node.get("discriminator")
     for key in ("oneOf", "anyOf"):
         if isinstance(discriminator, Mapping) and isinstance(node.get(key), list):
-            out["anyOf"] = _discriminated(node[key], out["anyOf"], discriminator, schemas)
+            out["anyOf"] = _discriminated(node[key], out["anyOf"], discriminator, schemas, tagged)
     if "type" not in out and not {"$ref", "allOf", "anyOf", "oneOf", "enum", "const"} & out.keys():
         # OpenAPI's reading (and the generator's): `properties` alone is an object, `items` an array.
         if {"properties", "required", "additionalProperties"} & out.keys():
@@ -177,29 +187,58 @@ def _convert(node: Any, *, three_one: bool, schemas: Mapping[str, Any]) -> Any:
     return out
 
 
+# `\s` as ECMA-262 (JSON Schema's regex dialect) and pydantic's regex engine both read it; Python's
+# `re` (jsonschema, hypothesis-jsonschema) also counts \x1c-\x1f and \x85 as whitespace.
+_WHITESPACE = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+
+
+def _ecma_whitespace(pattern: str) -> str:
+    out, in_class, index = [], False, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            pair = pattern[index : index + 2]
+            out.append((_WHITESPACE if in_class else f"[{_WHITESPACE}]") if pair == "\\s" else pair)
+            index += 2
+            continue
+        in_class = (char == "[") or (in_class and char != "]")
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
 def _only_required(branch: Any) -> bool:
     return isinstance(branch, Mapping) and "required" in branch and set(branch) <= {"required", "description", "title"}
 
 
 def _discriminated(
-    raw: list[Any], branches: list[Any], discriminator: Mapping[str, Any], schemas: Mapping[str, Any]
+    raw: list[Any],
+    branches: list[Any],
+    discriminator: Mapping[str, Any],
+    schemas: Mapping[str, Any],
+    tagged: Mapping[str, tuple[str, set[str]]],
 ) -> list[Any]:
     """Each branch also says which discriminator values select it (OpenAPI: the property is the tag):
     those of `mapping`, else the schema's name, unless the branch pins the property itself (a const
-    or enum), which then says it."""
+    or enum), which then says it. LENIENT: a branch whose tag is a plain string takes the values of
+    every union it is in (one class serves them all)."""
     prop = str(discriminator["propertyName"])
     mapping = discriminator.get("mapping") or {}
     values: dict[str, list[str]] = {}
     for value, target in mapping.items():
-        ref = target if str(target).startswith("#") else COMPONENTS + str(target)
-        values.setdefault(_ref(ref), []).append(value)
+        values.setdefault(_ref(_target(target)), []).append(value)
     out = []
     for original, branch in zip(raw, branches, strict=True):
         ref = original.get("$ref") if isinstance(original, Mapping) else None
         if not isinstance(ref, str):
             out.append(branch)
             continue
-        tags = values.get(_ref(ref)) or [ref.removeprefix(COMPONENTS)]
+        shared = tagged.get(ref.removeprefix(COMPONENTS))
+        tags = (
+            sorted(shared[1])
+            if shared is not None and shared[0] == prop
+            else values.get(_ref(ref)) or [ref.removeprefix(COMPONENTS)]
+        )
         if _ref(ref) not in values and _pins(schemas, ref, prop):
             out.append(branch)
             continue

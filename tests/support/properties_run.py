@@ -3,7 +3,8 @@ the shared real-world specs (`make test-properties`), read in place.
 
     .venv/bin/python -m tests.support.properties_run [--examples N] [--seconds S] [--report FILE] [SPEC ...]
 
-With no SPEC: the upstream API (with the fixes overlay) and every spec in ../shared/realworld/.
+With no SPEC: the upstream API (with the fixes overlay) and every spec in ../shared/realworld/. A SPEC
+that is a directory is a spec split over files (its entry file), bundled as the generator bundles it.
 Each spec is generated into a temporary directory; one that fails to generate is skipped and counted.
 Prints one summary line per spec, then every failure; exit status 1 when any check failed.
 """
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from codegen.bundle import bundle
 from codegen.load import load_document
 from codegen.overlay import apply_overlay
 from tests.support import ROOT
@@ -44,13 +46,19 @@ def default_targets() -> list[Target]:
     targets = [Target("openai-upstream", UPSTREAM, FIXES)] if UPSTREAM.is_file() else []
     if REALWORLD.is_dir():
         for path in sorted(REALWORLD.iterdir()):
-            if path.is_dir():
-                entry = next((path / name for name in _ENTRY_FILES if (path / name).is_file()), None)
-                if entry is not None:
-                    targets.append(Target(path.name, entry))
-            elif path.suffix in (".yaml", ".json", ".gz"):
-                targets.append(Target(path.name.split(".")[0], path))
+            if path.is_dir() or path.suffix in (".yaml", ".json", ".gz"):
+                found = target_of(path)
+                if found is not None:
+                    targets.append(found)
     return targets
+
+
+def target_of(path: Path, overlay: Path | None = None) -> Target | None:
+    """A spec file, or a directory holding a spec split over files (its entry file is read)."""
+    if not path.is_dir():
+        return Target(path.name.split(".")[0], path, overlay)
+    entry = next((path / name for name in _ENTRY_FILES if (path / name).is_file()), None)
+    return Target(path.name, entry, overlay) if entry is not None else None
 
 
 def _package(label: str) -> str:
@@ -66,7 +74,7 @@ def generate(target: Target, out: Path) -> str:
 
 
 def spec_of(target: Target) -> dict[str, Any]:
-    spec = load_document(target.spec).data
+    spec = bundle(load_document(target.spec)).data  # a spec split over files, as the generator reads it
     return apply_overlay(spec, load_document(target.overlay)) if target.overlay else spec
 
 
@@ -115,7 +123,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seconds", type=float, default=Budget.seconds)
     parser.add_argument("--report", type=Path, help="write every failure here as JSON")
     args = parser.parse_args(argv)
-    targets = [Target(p.name.split(".")[0], p, args.overlay) for p in args.specs] or default_targets()
+    targets = [t for p in args.specs if (t := target_of(p, args.overlay)) is not None] or default_targets()
     budget = Budget(examples=args.examples, seconds=args.seconds)
     reports, not_generated = run(targets, budget, sdk=args.sdk)
     print(f"{len(reports)} specs checked, {len(not_generated)} did not generate (skipped):")

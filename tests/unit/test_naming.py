@@ -8,7 +8,7 @@ import pytest
 
 from codegen.errors import CodegenError
 from codegen.ir.operations import model_schemas
-from codegen.naming import dedupe, pascal, singular, snake
+from codegen.naming import attribute_names, dedupe, pascal, singular, snake
 
 
 @pytest.mark.parametrize(
@@ -131,3 +131,29 @@ def test_branch_descriptions_survive_nullable_unions() -> None:
 def test_bad_extension_name_is_an_error_with_a_pointer() -> None:
     with pytest.raises(CodegenError, match=r"s#/components/schemas/A: x-codegen-name 'not a name'"):
         model_schemas(_spec({"A": {"type": "object", "x-codegen-name": "not a name"}}), source="s", renames={})
+
+
+def test_a_discriminator_tag_is_named_alike_in_every_branch_and_never_another_wire_name() -> None:
+    """pydantic reads a tag by attribute name before wire name: `@type` beside a `type` property is
+    `type_tag` in every branch of the union (a branch without `type` too)."""
+    spec: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "components": {
+            "schemas": {
+                "Change": {
+                    "oneOf": [{"$ref": "#/components/schemas/Add"}, {"$ref": "#/components/schemas/Drop"}],
+                    "discriminator": {"propertyName": "@type", "mapping": {"add": "#/components/schemas/Add"}},
+                },
+                "Add": {"type": "object", "properties": {"@type": {"type": "string"}, "type": {"type": "string"}}},
+                "Drop": {"type": "object", "properties": {"@type": {"type": "string"}, "name": {"type": "string"}}},
+            }
+        },
+        "paths": {},
+    }
+    defs = model_schemas(spec, source="s", renames={}).defs
+    assert defs["Add"]["properties"]["@type"]["x-codegen-attribute"] == "type_tag"
+    assert defs["Drop"]["properties"]["@type"]["x-codegen-attribute"] == "type_tag"
+    assert "x-codegen-attribute" not in defs["Add"]["properties"]["type"]
+    names = attribute_names(["@type", "type"], wanted={"@type": "type_tag"})
+    assert names == {"@type": "type_tag", "type": "type"}
+    assert attribute_names(["@type", "type"]) == {"@type": "type", "type": "type2"}  # without: first come
