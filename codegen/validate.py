@@ -180,10 +180,11 @@ def _crawl_once() -> Iterator[None]:
 
     def lookup_once(resolver: Any, ref: str) -> Any:
         # What a resolver is (referencing 0.37): its base URI, registry and dynamic scope.
-        registry = getattr(resolver, "_registry", None)
-        if registry is None:  # another version of referencing: not known what a resolver is
+        parts: list[Any] = [getattr(resolver, name, None) for name in ("_base_uri", "_registry", "_previous")]
+        if None in parts:  # another version of referencing: not known what a resolver is
             return lookup(resolver, ref)
-        place = (ref, getattr(resolver, "_base_uri", None), id(registry), *getattr(resolver, "_previous", ()))
+        base_uri, registry, previous = parts
+        place = (ref, base_uri, id(registry), *previous)
         known = resolved.get(place)
         if known is None or known[0] is not registry:
             known = resolved[place] = (registry, lookup(resolver, ref))
