@@ -21,6 +21,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from pathlib import PurePosixPath
+from typing import Any
 
 import black
 from black.mode import TargetVersion
@@ -43,7 +44,7 @@ PARALLEL = 400_000  # characters of code above which formatting runs in parallel
 
 def format_source(text: str, first_party: str = "") -> str:
     """One module, whole: imports sorted, then black."""
-    return _black(_sort_imports(text, first_party))
+    return _black(_sort_imports(text, _isort_config(first_party)))
 
 
 def _black(text: str) -> str:
@@ -68,6 +69,7 @@ class Formatter:
         self.first_party = first_party
         self.cache = cache
         self.tools = _tools(first_party) if cache is not None else ""
+        self.isort_config: object | None = None  # made on first need (building it costs as much as a sort)
         self.pool: Executor | None = None
 
     def __enter__(self) -> Formatter:
@@ -89,8 +91,10 @@ class Formatter:
             if cache is not None and (known := cache.get_text("format-file", key(tools, text))) is not None:
                 out[path] = known
                 continue
+            if self.isort_config is None:
+                self.isort_config = _isort_config(self.first_party)
             try:
-                pieces = _pieces(_sort_imports(text, self.first_party))
+                pieces = _pieces(_sort_imports(text, self.isort_config))
             except SyntaxError as exc:
                 raise CodegenError.at(
                     str(path), f"line {exc.lineno}", f"generated code does not parse (a generator bug): {exc.msg}"
@@ -143,7 +147,15 @@ def _tools(first_party: str) -> str:
     return f"black {black_version} {MODE!r}; isort {isort.__version__} {first_party!r}; pieces {PIECE} {LARGE}"
 
 
-def _sort_imports(text: str, first_party: str) -> str:
+def _isort_config(first_party: str) -> Any:
+    import isort
+
+    return isort.Config(
+        profile="black", line_length=MODE.line_length, known_first_party=[first_party] if first_party else []
+    )
+
+
+def _sort_imports(text: str, config: Any) -> str:
     """The module's leading imports in isort's order (black's profile); the rest as it is."""
     import isort
 
@@ -153,9 +165,6 @@ def _sort_imports(text: str, first_party: str) -> str:
         return text
     end = max(n.end_lineno or n.lineno for n in imports if n.lineno <= _first_definition(tree))
     lines = text.splitlines(keepends=True)
-    config = isort.Config(
-        profile="black", line_length=MODE.line_length, known_first_party=[first_party] if first_party else []
-    )
     head = isort.code("".join(lines[:end]), config=config)
     return head + "".join(lines[end:])
 
@@ -166,6 +175,8 @@ def _first_definition(tree: ast.Module) -> int:
 
 def _pieces(text: str) -> list[str]:
     """The file whole, or cut before top-level definitions every PIECE statements."""
+    if text.count("\n") < LARGE:  # fewer lines than statements needed to be cut: no need to parse
+        return [text]
     tree = ast.parse(text)
     if len(tree.body) <= LARGE:
         return [text]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import multiprocessing
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from .cache import Cache, generator_fingerprint, key
@@ -142,9 +144,67 @@ def _decode(text: str) -> tuple[list[tuple[str, str]], list[str]]:
     return [(str(at), str(message)) for at, message in findings], [str(at) for at in dropped]
 
 
-def _findings(spec: dict[str, Any], *, source: str) -> tuple[list[tuple[str, str]], list[str]]:
+def _findings(
+    spec: dict[str, Any], *, source: str, reuse_crawls: bool = True
+) -> tuple[list[tuple[str, str]], list[str]]:
     """openapi-spec-validator's findings as (pointer, message), and the pointers of the schema
     keywords dropped on the way, in the order they were dropped."""
+    with _crawl_once() if reuse_crawls else _as_is():
+        return _validator_findings(spec, source=source)
+
+
+@contextmanager
+def _crawl_once() -> Iterator[None]:
+    """Each schema registry crawled once per run, and each reference resolved once per place.
+
+    The OAS 3.1 meta-schema refers to schemas with `$dynamicRef`; resolving one asks the registry
+    for the anchor, and a registry with an uncrawled resource (the meta-schema, added by every
+    validator) crawls it again on every ask and drops the result: 2,400 crawls of the same three
+    registries. And the same `$ref`s are resolved from the same places 165,000 times for a large
+    spec. Registries and resolvers are immutable and both steps pure functions of them, so the
+    first result is the answer for the rest of the run: the findings are the same. Results are
+    held with what they were computed from, so that no id is reused meanwhile.
+    """
+    from referencing import Registry
+
+    crawl, resolver_type = Registry.crawl, type(Registry().resolver())
+    lookup = resolver_type.lookup
+    crawled: dict[int, tuple[Any, Any]] = {}
+    resolved: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+
+    def crawl_once(registry: Any) -> Any:
+        known = crawled.get(id(registry))
+        if known is None or known[0] is not registry:
+            known = crawled[id(registry)] = (registry, crawl(registry))
+        return known[1]
+
+    def lookup_once(resolver: Any, ref: str) -> Any:
+        # What a resolver is (referencing 0.37): its base URI, registry and dynamic scope.
+        parts: list[Any] = [getattr(resolver, name, None) for name in ("_base_uri", "_registry", "_previous")]
+        if None in parts:  # another version of referencing: not known what a resolver is
+            return lookup(resolver, ref)
+        base_uri, registry, previous = parts
+        place = (ref, base_uri, id(registry), *previous)
+        known = resolved.get(place)
+        if known is None or known[0] is not registry:
+            known = resolved[place] = (registry, lookup(resolver, ref))
+        return known[1]
+
+    Registry.crawl = crawl_once  # type: ignore[method-assign, assignment]
+    resolver_type.lookup = lookup_once  # type: ignore[method-assign, assignment]
+    try:
+        yield
+    finally:
+        Registry.crawl = crawl  # type: ignore[method-assign]
+        resolver_type.lookup = lookup  # type: ignore[method-assign]
+
+
+@contextmanager
+def _as_is() -> Iterator[None]:
+    yield
+
+
+def _validator_findings(spec: dict[str, Any], *, source: str) -> tuple[list[tuple[str, str]], list[str]]:
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
     validator_cls: Any = (

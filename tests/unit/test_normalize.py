@@ -150,3 +150,31 @@ def test_what_makes_the_spec_unusable_stays_an_error() -> None:
     spec = _spec("3.1.0", {"A": {"$ref": "#/components/schemas/B"}})
     with pytest.raises(CodegenError, match=r"s\.yaml#/components/schemas/A: dangling \$ref"):
         validate_spec(spec, source="s.yaml")
+
+
+def test_reusing_the_registry_crawls_finds_the_same_problems_as_the_validator_as_it_is() -> None:
+    import copy
+
+    from referencing import Registry
+
+    from codegen.validate import _findings
+
+    crawl, lookup = Registry.crawl, type(Registry().resolver()).lookup
+
+    schemas = {
+        "A": {"type": "string", "maxLength": "ten", "pattern": 3},
+        "B": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}, "n": {"minimum": "0"}}},
+        "C": {"allOf": [{"$ref": "#/components/schemas/B"}, {"type": "object", "required": "a"}]},
+        "D": {"type": "array", "items": {"oneOf": [{"type": "integer", "multipleOf": -1}, {"uniqueItems": 1}]}},
+    }
+    spec = _spec("3.1.0", schemas)
+    spec["paths"] = {
+        "/a": {"get": {"title": "x", "responses": {"200": {"description": 1}}}},
+        "/b/{id}": {"post": {"parameters": [{"name": "id", "in": "path"}], "responses": {}}},
+    }
+    fast, plain = copy.deepcopy(spec), copy.deepcopy(spec)
+    found = _findings(fast, source="s.yaml")
+    assert len(found[0]) >= 6 and found[1], found  # a spec broken in many places, some keywords dropped
+    assert found == _findings(plain, source="s.yaml", reuse_crawls=False)
+    assert fast == plain
+    assert (Registry.crawl, type(Registry().resolver()).lookup) == (crawl, lookup)  # the library as it was
