@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import CodegenError
 from ..naming import dedupe, pascal, singular, snake
 from ..refs import escape, split_pointer
+from .dispatch import DISPATCH, dispatch
 
 COMPONENT_PREFIX = "#/components/schemas/"
 # The attribute a discriminator's tag gets in every branch, where its own would be another property's
@@ -100,13 +101,14 @@ class SchemaSet:
         # class, a plain string) would get the schema's name as its only value. Such a union is tried
         # branch by branch instead, which the tags' own values decide as well. The models stage is told
         # every value of every branch, so each union writes the same Literal into a shared branch.
-        for prop, _, union in self.discriminated:
+        for prop, mapping, union in self.discriminated:
             every: dict[str, str] = {}
             for branch in union.get("oneOf") or union.get("anyOf") or []:
                 tag = self._property(branch, prop)
                 target = branch.get("$ref") if isinstance(branch, Mapping) else None
                 if not (isinstance(tag, Mapping) and ("const" in tag or tag.get("x-enum-field-as-literal"))):
                     union.pop("discriminator", None)
+                    self._dispatch_by_mapping(prop, mapping, union)
                     break
                 if isinstance(target, str):
                     enum: Any = tag.get("enum") or []
@@ -115,6 +117,24 @@ class SchemaSet:
             else:
                 union["discriminator"]["mapping"] = dict(sorted(every.items()))
                 self._name_tag(prop, union.get("oneOf") or union.get("anyOf") or [])
+
+    def _dispatch_by_mapping(self, prop: str, mapping: Mapping[str, str], union: dict[str, Any]) -> None:
+        """A named union pydantic cannot pick by Literal tags picks by the mapping itself (`dispatch.py`;
+        the renderer writes the `Discriminator`). Otherwise, or inline, it is tried branch by branch."""
+        if not any(body is union for body in self.defs.values()):
+            return
+        named: dict[str, str] = {}
+        implicit: dict[str, str] = {}
+        for value, ref in mapping.items():
+            key = ref.removeprefix(COMPONENT_PREFIX)
+            name = self.component_names.get(key) if ref.startswith(COMPONENT_PREFIX) else None
+            named[value] = name = name or ref.removeprefix("#/$defs/")
+            if value == key and list(mapping.values()).count(ref) == 1:  # (or an entry just like it)
+                implicit[name] = value
+        branches = union.get("oneOf") or union.get("anyOf") or []
+        found = dispatch(prop, named, implicit, branches, self.defs)
+        if found is not None:
+            union[DISPATCH] = {"property": prop, "branches": found}
 
     def _name_tag(self, prop: str, branches: list[Any]) -> None:
         """pydantic reads a tag by its attribute name before its wire name: `@type`, named `type`,

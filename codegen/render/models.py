@@ -25,8 +25,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import CodegenError
+from ..ir.dispatch import DISPATCH
 from ..ir.nodes import Api, Model
 from ..naming import pascal
+from .dispatch import write_dispatch
 from .text import wrap_descriptions
 
 _DEFS = "#/$defs/"
@@ -41,11 +43,12 @@ def render_models(api: Api, *, package: str, header: str, source: str) -> str:
         exports = ""
     if not models:
         return f"{header}\n\n{exports}"
-    code = _generate(models, package=package, header=header, source=source)
+    unions = {m.name: _dispatch_of(m.schema) for m in models if m.kind == "alias" and DISPATCH in m.schema}
+    code = write_dispatch(_generate(models, package=package, header=header, source=source), unions)
     deprecated = [(m.name, [f.name for f in m.fields if f.deprecated and not f.inherited]) for m in models]
     deprecated = [(name, fields) for name, fields in deprecated if fields]
-    base_import = f"from {package}._models import BaseModel"
-    code = code.replace(base_import, "from ._models import BaseModel" + (", mark_deprecated" if deprecated else ""))
+    runtime = ["BaseModel"] + (["by_tag"] if unions else []) + (["mark_deprecated"] if deprecated else [])
+    code = code.replace(f"from {package}._models import BaseModel", f"from ._models import {', '.join(runtime)}")
     marks = "".join(f"mark_deprecated({cls}, {', '.join(map(repr, names))})\n" for cls, names in deprecated)
     return f"{code.rstrip()}\n\n\n{marks}\n{exports}" if marks else f"{code.rstrip()}\n\n\n{exports}"
 
@@ -97,6 +100,13 @@ def _generate(models: list[Model], *, package: str, header: str, source: str) ->
     return code
 
 
+def _dispatch_of(schema: dict[str, Any]) -> tuple[str, list[str], dict[str, str]]:
+    """(tag property, branch names in order, {tag value: branch name}) of a union the IR marked."""
+    marked = schema[DISPATCH]
+    branches = schema.get("oneOf") or schema.get("anyOf") or []
+    return marked["property"], [b["$ref"].removeprefix(_DEFS) for b in branches], marked["branches"]
+
+
 def _helper_name(models: list[Model]) -> Callable[[str], str]:
     """The models stage names the helper aliases it adds (a constrained value inside a map, a tagged
     union inside a list, the type of a class's typed unknown properties) after their parent and
@@ -122,7 +132,7 @@ def _helper_name(models: list[Model]) -> Callable[[str], str]:
 def _refs_for_dmcg(node: Any, root: str) -> Any:
     """A ref to the root model is `#` in the document the models stage reads."""
     if isinstance(node, dict):
-        return {k: _ref_for_dmcg(k, v, root) for k, v in node.items()}
+        return {k: _ref_for_dmcg(k, v, root) for k, v in node.items() if k != DISPATCH}
     if isinstance(node, list):
         return [_refs_for_dmcg(v, root) for v in node]
     return node

@@ -248,21 +248,31 @@ def _discriminated(
 
 
 def _pins(schemas: Mapping[str, Any], ref: str, prop: str, depth: int = 0) -> bool:
+    """The branch says its own tag values: a const or enum (or one of them or null, as
+    `ItemReferenceParam.type`), in its properties or an allOf part, or in every member of a union."""
     schema = schemas.get(ref.removeprefix(COMPONENTS), {}) if ref.startswith(COMPONENTS) else {}
     if not isinstance(schema, Mapping) or depth > 16:
         return False
-    sub = (schema.get("properties") or {}).get(prop)
-    if isinstance(sub, Mapping) and ("enum" in sub or "const" in sub):
+    members = schema.get("oneOf") or schema.get("anyOf")
+    if isinstance(members, list) and members and "properties" not in schema:
+        refs = [m.get("$ref") if isinstance(m, Mapping) else None for m in members]
+        return all(isinstance(r, str) and _pins(schemas, r, prop, depth + 1) for r in refs)
+    if _pinned(schema, prop):
         return True
     parts = [p.get("$ref") for p in schema.get("allOf") or [] if isinstance(p, Mapping)]
     inline = [p for p in schema.get("allOf") or [] if isinstance(p, Mapping) and "$ref" not in p]
-    if any(
-        isinstance(s, Mapping) and ("enum" in s or "const" in s)
-        for p in inline
-        for s in [(p.get("properties") or {}).get(prop)]
-    ):
+    if any(_pinned(p, prop) for p in inline):
         return True
     return any(isinstance(r, str) and _pins(schemas, r, prop, depth + 1) for r in parts)
+
+
+def _pinned(schema: Mapping[str, Any], prop: str) -> bool:
+    sub = (schema.get("properties") or {}).get(prop)
+    if not isinstance(sub, Mapping):
+        return False
+    parts = sub.get("anyOf") or sub.get("oneOf") or [sub]
+    values = [p for p in parts if isinstance(p, Mapping) and p.get("type") != "null"]
+    return bool(values) and all("enum" in p or "const" in p for p in values)
 
 
 _SCALAR = {"type": ["string", "integer", "boolean", "null"]}

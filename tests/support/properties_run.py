@@ -78,7 +78,7 @@ def spec_of(target: Target) -> dict[str, Any]:
     return apply_overlay(spec, load_document(target.overlay)) if target.overlay else spec
 
 
-def check_generated(target: Target, out: Path, budget: Budget) -> SpecReport:
+def check_generated(target: Target, out: Path, budget: Budget, schemas: list[str] | None = None) -> SpecReport:
     if str(out) not in sys.path:
         sys.path.insert(0, str(out))
     package = _package(target.label)
@@ -91,12 +91,13 @@ def check_generated(target: Target, out: Path, budget: Budget) -> SpecReport:
         if done % 100 == 0:
             print(f"  {target.label}: {done}/{total} schemas", file=sys.stderr, flush=True)
 
-    return check_spec(
-        target.label, spec, models, base, class_names=names, nullable=nullable, budget=budget, progress=progress
-    )
+    options: dict[str, Any] = {"budget": budget, "keys": schemas, "progress": progress}
+    return check_spec(target.label, spec, models, base, class_names=names, nullable=nullable, **options)
 
 
-def run(targets: list[Target], budget: Budget, *, sdk: Path | None = None) -> tuple[list[SpecReport], list[str]]:
+def run(
+    targets: list[Target], budget: Budget, *, sdk: Path | None = None, schemas: list[str] | None = None
+) -> tuple[list[SpecReport], list[str]]:
     reports: list[SpecReport] = []
     not_generated: list[str] = []
     with tempfile.TemporaryDirectory(prefix="properties-") as tmp:
@@ -108,7 +109,7 @@ def run(targets: list[Target], budget: Budget, *, sdk: Path | None = None) -> tu
                     not_generated.append(f"{target.label}: {error}")
                     continue
             started = time.monotonic()
-            report = check_generated(target, out, budget)
+            report = check_generated(target, out, budget, schemas)
             reports.append(report)
             print(f"{report.summary()} [{time.monotonic() - started:.0f} s]", flush=True)
     return reports, not_generated
@@ -122,10 +123,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--examples", type=int, default=Budget.examples)
     parser.add_argument("--seconds", type=float, default=Budget.seconds)
     parser.add_argument("--report", type=Path, help="write every failure here as JSON")
+    parser.add_argument("--schemas", nargs="+", metavar="KEY", help="check only these component schemas")
     args = parser.parse_args(argv)
     targets = [t for p in args.specs if (t := target_of(p, args.overlay)) is not None] or default_targets()
     budget = Budget(examples=args.examples, seconds=args.seconds)
-    reports, not_generated = run(targets, budget, sdk=args.sdk)
+    reports, not_generated = run(targets, budget, sdk=args.sdk, schemas=args.schemas)
     print(f"{len(reports)} specs checked, {len(not_generated)} did not generate (skipped):")
     for line in not_generated:
         print(f"  {line}")

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Any, Dict, Literal
+from typing import Annotated, Any, Dict, Literal, Union
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field, Tag
 from typing_extensions import TypeAliasType
 
-from ._models import BaseModel
+from ._models import BaseModel, by_tag
 
 
 class LimitsMode(str, Enum):
@@ -154,7 +154,13 @@ class WebTool(BaseModel):
     type: WebToolType
 
 
-AnyTool = TypeAliasType("AnyTool", WebTool | FileTool)
+AnyTool = TypeAliasType(
+    "AnyTool",
+    Annotated[
+        Union[Annotated[WebTool, Tag("WebTool")], Annotated[FileTool, Tag("FileTool")]],
+        by_tag("type", {"file": "FileTool", "web": "WebTool", "web_2025": "WebTool"}),
+    ],
+)
 """
 A discriminator without mapping whose branches name their own tag values.
 """

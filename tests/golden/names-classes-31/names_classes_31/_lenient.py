@@ -58,6 +58,8 @@ def lenient_value(annotation: Any, value: Any) -> Any:
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
+        if typing.get_origin(args[0]) in (typing.Union, types.UnionType):  # tagged branches (`by_tag`)
+            return _lenient_union(typing.get_args(args[0]), value)
         return lenient_value(args[0], value)
     if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
         return lenient_model(annotation, value)

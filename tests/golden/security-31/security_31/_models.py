@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Literal
 
 import pydantic
 
-__all__ = ["BaseModel", "mark_deprecated"]
+__all__ = ["BaseModel", "by_tag", "mark_deprecated"]
 
 
 class BaseModel(pydantic.BaseModel):
@@ -41,6 +41,29 @@ class BaseModel(pydantic.BaseModel):
 
     def to_json(self, *, indent: int | None = 2, exclude_unset: bool = True) -> str:
         return self.model_dump_json(indent=indent, by_alias=True, exclude_unset=exclude_unset, warnings=False)
+
+
+def by_tag(prop: str, branches: dict[str, str]) -> pydantic.Discriminator:
+    """The discriminator of a union pydantic cannot pick by a Literal alone (a branch that is itself a
+    union, or whose tag takes values the mapping gives another branch): `prop`'s value names the
+    branch's `Tag` as the spec's mapping says. A value it does not name is an error; the lenient
+    path keeps such a value as sent."""
+
+    def tag_of(value: Any) -> str | None:
+        tag = value.get(prop) if isinstance(value, dict) else _wire_value(value, prop)
+        return branches.get(tag) if isinstance(tag, str) else None
+
+    return pydantic.Discriminator(tag_of)
+
+
+def _wire_value(model: Any, key: str) -> Any:
+    """A model's value under its wire name `key` (serializing picks the branch by it as well)."""
+    if not isinstance(model, pydantic.BaseModel):
+        return None
+    for name, info in type(model).model_fields.items():
+        if (info.alias or name) == key:
+            return model.__dict__.get(name)
+    return (model.__pydantic_extra__ or {}).get(key)
 
 
 def mark_deprecated(cls: type[BaseModel], *names: str) -> None:
