@@ -4,7 +4,7 @@ Input: models.py as the models stage wrote it (each such union a plain `Name = T
 A | B)`, tried branch by branch), and per union its property and {tag value: branch name}. Output:
 the same source where each such union is
 
-    Annotated[Union[Annotated[A, Tag("A")], ...], by_tag("status", {"completed": "A", ...})]
+    Annotated[Union[Annotated[A, _Tag("A")], ...], by_tag("status", {"completed": "A", ...})]
 
 so the tag picks exactly the branch the spec's mapping selects (`_models.by_tag`). The models
 stage does not write a callable `Discriminator`; the branches' own expressions (quoted where they
@@ -17,7 +17,9 @@ import ast
 from collections.abc import Mapping
 from typing import Any
 
-_IMPORTS = {"typing": ("Annotated", "Union"), "pydantic": ("Tag",)}
+# pydantic's `Tag` under a private name: a spec may well have a schema named `Tag` (a model class
+# never starts with `_`).
+_IMPORTS = {"typing": ("Annotated", "Union"), "pydantic": ("Tag as _Tag",)}
 
 
 def write_dispatch(code: str, unions: Mapping[str, tuple[str, list[str], dict[str, str]]]) -> str:
@@ -35,7 +37,7 @@ def write_dispatch(code: str, unions: Mapping[str, tuple[str, list[str], dict[st
         if len(members) != len(names):  # the models stage merged branches: left tried branch by branch
             continue
         tagged = ", ".join(
-            f"Annotated[{ast.get_source_segment(code, m)}, Tag({n!r})]" for m, n in zip(members, names, strict=True)
+            f"Annotated[{ast.get_source_segment(code, m)}, _Tag({n!r})]" for m, n in zip(members, names, strict=True)
         )
         edits.append((value, f"Annotated[Union[{tagged}], by_tag({prop!r}, {branches!r})]"))
     if not edits:
@@ -72,7 +74,7 @@ def _members(value: ast.expr) -> list[ast.expr]:
 
 
 def _with_imports(code: str) -> str:
-    """Add `Annotated`, `Union` and `Tag` to the module's `from typing`/`from pydantic` imports."""
+    """Add `Annotated`, `Union` and `_Tag` to the module's `from typing`/`from pydantic` imports."""
     tree = ast.parse(code)
     lines = code.splitlines(keepends=True)
     found = {n.module: n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module in _IMPORTS and not n.level}

@@ -64,9 +64,24 @@ def test_the_renderer_tags_the_branches_the_models_stage_wrote() -> None:
         'Plan = TypeAliasType("Plan", Union["Queued", Empty])\n'
     )
     out = write_dispatch(code, {"Plan": ("status", ["Queued", "Empty"], {"queued": "Queued"})})
-    assert "from typing import Annotated, Literal, Union\n" in out and "from pydantic import Field, Tag\n" in out
-    expected = "Annotated[Union[Annotated[\"Queued\", Tag('Queued')], Annotated[Empty, Tag('Empty')]], "
+    assert (
+        "from typing import Annotated, Literal, Union\n" in out and "from pydantic import Field, Tag as _Tag\n" in out
+    )
+    expected = "Annotated[Union[Annotated[\"Queued\", _Tag('Queued')], Annotated[Empty, _Tag('Empty')]], "
     assert expected + "by_tag('status', {'queued': 'Queued'})]" in out
+
+
+def test_a_model_named_tag_does_not_shadow_the_discriminator_tag() -> None:
+    # A spec with a `Tag` schema (a pet store's, a catalogue's) gets a class `Tag` in the same module.
+    code = (
+        "from __future__ import annotations\n\nfrom pydantic import Field\n"
+        "from typing_extensions import TypeAliasType\n\n"
+        "from .._models import BaseModel\n\n\nclass Tag(BaseModel):\n    name: str\n\n\n"
+        'Plan = TypeAliasType("Plan", Union[Queued, Empty])\n'
+    )
+    out = write_dispatch(code, {"Plan": ("status", ["Queued", "Empty"], {"queued": "Queued"})})
+    assert "Annotated[Queued, _Tag('Queued')]" in out and "from pydantic import Field, Tag as _Tag\n" in out
+    assert "Tag('" not in out.replace("_Tag('", "")
 
 
 class Queued(BaseModel):

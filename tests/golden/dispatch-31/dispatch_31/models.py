@@ -6,7 +6,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, Tag
+from pydantic import Field
+from pydantic import Tag as _Tag
 from typing_extensions import TypeAliasType
 
 from ._models import BaseModel, by_tag
@@ -74,7 +75,7 @@ Feline = TypeAliasType("Feline", Cat | Lion)
 Pet = TypeAliasType(
     "Pet",
     Annotated[
-        Union[Annotated[Dog, Tag("Dog")], Annotated[Feline, Tag("Feline")]],
+        Union[Annotated[Dog, _Tag("Dog")], Annotated[Feline, _Tag("Feline")]],
         by_tag("pet_type", {"cat": "Feline", "dog": "Dog", "lion": "Feline"}),
     ],
 )
@@ -87,9 +88,9 @@ Plan = TypeAliasType(
     "Plan",
     Annotated[
         Union[
-            Annotated[Done, Tag("Done")],
-            Annotated[Queued, Tag("Queued")],
-            Annotated[Empty, Tag("Empty")],
+            Annotated[Done, _Tag("Done")],
+            Annotated[Queued, _Tag("Queued")],
+            Annotated[Empty, _Tag("Empty")],
         ],
         by_tag("status", {"cancelled": "Empty", "done": "Done", "queued": "Queued"}),
     ],

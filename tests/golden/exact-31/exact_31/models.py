@@ -6,7 +6,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Any, Dict, Literal, Union
 
-from pydantic import AwareDatetime, ConfigDict, Field, Tag
+from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import Tag as _Tag
 from typing_extensions import TypeAliasType
 
 from ._models import BaseModel, by_tag
@@ -157,7 +158,7 @@ class WebTool(BaseModel):
 AnyTool = TypeAliasType(
     "AnyTool",
     Annotated[
-        Union[Annotated[WebTool, Tag("WebTool")], Annotated[FileTool, Tag("FileTool")]],
+        Union[Annotated[WebTool, _Tag("WebTool")], Annotated[FileTool, _Tag("FileTool")]],
         by_tag("type", {"file": "FileTool", "web": "WebTool", "web_2025": "WebTool"}),
     ],
 )
