@@ -22,23 +22,10 @@ import httpx
 import httpx2
 import pytest
 
-from tests.support.streaming import story_reply, story_sdk
 from tests.support.streamserver import StreamServer
 
 ABANDONED = 100
 TIMEOUT = 5.0  # the clients' timeout, the pool's included: an exhausted pool fails the call in 5 s
-
-
-@pytest.fixture(scope="module")
-def sdk(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
-    return story_sdk(tmp_path_factory.mktemp("abandoned"))
-
-
-@pytest.fixture
-def server() -> Iterator[StreamServer]:
-    with StreamServer(story_reply) as running:
-        yield running
-    assert not running.errors
 
 
 @pytest.fixture

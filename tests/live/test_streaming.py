@@ -11,27 +11,14 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from tests.support.streaming import EVENTS, STORY, story_reply, story_sdk
+from tests.support.streaming import EVENTS, STORY
 from tests.support.streamserver import StreamServer
-
-
-@pytest.fixture(scope="module")
-def sdk(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
-    return story_sdk(tmp_path_factory.mktemp("streaming"))
-
-
-@pytest.fixture
-def server() -> Iterator[StreamServer]:
-    with StreamServer(story_reply) as running:
-        yield running
-    assert not running.errors
-
 
 Call = Callable[..., Any]
 

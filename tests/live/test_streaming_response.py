@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from types import ModuleType
 
 import pytest
@@ -16,20 +15,8 @@ import pytest
 from openai_chat_sdk import AsyncClient as ChatAsyncClient
 from openai_chat_sdk import Client as ChatClient
 from openai_chat_sdk.models import ChatCompletion
-from tests.support.streaming import AUDIO, EVENTS, STORY, story_reply, story_sdk
+from tests.support.streaming import AUDIO, EVENTS, STORY
 from tests.support.streamserver import Reply, Request, StreamServer
-
-
-@pytest.fixture(scope="module")
-def sdk(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
-    return story_sdk(tmp_path_factory.mktemp("streaming-response"))
-
-
-@pytest.fixture
-def server() -> Iterator[StreamServer]:
-    with StreamServer(story_reply) as running:
-        yield running
-    assert not running.errors
 
 
 def options(server: StreamServer) -> dict[str, object]:
