@@ -73,8 +73,8 @@ def main() -> None:
     def format_all() -> None:  # serially, in this process: the work a run spreads over its workers
         for path, text in files.items():
             if path.suffix == ".py":
-                for piece in formatting._pieces(formatting._sort_imports(text, config)):
-                    formatting._black(piece)
+                for batch in formatting._batches(formatting._sort_imports(text, config)):
+                    formatting._black_batch(batch)
 
     stage("format", format_all)
     for name, value in seconds.items():

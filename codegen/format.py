@@ -4,13 +4,16 @@ Input: {path: text}. Output: the same map with every `.py` file formatted; a syn
 in generated code is a generator bug and names the file. This is the one stage that parses
 generated code, and only to format it.
 
-Black takes about 8 s per MB of code, which dominates generating a whole API (3 MB). Large
-files are cut into runs of top-level classes and functions, a fixed number at a time (so the
-output never depends on the machine), and the pieces are formatted in parallel processes;
-black treats each top-level definition on its own, so joining them with the two blank lines
-black puts between definitions gives what formatting the whole file would. With a cache
-(`cache.py`), a file or piece formatted before is taken from it: a spec update formats again only
-the files it changed, and of a large one only the pieces it changed.
+Black takes about 4 s per MB of code for each pass, and it makes a second pass over any text its
+first pass changed, which dominates generating a whole API (3 MB). So every file is cut before
+its top-level classes and functions: black treats each top-level definition on its own, so
+joining the formatted definitions with the two blank lines black puts between them gives what
+formatting the whole file would, and only a definition black's first pass changes costs a
+second pass (the renderers write black's layout, so few do). The definitions go to black in
+batches whose boundaries depend on the definitions' names only (so the output never depends on
+the machine, and an edit moves no boundary but its own), in parallel processes when there is
+much. With a cache (`cache.py`), a file or batch formatted before is taken from it: a spec
+update formats again only the files it changed, and of those only the batches it changed.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from __future__ import annotations
 import ast
 import itertools
 import os
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future
 from pathlib import PurePosixPath
 from typing import Any
@@ -37,8 +41,7 @@ MODE = black.Mode(
     magic_trailing_comma=True,
     preview=False,
 )
-PIECE = 300  # top-level definitions per piece of a large file
-LARGE = 4 * PIECE  # files with more top-level statements than this are cut
+BATCH = 16  # top-level definitions per batch handed to black, on average
 PARALLEL = 400_000  # characters of code above which formatting runs in parallel processes
 
 
@@ -49,6 +52,15 @@ def format_source(text: str, first_party: str = "") -> str:
 
 def _black(text: str) -> str:
     return black.format_str(text, mode=MODE)
+
+
+def _black_batch(pieces: tuple[str, ...]) -> str:
+    """The pieces formatted one by one and joined as black separates top-level definitions."""
+    return _join(_black(piece) for piece in pieces)
+
+
+def _join(parts: Iterable[str]) -> str:
+    return "\n\n\n".join(part.strip("\n") for part in parts) + "\n"
 
 
 def format_files(
@@ -81,9 +93,9 @@ class Formatter:
 
     def start(self, files: dict[PurePosixPath, str]) -> Callable[[], dict[PurePosixPath, str]]:
         cache, tools = self.cache, self.tools
-        jobs: list[tuple[PurePosixPath, int, str]] = []  # (file, piece number, text)
+        jobs: list[tuple[PurePosixPath, int, tuple[str, ...]]] = []  # (file, batch number, pieces)
         out: dict[PurePosixPath, str] = {}
-        pieces_of: dict[PurePosixPath, list[str | None]] = {}  # formatted pieces, None until formatted
+        batches_of: dict[PurePosixPath, list[str | None]] = {}  # formatted batches, None until formatted
         for path, text in files.items():
             if path.suffix != ".py":
                 out[path] = text
@@ -94,47 +106,51 @@ class Formatter:
             if self.isort_config is None:
                 self.isort_config = _isort_config(self.first_party)
             try:
-                pieces = _pieces(_sort_imports(text, self.isort_config))
+                batches = _batches(_sort_imports(text, self.isort_config))
             except SyntaxError as exc:
                 raise CodegenError.at(
                     str(path), f"line {exc.lineno}", f"generated code does not parse (a generator bug): {exc.msg}"
                 ) from None
             done: list[str | None] = []
-            for index, piece in enumerate(pieces):
-                known = cache.get_text("format-piece", key(tools, piece)) if cache is not None else None
+            for index, batch in enumerate(batches):
+                known = cache.get_text("format-batch", key(tools, *batch)) if cache is not None else None
                 done.append(known)
                 if known is None:
-                    jobs.append((path, index, piece))
-            pieces_of[path] = done
-        results = self._black_all([text for _, _, text in jobs])
+                    jobs.append((path, index, batch))
+            batches_of[path] = done
+        results = self._black_all([batch for _, _, batch in jobs])
 
         def finish() -> dict[PurePosixPath, str]:
             try:
                 formatted = [r if isinstance(r, str) else r.result() for r in results]
             except InvalidInput as exc:
                 raise CodegenError.at("generated code", "", f"does not parse (a generator bug): {exc}") from None
-            for (path, index, piece), result in zip(jobs, formatted, strict=True):
-                pieces_of[path][index] = result
+            for (path, index, batch), result in zip(jobs, formatted, strict=True):
+                batches_of[path][index] = result
                 if cache is not None:
-                    cache.put("format-piece", key(tools, piece), result)
-            for path, parts in pieces_of.items():
-                out[path] = "\n\n\n".join((part or "").strip("\n") for part in parts) + "\n"
+                    cache.put("format-batch", key(tools, *batch), result)
+            for path, parts in batches_of.items():
+                out[path] = _join(part or "" for part in parts)
                 if cache is not None:
                     cache.put("format-file", key(tools, files[path]), out[path])
             return {path: out[path] for path in files}
 
         return finish
 
-    def _black_all(self, texts: list[str]) -> list[str | Future[str]]:
+    def _black_all(self, batches: list[tuple[str, ...]]) -> list[str | Future[str]]:
         """Large amounts in parallel processes, as futures; the rest formatted now."""
-        if sum(len(text) for text in texts) > PARALLEL and len(texts) > 1 and (os.cpu_count() or 1) > 1:
+        size = sum(len(piece) for batch in batches for piece in batch)
+        if size > PARALLEL and len(batches) > 1 and (os.cpu_count() or 1) > 1:
             if self.pool is None:
                 from concurrent.futures import ProcessPoolExecutor  # only large outputs pay for the import
 
                 self.pool = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 8))
-            return [self.pool.submit(_black, text) for text in texts]
+            # The largest first, so that no worker is left with a big one at the end.
+            order = sorted(range(len(batches)), key=lambda i: -sum(map(len, batches[i])))
+            futures = {i: self.pool.submit(_black_batch, batches[i]) for i in order}
+            return [futures[i] for i in range(len(batches))]
         try:
-            return [_black(text) for text in texts]
+            return [_black_batch(batch) for batch in batches]
         except InvalidInput as exc:
             raise CodegenError.at("generated code", "", f"does not parse (a generator bug): {exc}") from None
 
@@ -144,7 +160,7 @@ def _tools(first_party: str) -> str:
     import isort
     from black import __version__ as black_version  # type: ignore[attr-defined]
 
-    return f"black {black_version} {MODE!r}; isort {isort.__version__} {first_party!r}; pieces {PIECE} {LARGE}"
+    return f"black {black_version} {MODE!r}; isort {isort.__version__} {first_party!r}; batches {BATCH}"
 
 
 def _isort_config(first_party: str) -> Any:
@@ -173,25 +189,61 @@ def _first_definition(tree: ast.Module) -> int:
     return next((n.lineno for n in tree.body if not isinstance(n, (ast.Import, ast.ImportFrom, ast.Expr))), 1 << 30)
 
 
-def _pieces(text: str) -> list[str]:
-    """The file whole, or cut before top-level definitions every PIECE statements."""
-    if text.count("\n") < LARGE:  # fewer lines than statements needed to be cut: no need to parse
-        return [text]
+def _batches(text: str) -> list[tuple[str, ...]]:
+    """The file cut before its top-level definitions (`_definitions`), grouped in batches; a batch
+    starts at a definition whose name hashes to a multiple of BATCH, so boundaries stay put when
+    definitions elsewhere come or go."""
+    batches: list[list[str]] = []
+    for name, piece in _definitions(text):
+        if not batches or zlib.crc32(name.encode()) % BATCH == 0:
+            batches.append([])
+        batches[-1].append(piece)
+    return [tuple(batch) for batch in batches]
+
+
+def _definitions(text: str) -> list[tuple[str, str]]:
+    """(name, text) of the file cut before each top-level class or function black sets apart with
+    two blank lines whatever came before it; the first piece holds what precedes the first cut
+    (named ""). Not cut where black's blank lines depend on the neighbour: before a definition
+    preceded by a comment (black keeps a comment on the definition it follows) or by a bare string
+    (a module docstring), and next to stubs (`def f(): ...`, overloads), which black lets stand
+    together."""
     tree = ast.parse(text)
-    if len(tree.body) <= LARGE:
-        return [text]
     lines = text.splitlines(keepends=True)
-    cuts = [0]
-    for index in range(PIECE, len(tree.body), PIECE):
-        # Cut before the next class or function (its decorators go with it).
-        follower = next((n for n in tree.body[index:] if isinstance(n, (ast.ClassDef, ast.FunctionDef))), None)
-        if follower is not None:
-            start = min([follower.lineno, *(d.lineno for d in follower.decorator_list)]) - 1
-            if start > cuts[-1]:
-                cuts.append(start)
-    cuts.append(len(lines))
-    pieces = ("".join(lines[start:end]) for start, end in itertools.pairwise(cuts))
-    return [piece for piece in pieces if piece.strip()]
+    cuts: list[tuple[int, str]] = [(0, "")]
+    previous: ast.stmt | None = None
+    for node in tree.body:
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and previous is not None:
+            start = min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
+            above = next((line for line in reversed(lines[:start]) if line.strip()), "")
+            docstring = isinstance(previous, ast.Expr) and isinstance(previous.value, ast.Constant)
+            if not (above.lstrip().startswith("#") or docstring or _is_stub(node) or _ends_in_stub(previous)):
+                cuts.append((start, node.name))
+        previous = node
+    cuts.append((len(lines), ""))
+    pieces = [(name, "".join(lines[start:end])) for (start, name), (end, _) in itertools.pairwise(cuts)]
+    return [(name, piece) for name, piece in pieces if piece.strip()]
+
+
+def _is_stub(node: ast.stmt) -> bool:
+    """A class or function whose body is `...`."""
+    if not isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    if len(node.body) != 1 or not isinstance(node.body[0], ast.Expr):
+        return False
+    value = node.body[0].value
+    return isinstance(value, ast.Constant) and value.value is Ellipsis
+
+
+def _ends_in_stub(node: ast.stmt) -> bool:
+    """The statement's last line closes a stub (black's blank-line rules look at the line before)."""
+    while True:
+        if _is_stub(node):
+            return True
+        body = getattr(node, "body", None)
+        if not isinstance(body, list) or not body or getattr(node, "orelse", None) or getattr(node, "finalbody", None):
+            return False
+        node = body[-1]
 
 
 def split_module(text: str, placement: dict[str, str], *, header: str) -> dict[str, str]:

@@ -1,15 +1,17 @@
-"""format: a large file formatted in pieces is exactly what black makes of it whole."""
+"""format: a file formatted definition by definition, in batches, is exactly what black makes of it whole."""
 
 from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from codegen.format import LARGE, format_files, format_source
+import pytest
+
+from codegen.format import _batches, format_files, format_source
 
 
 def _big_module() -> str:
     parts = ["from __future__ import annotations\nimport enum\nX = 1\n"]
-    for i in range(LARGE + 350):
+    for i in range(1500):
         if i % 3 == 0:
             parts.append(f"class C{i}(enum.Enum):\n  a='a'\n  b = 'b'\n")
         elif i % 3 == 1:
@@ -23,6 +25,37 @@ def test_pieces_join_to_the_whole_file_result() -> None:
     text = _big_module()
     path = PurePosixPath("pkg/models.py")
     assert format_files({path: text})[path] == format_source(text)
+
+
+# Where black's blank lines before a definition depend on what precedes it.
+NEIGHBOURS = [
+    '"""Module docstring."""\nclass A:\n  x=1\nclass B: pass\n',
+    "import os\nclass A:\n  x=1\n\n\n\n\nclass B: pass\n",
+    "import os\nX=1\ndef f(): ...\ndef f(x): ...\ndef g(): return 1\nclass A: ...\nclass B: ...\n"
+    "class C:\n  def m(self): ...\nclass D: pass\n",
+    "from typing import overload\n@overload\ndef f(x:int)->int: ...\n@overload\ndef f(x:str)->str: ...\n"
+    "def f(x): return x\nclass Q: pass\n",
+    "import os\n# about A\nclass A: pass\n\n# about B\n\nclass B: pass\nY = 2\nclass C(A):\n"
+    '    """Doc."""\n    x: int\n',
+    "if True:\n  X=1\nclass A: pass\ntry:\n  import x\nexcept ImportError:\n  pass\nclass B: pass\n",
+    'class A:\n  x=1\nX = 1\nY = 2\n\n\n\nZ = 3\nclass B:\n  y = 1\n"""a string"""\nclass C: pass\n',
+    "@dataclass\nclass A:\n  x:int\n@dataclass\n\nclass B:\n  y:int\nasync def f():\n  await g()\n",
+]
+
+
+@pytest.mark.parametrize("text", NEIGHBOURS)
+def test_definitions_formatted_apart_join_to_the_whole_file_result(text: str) -> None:
+    path = PurePosixPath("pkg/m.py")
+    assert format_files({path: text})[path] == format_source(text)
+
+
+def test_batch_boundaries_stay_put_when_a_definition_is_added() -> None:
+    text = _big_module()
+    before = _batches(text)
+    after = _batches(text.replace("class C300(", "class Added(enum.Enum):\n  x = 1\nclass C300(", 1))
+    assert len(before) > 50
+    changed = set(after) - set(before)
+    assert len(changed) == 1 and any("class Added" in piece for piece in changed.pop())
 
 
 def test_small_files_and_other_files_pass_through() -> None:
