@@ -27,7 +27,19 @@ def write_dispatch(code: str, unions: Mapping[str, tuple[str, list[str], dict[st
     if not unions:
         return code
     tree = ast.parse(code)
-    edits: list[tuple[ast.expr, str]] = []
+    # ast's columns count UTF-8 bytes: the edits are made on the bytes (ast.get_source_segment would
+    # split the whole module into lines again for every segment).
+    data = code.encode("utf-8")
+    starts = [0]
+    for line in data.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+
+    def span(node: ast.expr) -> tuple[int, int]:
+        return starts[node.lineno - 1] + node.col_offset, starts[(node.end_lineno or node.lineno) - 1] + (
+            node.end_col_offset or 0
+        )
+
+    edits: list[tuple[tuple[int, int], str]] = []
     for node in tree.body:
         name, value = _alias(node)
         if value is None or name not in unions:
@@ -37,20 +49,14 @@ def write_dispatch(code: str, unions: Mapping[str, tuple[str, list[str], dict[st
         if len(members) != len(names):  # the models stage merged branches: left tried branch by branch
             continue
         tagged = ", ".join(
-            f"Annotated[{ast.get_source_segment(code, m)}, _Tag({n!r})]" for m, n in zip(members, names, strict=True)
+            f"Annotated[{data[slice(*span(m))].decode()}, _Tag({n!r})]" for m, n in zip(members, names, strict=True)
         )
-        edits.append((value, f"Annotated[Union[{tagged}], by_tag({prop!r}, {branches!r})]"))
+        edits.append((span(value), f"Annotated[Union[{tagged}], by_tag({prop!r}, {branches!r})]"))
     if not edits:
         return code
-    lines = code.splitlines(keepends=True)
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line))
-    for value, text in sorted(edits, key=lambda e: (e[0].lineno, e[0].col_offset), reverse=True):
-        start = offsets[value.lineno - 1] + value.col_offset
-        end = offsets[(value.end_lineno or value.lineno) - 1] + (value.end_col_offset or 0)
-        code = code[:start] + text + code[end:]
-    return _with_imports(code)
+    for (start, end), text in sorted(edits, reverse=True):
+        data = data[:start] + text.encode("utf-8") + data[end:]
+    return _with_imports(data.decode("utf-8"))
 
 
 def _alias(node: ast.stmt) -> tuple[str, ast.expr | None]:

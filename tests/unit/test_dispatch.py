@@ -84,6 +84,18 @@ def test_a_model_named_tag_does_not_shadow_the_discriminator_tag() -> None:
     assert "Tag('" not in out.replace("_Tag('", "")
 
 
+def test_branches_after_non_ascii_text_on_the_same_line_are_cut_where_they_are() -> None:
+    # ast counts columns in UTF-8 bytes: a branch after "é" starts one column later in characters.
+    code = (
+        "from __future__ import annotations\n\nfrom pydantic import Field\n"
+        "from typing_extensions import TypeAliasType\n\n"
+        'Plan = TypeAliasType("Plan", Union[Annotated[Queued, Field(description="né")], Empty])  # é\n'
+    )
+    out = write_dispatch(code, {"Plan": ("status", ["Queued", "Empty"], {"queued": "Queued"})})
+    assert "Annotated[Annotated[Queued, Field(description=\"né\")], _Tag('Queued')]" in out
+    assert "Annotated[Empty, _Tag('Empty')]], by_tag('status', {'queued': 'Queued'})])  # é\n" in out
+
+
 class Queued(BaseModel):
     status: Literal["queued"]
     plan_id: Annotated[str, pydantic.Field(alias="plan-id")]
