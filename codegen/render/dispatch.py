@@ -14,6 +14,7 @@ are forward references) are kept as it wrote them.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -56,7 +57,11 @@ def write_dispatch(code: str, unions: Mapping[str, tuple[str, list[str], dict[st
         return code
     for (start, end), text in sorted(edits, reverse=True):
         data = data[:start] + text.encode("utf-8") + data[end:]
-    return _with_imports(data.decode("utf-8"))
+    imports = [n for n in tree.body if isinstance(n, ast.ImportFrom)]
+    last = max((n.end_lineno or n.lineno for n in imports), default=0)
+    if any(start < starts[last] for (start, _), _ in edits):  # an edit above an import moved its lines
+        imports = [n for n in ast.parse(data).body if isinstance(n, ast.ImportFrom)]
+    return _with_imports(data.decode("utf-8"), imports)
 
 
 def _alias(node: ast.stmt) -> tuple[str, ast.expr | None]:
@@ -79,11 +84,11 @@ def _members(value: ast.expr) -> list[ast.expr]:
     return [value]
 
 
-def _with_imports(code: str) -> str:
-    """Add `Annotated`, `Union` and `_Tag` to the module's `from typing`/`from pydantic` imports."""
-    tree = ast.parse(code)
-    lines = code.splitlines(keepends=True)
-    found = {n.module: n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module in _IMPORTS and not n.level}
+def _with_imports(code: str, imports: list[ast.ImportFrom]) -> str:
+    """Add `Annotated`, `Union` and `_Tag` to the module's `from typing`/`from pydantic` imports
+    (`imports`: the module's `from` imports, where they are in `code`)."""
+    lines = re.split("(?<=\n)", code)  # as ast counts lines (str.splitlines also cuts at \x0c, \u2028, ...)
+    found = {n.module: n for n in imports if n.module in _IMPORTS and not n.level}
     for node in sorted(found.values(), key=lambda n: n.lineno, reverse=True):  # bottom up: line numbers hold
         have = {a.name if a.asname is None else f"{a.name} as {a.asname}" for a in node.names}
         names = sorted(have | set(_IMPORTS[str(node.module)]))

@@ -114,15 +114,16 @@ def _helper_name(models: list[Model]) -> Callable[[str], str]:
     `MetadataMetadataAdditionalProperty` becomes `MetadataAdditionalProperty`, and
     `ToolCallsToolCalls` becomes `ToolCallsItem`. Our own names pass unchanged."""
     ours = {m.name for m in models}
-    aliases = sorted((m.name for m in models if m.kind != "enum"), key=len, reverse=True)
+    aliases = {m.name for m in models if m.kind != "enum"}
 
     def name(proposed: str) -> str:
         if proposed in ours:
             return proposed
         joined = pascal(proposed)  # what the models stage would make of it
-        for alias in aliases:
-            if joined.startswith(alias * 2):
-                rest = joined[2 * len(alias) :]
+        for size in range(len(joined) // 2, 0, -1):  # the longest alias written twice at the start
+            alias = joined[:size]
+            if alias in aliases and joined.startswith(alias, size):
+                rest = joined[2 * size :]
                 return alias + (rest or "Item")
         return joined
 
