@@ -20,7 +20,7 @@ import jinja2
 from ..config import Settings
 from ..ir import types
 from ..ir.nodes import Api, Endpoint, Operation, Paging, Param, Resource
-from .layout import Group, Item, Kind, literal, parameter_line, statement, string, value
+from .layout import Group, Item, Kind, annotated, literal, parameter_line, returns_line, statement, string, value
 from .text import wrap
 
 RUNTIME_MODULES = (
@@ -111,6 +111,8 @@ def _environment() -> jinja2.Environment:
         method_returns=method_returns,
         page_class=_in_module(page_class),
         parameter=_in_module(parameter),
+        returns=_in_module(returns),
+        assignment=assignment,
     )
     return env
 
@@ -146,6 +148,26 @@ def parameter(
     if param.required or positional:
         return parameter_line(param.name, spelled, indent=indent)
     return parameter_line(param.name, [*spelled, "NotGiven"], " = NOT_GIVEN", indent=indent)
+
+
+def returns(
+    node: types.TypeNode,
+    *,
+    tail: str = ":",
+    is_async: bool = False,
+    shadows: frozenset[str] = frozenset(),
+    models: str = MODELS,
+) -> str:
+    """The end of an exploded signature: `) -> annotation:` (`tail`: `: ...` for an overload)."""
+    options = node.options if isinstance(node, types.UnionOf) else (node,)
+    spelled = [annotation(option, is_async=is_async, shadows=shadows, models=models) for option in options]
+    return returns_line(spelled, tail, indent=4)
+
+
+def assignment(target: str, data: object) -> str:
+    """`target = data` for a Python value (strings, numbers, tuples, lists, dicts), laid out."""
+    item = value(data, f"{target} = ")
+    return item if isinstance(item, str) else statement(item, indent=0)
 
 
 def page_class(
@@ -207,8 +229,7 @@ def endpoint_source(endpoint: Endpoint, *, models: str = MODELS) -> Group:
 def endpoint_statement(endpoint: Endpoint, *, models: str = MODELS) -> str:
     """`_CONST: Endpoint[...] = Endpoint(...)`, laid out."""
     source = endpoint_source(endpoint, models=models)
-    head = f"{endpoint.const_name}: {endpoint_annotation(endpoint, models=models)} = {source.head}"
-    return statement(Group(head, source.items), indent=0)
+    return annotated(endpoint.const_name, endpoint_annotation(endpoint, models=models), source)
 
 
 def _paging_source(paging: Paging) -> Group:
@@ -320,6 +341,7 @@ def docstring(op: Operation, *, paged: bool = False) -> str:
     lines.append("  **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).")
     paragraphs.append("\n".join(lines))
     text = "\n\n".join(paragraphs).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    text = "\n".join(line.rstrip() for line in text.split("\n"))  # black strips trailing blanks
     return f'"""{text}\n"""'
 
 

@@ -24,7 +24,7 @@ from typing import Literal
 WIDTH = 100  # black's line length (format.py MODE)
 INDENT = "    "
 
-Kind = Literal["call", "collection", "tuple", "import", "def"]
+Kind = Literal["call", "collection", "tuple", "import", "def", "subscript"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +126,29 @@ def statement(group: Group, tail: str = "", *, indent: int) -> str:
         return one
 
 
+def annotated(target: str, annotation: str, group: Group) -> str:
+    """`target: annotation = group(...)` at a module's top level, as black lays it out: as
+    `statement` does while `target: annotation = group(` fits; else the value in parentheses while
+    `target: annotation = (` fits; else split at the annotation's brackets (`target: Outer[` /
+    `Inner` / `] = group(...)`)."""
+    left = f"{target}: {annotation} ="
+    whole = Group(f"{left} {group.head}", group.items, group.kind, group.opening)
+    try:
+        if _fits(flat(whole), 0) or _fits(f"{whole.head}{group.opening}", 0):
+            return statement(whole, indent=0)
+        if _fits(f"{left} (", 0):
+            return "\n".join([f"{left} (", *_item(group, "", len(INDENT)), ")"])
+        outer, _, inner = annotation.removesuffix("]").partition("[")
+        if not (annotation.endswith("]") and inner and len(_top_level(inner)) == 1):
+            raise _Unsure
+        if not (_fits(f"{target}: {outer}[", 0) and _fits(inner, len(INDENT))):
+            raise _Unsure
+        rest = Group(f"] = {group.head}", group.items, group.kind, group.opening)
+        return "\n".join([f"{target}: {outer}[", INDENT + inner, statement(rest, indent=0)])
+    except _Unsure:
+        return flat(whole)
+
+
 def _fits(text: str, indent: int) -> bool:
     if not text.isascii():
         raise _Unsure  # black counts the width of some characters twice, of others not at all
@@ -150,6 +173,8 @@ def _split(group: Group, tail: str, indent: int) -> list[str]:
 
 def _body(group: Group, indent: int) -> list[str]:
     items = group.items
+    if group.kind == "subscript" and not _fits(", ".join(flat(i) for i in items), indent):
+        raise _Unsure  # black splits a subscript's items its own way (no comma may turn them into a tuple)
     if group.kind in ("collection", "tuple", "import") and len(items) > 1:
         return [line for item in items for line in _item(item, ",", indent)]  # black explodes these
     one = ", ".join(flat(i) for i in items)
@@ -179,16 +204,57 @@ def parameter_line(name: str, options: list[str], default: str = "", *, indent: 
     try:
         if _fits(one, indent) or len(options) < 2:
             return one
-        inner = indent + len(INDENT)
-        body = [" | ".join(options)]
-        if not _fits(body[0], inner):
-            body = [options[0], *(f"| {option}" for option in options[1:])]
-            if not all(_fits(line, inner) or _PLAIN.fullmatch(line.removeprefix("| ")) for line in body):
-                raise _Unsure
-        pad = " " * inner
-        return "\n".join([f"{name}: (", *(pad + line for line in body), " " * indent + f"){default},"])
+        lines = _union(options, indent + len(INDENT))
+        return "\n".join([f"{name}: (", *lines, " " * indent + f"){default},"])
     except _Unsure:
         return one
+
+
+def returns_line(options: list[str], tail: str = ":", *, indent: int) -> str:
+    """The end of an exploded signature, `) -> A | B:` (`tail` after the annotation): too long, a
+    union goes in parentheses (on one line or one option per line), a subscript is split at its
+    brackets."""
+    one = f") -> {' | '.join(options)}{tail}"
+    try:
+        if _fits(one, indent):
+            return one
+        if len(options) == 1 and options[0].endswith("]"):
+            head, _, inner = options[0][:-1].partition("[")
+            return statement(Group(f") -> {head}", tuple(_top_level(inner)), "subscript", "["), tail, indent=indent)
+        if len(options) == 1 and not _fits(options[0], indent + len(INDENT)):
+            return one  # black has nothing to split it at
+        lines = _union(options, indent + len(INDENT))
+        return "\n".join([") -> (", *lines, " " * indent + f"){tail}"])
+    except _Unsure:
+        return one
+
+
+def _union(options: list[str], indent: int) -> list[str]:
+    """A union inside black's parentheses: on one line, else one option per line (`| B`)."""
+    body = [" | ".join(options)]
+    if not _fits(body[0], indent):
+        body = [options[0], *(f"| {option}" for option in options[1:])]
+        if not all(_fits(line, indent) or _PLAIN.fullmatch(line.removeprefix("| ")) for line in body):
+            raise _Unsure
+    return [" " * indent + line for line in body]
+
+
+def _top_level(text: str) -> list[str]:
+    """`text` cut at its commas outside brackets and strings."""
+    parts, depth, start, quote = [], 0, 0, ""
+    for index, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote and text[index - 1] != "\\" else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(text[start:index].strip())
+            start = index + 1
+    return [*parts, text[start:].strip()]
 
 
 _BRACKETS = re.compile(r"[][(){}]")
