@@ -1,18 +1,22 @@
 """Python source in black's layout, for the few shapes the client templates print.
 
 Input: a statement as text before a bracketed group, the group (`Group`: a call's arguments, a
-collection, an import's names) and text after it, and the indentation. Output: the statement laid
-out as black lays it out, so that the formatter's first pass finds nothing to change (black formats
-a second time whenever its first pass changes something): on one line if it fits in 100 columns;
-else the head and the opening bracket, the items on one indented line and the closing bracket, if
-that fits; else one item per line with a trailing comma, each item laid out the same way. A
-collection, a tuple of more than one item and an import's names are always one per line once split
-(black explodes them). String literals are written with black's quotes (`string`, `literal`).
+collection, an import's names, a signature's parameters, a subscript) and text after it, and the
+indentation. Output: the statement laid out as black lays it out, so that the formatter's first
+pass finds nothing to change (black formats a second time whenever its first pass changes
+something): on one line if it fits in 100 columns; else the head and the opening bracket, the items
+on one indented line and the closing bracket, if that fits; else one item per line with a trailing
+comma, each item laid out the same way. A collection, a tuple of more than one item and an import's
+names are always one per line once split (black explodes them). Also black's parentheses around a
+long union (a parameter's or a return annotation), and its ways with an annotated assignment whose
+target is long (`annotated`). String literals are written with black's quotes (`string`, `literal`).
 
-These are black's right-hand split, left-hand split (function signatures) and delimiter split for
-items without operators of their own. Anything else (an item that does not fit on its line, a head
-longer than a line) is printed on one line, as the templates always did, and black lays it out:
-the formatted result is the same either way, only the work black does differs.
+These are black's right-hand split, left-hand split (signatures) and delimiter split for items
+without operators of their own. Anything else (an item with operators that does not fit on its
+line, a head longer than a line, characters black measures otherwise) is printed on one line, as
+the templates always did, and black lays it out. The formatted result is the same either way: black
+ignores line breaks it did not choose, and a trailing comma (which black would keep) is only
+printed where black prints one.
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ Kind = Literal["call", "collection", "tuple", "import", "def", "subscript"]
 class Group:
     """`head` + brackets around comma-separated `items`. `kind`: a call's arguments; a collection
     display (list, dict, set); a tuple (a one-item tuple keeps its comma); the names of a `from ...
-    import` (no brackets on one line); a function's parameters (`def` signatures)."""
+    import` (no brackets on one line); a function's parameters (`def` signatures); a subscript's
+    items (`Outer[A, B]`, split only onto one line of its own)."""
 
     head: str
     items: tuple[Item, ...]
