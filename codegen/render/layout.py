@@ -164,16 +164,35 @@ def _split(group: Group, tail: str, indent: int) -> list[str]:
     """The head and opening bracket, the body one level deeper, the closing bracket and the tail."""
     pad = " " * indent
     opening = group.head + ("(" if group.kind == "import" else group.opening)
-    closing = (")" if group.kind == "import" else group.closing) + tail
+    closing = [pad + (")" if group.kind == "import" else group.closing) + tail]
     if not group.items:
         raise _Unsure
-    # An import is split at its brackets however long its head; a signature's tail without
-    # brackets (`) -> Name:`) has nothing to split and stays long.
-    if not (_fits(opening, indent) or group.kind == "import"):
+    if group.kind == "def" and tail.startswith(" -> ") and tail.endswith(":"):
+        closing = [pad + returns_line([tail[4:-1]], indent=indent)]  # `) -> Name:`, as a signature's end
+    elif not _fits(closing[0], 0):
         raise _Unsure
-    if not (_fits(closing, indent) or (group.kind == "def" and not _BRACKETS.search(tail))):
-        raise _Unsure
-    return [pad + opening, *_body(group, indent + len(INDENT)), pad + closing]
+    if not _fits(opening, indent):
+        if group.kind == "import":
+            pass  # an import is split at its brackets however long its head
+        elif group.head.startswith("return ") and not _BRACKETS.search(group.head):
+            return _long_return(group, indent)
+        else:
+            raise _Unsure
+    return [pad + opening, *_body(group, indent + len(INDENT)), *closing]
+
+
+def _long_return(group: Group, indent: int) -> list[str]:
+    """`return f(...)` whose `return f(` does not fit: black tries the call in parentheses and takes
+    that if every line fits, else it leaves `return f(` long."""
+    pad = " " * indent
+    call = Group(group.head.removeprefix("return "), group.items, group.kind, group.opening)
+    try:
+        lines = [pad + "return (", *_item(call, "", indent + len(INDENT)), pad + ")"]
+        if all(_fits(line, 0) for line in lines):
+            return lines
+    except _Unsure:
+        pass
+    return [pad + group.head + group.opening, *_body(group, indent + len(INDENT)), pad + group.closing]
 
 
 def _body(group: Group, indent: int) -> list[str]:

@@ -123,6 +123,23 @@ def test_short_signatures_split_at_their_first_bracket(params: tuple[str, ...], 
     _assert_black_agrees(source, f"class C:\n    {flat(group)} -> {returned}:\n        return 1\n")
 
 
+@pytest.mark.parametrize("name", [f"Async{LONG.title() * 3}", f"{LONG.title() * 3}WithRawResp"])
+def test_a_call_too_long_for_its_return_goes_in_parentheses_when_that_makes_it_fit(name: str) -> None:
+    """Black tries `return (` + the call on lines of their own, and keeps `return f(` long otherwise."""
+    group = Group(f"return {name}", ("self",))
+    code = statement(group, indent=8)
+    assert code.startswith("return (\n") == (len(f"            {name}(") <= 100)
+    _assert_black_agrees(_in_method(code), _in_method(flat(group)))
+
+
+@pytest.mark.parametrize("name", [f"{LONG.title() * 3}Resp", f"{LONG.title() * 3}WithStreamingResponse"])
+def test_a_short_signature_whose_return_annotation_is_long(name: str) -> None:
+    group = Group("def with_streaming_response", ("self",), "def")
+    code = statement(group, f" -> {name}:", indent=4)
+    source = f"class C:\n    {code}\n        return 1\n"
+    _assert_black_agrees(source, f"class C:\n    {flat(group)} -> {name}:\n        return 1\n")
+
+
 @pytest.mark.parametrize(
     "options",
     [
