@@ -7,7 +7,7 @@ No stage reads a type back from text.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -96,16 +96,22 @@ def union(*nodes: TypeNode) -> TypeNode:
 
 
 def annotation(
-    node: TypeNode, *, models: str = "", is_async: bool = False, qualified: frozenset[str] = frozenset()
+    node: TypeNode,
+    *,
+    models: str = "",
+    is_async: bool = False,
+    qualified: frozenset[str] = frozenset(),
+    spell_value: Callable[[object], str] = repr,
 ) -> str:
     """The annotation as written in source; model names get the `models` prefix (`models.`), and the
-    builtins in `qualified` the `builtins.` prefix (in a class with a method named `list`)."""
+    builtins in `qualified` the `builtins.` prefix (in a class with a method named `list`);
+    `Literal` values are spelled by `spell_value` (the renderer's: black's quotes)."""
 
     def spell(name: str) -> str:
         return f"builtins.{name}" if name in qualified else name
 
     def inner(n: TypeNode) -> str:
-        return annotation(n, models=models, is_async=is_async, qualified=qualified)
+        return annotation(n, models=models, is_async=is_async, qualified=qualified, spell_value=spell_value)
 
     match node:
         case Builtin(name):
@@ -119,7 +125,7 @@ def annotation(
         case UnionOf(options):
             return " | ".join(inner(o) for o in options)
         case LiteralOf(value):
-            return f"Literal[{value!r}]"
+            return f"Literal[{spell_value(value)}]"
         case Upload():
             return "FileTypes"
         case Binary():

@@ -19,7 +19,8 @@ import jinja2
 
 from ..config import Settings
 from ..ir import types
-from ..ir.nodes import Api, Endpoint, Operation, Paging, Resource
+from ..ir.nodes import Api, Endpoint, Operation, Paging, Param, Resource
+from .layout import Group, Item, Kind, annotated, literal, parameter_line, returns_line, statement, string, value
 from .text import wrap
 
 RUNTIME_MODULES = (
@@ -98,17 +99,20 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,  # noqa: S701 - Python source, not HTML
     )
-    env.filters["pyrepr"] = repr
+    env.filters["pyrepr"] = literal
     env.globals.update(
         annotation=_in_module(annotation),
         empty=frozenset(),
-        call=call,
         docstring=docstring,
-        endpoint_annotation=_in_module(endpoint_annotation),
-        endpoint_source=_in_module(endpoint_source),
+        endpoint_statement=_in_module(endpoint_statement),
+        layout=layout,
+        request=request,
         stream_overloads=stream_overloads,
         method_returns=method_returns,
         page_class=_in_module(page_class),
+        parameter=_in_module(parameter),
+        returns=_in_module(returns),
+        assignment=assignment,
     )
     return env
 
@@ -126,7 +130,44 @@ def _in_module(function: Callable[..., str]) -> Callable[..., str]:
 def annotation(
     node: types.TypeNode, *, is_async: bool = False, shadows: frozenset[str] = frozenset(), models: str = MODELS
 ) -> str:
-    return types.annotation(node, models=models, is_async=is_async, qualified=shadows)
+    return types.annotation(node, models=models, is_async=is_async, qualified=shadows, spell_value=literal)
+
+
+def parameter(
+    param: Param,
+    *,
+    positional: bool = False,
+    shadows: frozenset[str] = frozenset(),
+    models: str = MODELS,
+    indent: int = 8,
+) -> str:
+    """A parameter's line of a method signature: `name: annotation,`, and `| NotGiven = NOT_GIVEN`
+    after an optional keyword argument's annotation."""
+    options = param.type.options if isinstance(param.type, types.UnionOf) else (param.type,)
+    spelled = [annotation(option, shadows=shadows, models=models) for option in options]
+    if param.required or positional:
+        return parameter_line(param.name, spelled, indent=indent)
+    return parameter_line(param.name, [*spelled, "NotGiven"], " = NOT_GIVEN", indent=indent)
+
+
+def returns(
+    node: types.TypeNode,
+    *,
+    tail: str = ":",
+    is_async: bool = False,
+    shadows: frozenset[str] = frozenset(),
+    models: str = MODELS,
+) -> str:
+    """The end of an exploded signature: `) -> annotation:` (`tail`: `: ...` for an overload)."""
+    options = node.options if isinstance(node, types.UnionOf) else (node,)
+    spelled = [annotation(option, is_async=is_async, shadows=shadows, models=models) for option in options]
+    return returns_line(spelled, tail, indent=4)
+
+
+def assignment(target: str, data: object) -> str:
+    """`target = data` for a Python value (strings, numbers, tuples, lists, dicts), laid out."""
+    item = value(data, f"{target} = ")
+    return item if isinstance(item, str) else statement(item, indent=0)
 
 
 def page_class(
@@ -147,11 +188,11 @@ def _bytes_or_none(endpoint: Endpoint) -> types.TypeNode:
     return {"binary": types.Builtin("bytes"), "text": types.Builtin("str")}.get(endpoint.response_format, types.NONE)
 
 
-def endpoint_source(endpoint: Endpoint, *, models: str = MODELS) -> str:
+def endpoint_source(endpoint: Endpoint, *, models: str = MODELS) -> Group:
     """The runtime's `Endpoint(...)` for one operation: only what differs from its defaults."""
-    arguments = [repr(endpoint.method), repr(endpoint.path)]
+    arguments: list[Item] = [string(endpoint.method), string(endpoint.path)]
     if endpoint.path_params:
-        arguments.append(f"path_params={endpoint.path_params!r}")
+        arguments.append(value(endpoint.path_params, "path_params="))
     if endpoint.response is not None:
         arguments.append(f"response={_thunk(endpoint.response, models)}")
     if endpoint.body_model:
@@ -162,39 +203,45 @@ def endpoint_source(endpoint: Endpoint, *, models: str = MODELS) -> str:
         assert isinstance(endpoint.stream, types.StreamOf)
         arguments.append(f"stream={_thunk(endpoint.stream.event, models)}")
     if endpoint.styles:
-        styles = ", ".join(f"{name!r}: ({style!r}, {explode})" for name, style, explode in endpoint.styles)
-        arguments.append(f"styles={{{styles}}}")
+        styles = {name: (style, explode) for name, style, explode in endpoint.styles}
+        arguments.append(value(styles, "styles="))
     if endpoint.encoding not in ("json", "none"):
-        arguments.append(f"encoding={endpoint.encoding!r}")
+        arguments.append(f"encoding={string(endpoint.encoding)}")
     if endpoint.encoding != "none" and endpoint.content_type != _DEFAULT_CONTENT_TYPE[endpoint.encoding]:
-        arguments.append(f"content_type={endpoint.content_type!r}")
+        arguments.append(f"content_type={string(endpoint.content_type)}")
     if endpoint.response_format in ("binary", "text"):
-        arguments.append(f"response_format={endpoint.response_format!r}")
+        arguments.append(f"response_format={string(endpoint.response_format)}")
     if endpoint.accept != "application/json":
-        arguments.append(f"accept={endpoint.accept!r}")
+        arguments.append(f"accept={string(endpoint.accept)}")
     if endpoint.responses:
-        entries = ", ".join(
-            f"{r.status!r}: {_thunk(r.type, models) if r.type is not None and r.type != types.NONE else None}"
+        entries = tuple(
+            f"{string(r.status)}: {_thunk(r.type, models) if r.type is not None and r.type != types.NONE else None}"
             for r in endpoint.responses
         )
-        arguments.append(f"responses={{{entries}}}")
+        arguments.append(Group("responses=", entries, "collection", "{"))
     if endpoint.security is not None:
-        arguments.append(f"security={endpoint.security!r}")
+        arguments.append(value(endpoint.security, "security="))
     if endpoint.paging is not None:
-        arguments.append(f"paging={_paging_source(endpoint.paging)}")
-    return f"Endpoint({', '.join(arguments)})"
+        arguments.append(_paging_source(endpoint.paging))
+    return Group("Endpoint", tuple(arguments))
 
 
-def _paging_source(paging: Paging) -> str:
+def endpoint_statement(endpoint: Endpoint, *, models: str = MODELS) -> str:
+    """`_CONST: Endpoint[...] = Endpoint(...)`, laid out."""
+    source = endpoint_source(endpoint, models=models)
+    return annotated(endpoint.const_name, endpoint_annotation(endpoint, models=models), source)
+
+
+def _paging_source(paging: Paging) -> Group:
     """The runtime's `Paging(...)`: only what differs from its defaults."""
-    arguments = [repr(paging.kind)]
+    arguments: list[Item] = [string(paging.kind)]
     if paging.items != ("data",):
-        arguments.append(f"items={paging.items!r}")
+        arguments.append(value(paging.items, "items="))
     for name in ("param", "next", "has_more", "before"):
-        value = getattr(paging, name)
-        if value:
-            arguments.append(f"{name}={value!r}")
-    return f"Paging({', '.join(arguments)})"
+        setting = getattr(paging, name)
+        if setting:
+            arguments.append(value(setting, f"{name}="))
+    return Group("paging=Paging", tuple(arguments))
 
 
 # What the runtime sends when an endpoint names no content type of its own.
@@ -236,22 +283,36 @@ _STREAM_ARGUMENT = {"optional": "stream", "always": "True"}
 _STREAM_PROPERTY = {"optional": "stream or NOT_GIVEN", "always": "True"}  # false is the default: not sent
 
 
-def call(op: Operation) -> str:
+def call(op: Operation) -> tuple[Item, ...]:
     """The arguments of the runtime call: the endpoint, then the method's arguments by wire name."""
-    parts = [op.endpoint.const_name]
+    parts: list[Item] = [op.endpoint.const_name]
     for location in ("path", "query", "headers", "cookies", "body"):
         params = [p for p in op.params if _ARGUMENT[p.location] == location]
         if location == "body" and op.body_whole:
             parts.append(f"body={params[0].name}")
             continue
-        entries = [f"{p.wire_name!r}: {p.name}" for p in params]
+        entries = [f"{string(p.wire_name)}: {p.name}" for p in params]
         if location == "body" and op.stream_flag and op.streaming in _STREAM_PROPERTY:
-            entries.append(f"'stream': {_STREAM_PROPERTY[op.streaming]}")
+            entries.append(f'"stream": {_STREAM_PROPERTY[op.streaming]}')
         if entries:
-            parts.append(f"{location}={{{', '.join(entries)}}}")
+            parts.append(Group(f"{location}=", tuple(entries), "collection", "{"))
     if op.streaming in _STREAM_ARGUMENT:
         parts.append(f"stream={_STREAM_ARGUMENT[op.streaming]}")
-    return ", ".join([*parts, "**options"])
+    return (*parts, "**options")
+
+
+def request(op: Operation, *, is_async: bool = False, page: str = "") -> str:
+    """A method's body after its docstring: the runtime call, laid out (`page`: the page class that
+    fetches a paged operation's pages)."""
+    if page:
+        fetch = "_paginate" if is_async else "_fetch"
+        return statement(Group(f"return {page}.{fetch}", ("self._request", *call(op))), indent=8)
+    return statement(Group(f"return {'await ' if is_async else ''}self._request", call(op)), indent=8)
+
+
+def layout(head: str, *items: str, kind: Kind = "call", opening: str = "(", tail: str = "", indent: int = 0) -> str:
+    """For templates: the statement `head(items)tail` laid out at `indent` (`layout.statement`)."""
+    return statement(Group(head, items, kind, opening), tail, indent=indent)
 
 
 _STREAM_DOC = "stream: True for the response as server-sent events, a `Stream` to iterate, one model per event."
@@ -280,6 +341,7 @@ def docstring(op: Operation, *, paged: bool = False) -> str:
     lines.append("  **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).")
     paragraphs.append("\n".join(lines))
     text = "\n\n".join(paragraphs).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    text = "\n".join(line.rstrip() for line in text.split("\n"))  # black strips trailing blanks
     return f'"""{text}\n"""'
 
 
