@@ -103,6 +103,7 @@ def _environment() -> jinja2.Environment:
         annotation=_in_module(annotation),
         empty=frozenset(),
         call=call,
+        runtime_method=runtime_method,
         docstring=docstring,
         endpoint_annotation=_in_module(endpoint_annotation),
         endpoint_source=_in_module(endpoint_source),
@@ -231,8 +232,8 @@ def method_returns(op: Operation) -> types.TypeNode:
     return op.returns
 
 
-# The runtime call's `stream` argument, and the body's `stream` property (when it has one), by `streaming`.
-_STREAM_ARGUMENT = {"optional": "stream", "always": "True"}
+# The runtime method a method calls, and the body's `stream` property (when it has one), by `streaming`.
+_RUNTIME_METHOD = {"none": "_request", "optional": "_request_or_stream", "always": "_stream"}
 _STREAM_PROPERTY = {"optional": "stream or NOT_GIVEN", "always": "True"}  # false is the default: not sent
 
 
@@ -249,9 +250,14 @@ def call(op: Operation) -> str:
             entries.append(f"'stream': {_STREAM_PROPERTY[op.streaming]}")
         if entries:
             parts.append(f"{location}={{{', '.join(entries)}}}")
-    if op.streaming in _STREAM_ARGUMENT:
-        parts.append(f"stream={_STREAM_ARGUMENT[op.streaming]}")
+    if op.streaming == "optional":
+        parts.append("stream=stream")
     return ", ".join([*parts, "**options"])
+
+
+def runtime_method(op: Operation) -> str:
+    """The runtime method a (non-paged) method calls: one per `streaming`, none of them overloaded."""
+    return _RUNTIME_METHOD[op.streaming]
 
 
 _STREAM_DOC = "stream: True for the response as server-sent events, a `Stream` to iterate, one model per event."
