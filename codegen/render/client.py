@@ -278,8 +278,8 @@ def method_returns(op: Operation) -> types.TypeNode:
     return op.returns
 
 
-# The runtime call's `stream` argument, and the body's `stream` property (when it has one), by `streaming`.
-_STREAM_ARGUMENT = {"optional": "stream", "always": "True"}
+# The runtime method a method calls, and the body's `stream` property (when it has one), by `streaming`.
+_RUNTIME_METHOD = {"none": "_request", "optional": "_request_or_stream", "always": "_stream"}
 _STREAM_PROPERTY = {"optional": "stream or NOT_GIVEN", "always": "True"}  # false is the default: not sent
 
 
@@ -296,8 +296,8 @@ def call(op: Operation) -> tuple[Item, ...]:
             entries.append(f'"stream": {_STREAM_PROPERTY[op.streaming]}')
         if entries:
             parts.append(Group(f"{location}=", tuple(entries), "collection", "{"))
-    if op.streaming in _STREAM_ARGUMENT:
-        parts.append(f"stream={_STREAM_ARGUMENT[op.streaming]}")
+    if op.streaming == "optional":
+        parts.append("stream=stream")
     return (*parts, "**options")
 
 
@@ -307,12 +307,18 @@ def request(op: Operation, *, is_async: bool = False, page: str = "") -> str:
     if page:
         fetch = "_paginate" if is_async else "_fetch"
         return statement(Group(f"return {page}.{fetch}", ("self._request", *call(op))), indent=8)
-    return statement(Group(f"return {'await ' if is_async else ''}self._request", call(op)), indent=8)
+    method = runtime_method(op)
+    return statement(Group(f"return {'await ' if is_async else ''}self.{method}", call(op)), indent=8)
 
 
 def layout(head: str, *items: str, kind: Kind = "call", opening: str = "(", tail: str = "", indent: int = 0) -> str:
     """For templates: the statement `head(items)tail` laid out at `indent` (`layout.statement`)."""
     return statement(Group(head, items, kind, opening), tail, indent=indent)
+
+
+def runtime_method(op: Operation) -> str:
+    """The runtime method a (non-paged) method calls: one per `streaming`, none of them overloaded."""
+    return _RUNTIME_METHOD[op.streaming]
 
 
 _STREAM_DOC = "stream: True for the response as server-sent events, a `Stream` to iterate, one model per event."

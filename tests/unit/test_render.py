@@ -8,7 +8,14 @@ from pathlib import Path, PurePosixPath
 
 from codegen.ir import types as t
 from codegen.ir.nodes import Api, Endpoint, Field, Model, Operation, Param, Resource, Server, StatusBody
-from codegen.render.client import call, docstring, endpoint_source, method_returns, stream_overloads
+from codegen.render.client import (
+    call,
+    docstring,
+    endpoint_source,
+    method_returns,
+    runtime_method,
+    stream_overloads,
+)
 from codegen.render.layout import Group, flat
 from codegen.render.models import render_models
 from codegen.render.text import wrap, wrap_descriptions
@@ -101,7 +108,14 @@ def test_a_call_that_may_stream_passes_stream_and_sends_the_flag_only_when_true(
         'body={"name": name, "stream": stream or NOT_GIVEN}, stream=stream, **options'
     )
     assert _call(_streaming("optional", flag=False)).endswith('body={"name": name}, stream=stream, **options')
-    assert _call(_streaming("always")).endswith('body={"name": name, "stream": True}, stream=True, **options')
+    assert _call(_streaming("always")).endswith('body={"name": name, "stream": True}, **options')
+
+
+def test_each_kind_of_call_has_its_own_runtime_method_none_overloaded() -> None:
+    # One overloaded runtime method made mypy infer every body dict once per overload item.
+    assert runtime_method(_streaming("optional")) == "_request_or_stream"
+    assert runtime_method(_streaming("always")) == "_stream"
+    assert runtime_method(OPERATION) == "_request"
 
 
 def test_the_overloads_of_stream_and_what_each_returns() -> None:

@@ -22,7 +22,7 @@ import time
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 from urllib.parse import urlencode
 
 import httpx2
@@ -859,24 +859,31 @@ class SyncAPIClient(BaseClient):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    @overload
-    def _request(self, endpoint: Endpoint[_T], stream: Literal[False] = False, **arguments: Any) -> _T: ...
-    @overload
-    def _request(self, endpoint: Endpoint[_T], stream: Literal[True], **arguments: Any) -> Stream[Any]: ...
-    @overload
-    def _request(self, endpoint: Endpoint[_T], stream: bool, **arguments: Any) -> _T | Stream[Any]: ...
-    def _request(self, endpoint: Endpoint[_T], stream: bool = False, **arguments: Any) -> _T | Stream[Any]:
-        """Send one call; returns the parsed body, or with `stream` the `Stream` of its events (a
-        `RawResponse` or `StreamedResponse` of either inside a wrapper)."""
+    # Three entry points, not one with `Literal` overloads: mypy resolves an overloaded call by
+    # inferring its arguments against each item, and a method's body dict costs it 10-30x more.
+    def _request(self, endpoint: Endpoint[_T], **arguments: Any) -> _T:
+        """Send one call; returns the parsed body (a `RawResponse` or `StreamedResponse` of it
+        inside a wrapper)."""
         _check_arguments(arguments)
-        if stream is not False:
-            _check_stream(endpoint, stream)
         mode = response_mode()
-        request = self._build_request(self._http, endpoint, stream=stream, **arguments)
-        if mode is None and not stream:
+        request = self._build_request(self._http, endpoint, **arguments)
+        if mode is None:
             response, _ = self._send(request)
             return self._parse(endpoint, response)
-        return self._respond(endpoint, request, mode, stream)  # type: ignore[no-any-return]
+        return self._respond(endpoint, request, mode, False)  # type: ignore[no-any-return]
+
+    def _stream(self, endpoint: Endpoint[Any], **arguments: Any) -> Stream[Any]:
+        """Send one call that streams: the `Stream` of its events (inside a wrapper, its response)."""
+        _check_arguments(arguments)
+        request = self._build_request(self._http, endpoint, stream=True, **arguments)
+        return self._respond(endpoint, request, response_mode(), True)  # type: ignore[no-any-return]
+
+    def _request_or_stream(self, endpoint: Endpoint[_T], stream: bool, **arguments: Any) -> _T | Stream[Any]:
+        """A method's `stream` argument decides: the parsed body, or the `Stream` of its events."""
+        if stream is False:
+            return self._request(endpoint, **arguments)
+        _check_stream(endpoint, stream)
+        return self._stream(endpoint, **arguments)
 
     def _respond(self, endpoint: Endpoint[Any], request: httpx2.Request, mode: ResponseMode, stream: bool) -> Any:
         """A call that streams, or is made through a wrapper: the response, or what wraps it."""
@@ -939,24 +946,29 @@ class AsyncAPIClient(BaseClient):
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    @overload
-    async def _request(self, endpoint: Endpoint[_T], stream: Literal[False] = False, **arguments: Any) -> _T: ...
-    @overload
-    async def _request(self, endpoint: Endpoint[_T], stream: Literal[True], **arguments: Any) -> AsyncStream[Any]: ...
-    @overload
-    async def _request(self, endpoint: Endpoint[_T], stream: bool, **arguments: Any) -> _T | AsyncStream[Any]: ...
-    async def _request(self, endpoint: Endpoint[_T], stream: bool = False, **arguments: Any) -> _T | AsyncStream[Any]:
-        """Send one call; returns the parsed body, or with `stream` the `AsyncStream` of its events (a
-        `RawResponse` or `AsyncStreamedResponse` of either inside a wrapper)."""
+    async def _request(self, endpoint: Endpoint[_T], **arguments: Any) -> _T:
+        """Send one call; returns the parsed body (a `RawResponse` or `AsyncStreamedResponse` of it
+        inside a wrapper)."""
         _check_arguments(arguments)
-        if stream is not False:
-            _check_stream(endpoint, stream)
         mode = response_mode()
-        request = self._build_request(self._http, endpoint, stream=stream, **arguments)
-        if mode is None and not stream:
+        request = self._build_request(self._http, endpoint, **arguments)
+        if mode is None:
             response, _ = await self._send(request)
             return self._parse(endpoint, response)
-        return await self._respond(endpoint, request, mode, stream)  # type: ignore[no-any-return]
+        return await self._respond(endpoint, request, mode, False)  # type: ignore[no-any-return]
+
+    async def _stream(self, endpoint: Endpoint[Any], **arguments: Any) -> AsyncStream[Any]:
+        """Send one call that streams: the `AsyncStream` of its events (inside a wrapper, its response)."""
+        _check_arguments(arguments)
+        request = self._build_request(self._http, endpoint, stream=True, **arguments)
+        return await self._respond(endpoint, request, response_mode(), True)  # type: ignore[no-any-return]
+
+    async def _request_or_stream(self, endpoint: Endpoint[_T], stream: bool, **arguments: Any) -> _T | AsyncStream[Any]:
+        """A method's `stream` argument decides: the parsed body, or the `AsyncStream` of its events."""
+        if stream is False:
+            return await self._request(endpoint, **arguments)
+        _check_stream(endpoint, stream)
+        return await self._stream(endpoint, **arguments)
 
     async def _respond(self, endpoint: Endpoint[Any], request: httpx2.Request, mode: ResponseMode, stream: bool) -> Any:
         response, retries = await self._send(request, stream=stream or mode == "streaming")
@@ -1001,6 +1013,8 @@ class SyncAPIResource:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
         self._request = client._request
+        self._stream = client._stream
+        self._request_or_stream = client._request_or_stream
 
 
 class AsyncAPIResource:
@@ -1009,3 +1023,5 @@ class AsyncAPIResource:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
         self._request = client._request
+        self._stream = client._stream
+        self._request_or_stream = client._request_or_stream

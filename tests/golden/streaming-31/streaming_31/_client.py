@@ -120,7 +120,7 @@ class Client(SyncAPIClient):
           stream: True for the response as server-sent events, a `Stream` to iterate, one model per event.
           **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
         """
-        return self._request(
+        return self._request_or_stream(
             _CREATE_STORY,
             body={"prompt": prompt, "stream": stream or NOT_GIVEN},
             stream=stream,
@@ -167,7 +167,9 @@ class Client(SyncAPIClient):
           stream: True for the response as server-sent events, a `Stream` to iterate, one model per event.
           **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
         """
-        return self._request(_GET_STORY, path={"story_id": story_id}, stream=stream, **options)
+        return self._request_or_stream(
+            _GET_STORY, path={"story_id": story_id}, stream=stream, **options
+        )
 
     def get_story_audio(
         self,
@@ -195,12 +197,8 @@ class Client(SyncAPIClient):
         Args:
           **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
         """
-        return self._request(
-            _WATCH_STORY,
-            path={"story_id": story_id},
-            query={"since": since},
-            stream=True,
-            **options,
+        return self._stream(
+            _WATCH_STORY, path={"story_id": story_id}, query={"since": since}, **options
         )
 
 
@@ -278,7 +276,7 @@ class AsyncClient(AsyncAPIClient):
           stream: True for the response as server-sent events, a `Stream` to iterate, one model per event.
           **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
         """
-        return await self._request(
+        return await self._request_or_stream(
             _CREATE_STORY,
             body={"prompt": prompt, "stream": stream or NOT_GIVEN},
             stream=stream,
@@ -325,7 +323,7 @@ class AsyncClient(AsyncAPIClient):
           stream: True for the response as server-sent events, a `Stream` to iterate, one model per event.
           **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
         """
-        return await self._request(
+        return await self._request_or_stream(
             _GET_STORY, path={"story_id": story_id}, stream=stream, **options
         )
 
@@ -355,12 +353,8 @@ class AsyncClient(AsyncAPIClient):
         Args:
           **options: `extra_headers`, `extra_query`, `extra_body`, `timeout` (see `RequestOptions`).
         """
-        return await self._request(
-            _WATCH_STORY,
-            path={"story_id": story_id},
-            query={"since": since},
-            stream=True,
-            **options,
+        return await self._stream(
+            _WATCH_STORY, path={"story_id": story_id}, query={"since": since}, **options
         )
 
 
