@@ -9,12 +9,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
 import yaml
 
 from codegen import format as formatting
-from codegen import validate
+from codegen import models_reuse, validate
 from codegen.cache import Cache, key
 from codegen.config import load_settings
 from codegen.errors import CodegenError
@@ -291,3 +292,93 @@ def test_a_corrupt_or_stale_schema_checks_entry_is_ignored(tmp_path: Path, monke
     # Another jsonSchemaDialect: every schema is new.
     other = SchemaChecks(cache, dialect="https://spec.openapis.org/oas/3.1/dialect/base")
     assert other.known and _validated(EDITED_SPEC, other) == expected and other.checked == first.checked
+
+
+ZOO_SPEC = """\
+openapi: 3.1.0
+info: {title: Zoo, version: "1"}
+paths:
+  /animals/{id}:
+    get:
+      operationId: getAnimal
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Animal"}
+components:
+  schemas:
+    Kind:
+      type: string
+      enum: [cat, dog]
+    Owner:
+      type: object
+      properties:
+        name: {type: string, description: Who feeds it.}
+    Animal:
+      type: object
+      required: [id, kind]
+      properties:
+        id: {type: string}
+        kind: {$ref: "#/components/schemas/Kind"}
+        owner: {$ref: "#/components/schemas/Owner"}
+        tags: {type: array, items: {type: string}}
+    Pen:
+      type: object
+      properties:
+        animals: {type: array, items: {$ref: "#/components/schemas/Animal"}}
+"""
+NAME = "        name: {type: string, description: Who feeds it.}\n"
+TAGS = "        tags: {type: array, items: {type: string}}\n"
+PEN = "        pen: {$ref: '#/components/schemas/Pen'}\n"
+# (old text, new text, whether the last models output is reused with the changed classes replaced)
+MODEL_EDITS = {
+    "a description changed": ("Who feeds it.", "Who feeds it, twice a day.", True),
+    "an optional property added": (NAME, NAME + "        age: {type: integer, description: Years.}\n", True),
+    "a property made required": ("required: [id, kind]", "required: [id, kind, tags]", True),
+    "a property removed": (TAGS, "", True),
+    "a property that needs another import": (NAME, NAME + "        since: {type: string, format: date-time}\n", False),
+    "a property that refers to another schema": (TAGS, TAGS + PEN, False),
+    "an enum value added": ("enum: [cat, dog]", "enum: [cat, dog, owl]", False),
+    "a schema added": ("    Pen:\n", "    Keeper:\n      type: object\n    Pen:\n", False),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("edit", MODEL_EDITS)
+def test_after_an_edit_the_models_are_what_a_run_on_all_of_them_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    old, new, reused = MODEL_EDITS[edit]
+    assert old in ZOO_SPEC
+    spec = tmp_path / "zoo.yaml"
+    spec.write_text(ZOO_SPEC)
+    cache = Cache(tmp_path / "cache")
+    before = _generate(spec, tmp_path / "out", cache)
+    outcomes: list[bool] = []
+    real_reuse = models_reuse.reuse
+
+    def spy(*args: Any) -> str | None:
+        result = real_reuse(*args)
+        outcomes.append(result is not None)
+        return result
+
+    monkeypatch.setattr(models_reuse, "reuse", spy)
+    spec.write_text(ZOO_SPEC.replace(old, new, 1))
+    incremental = _generate(spec, tmp_path / "out", cache)
+    assert outcomes == [reused]
+    assert incremental == _generate(spec, tmp_path / "cold", None)
+    assert incremental.files != before.files  # the edit shows in the models
+
+
+def test_a_corrupt_last_models_entry_is_ignored(tmp_path: Path) -> None:
+    spec = tmp_path / "zoo.yaml"
+    spec.write_text(ZOO_SPEC)
+    cache = Cache(tmp_path / "cache")
+    _generate(spec, tmp_path / "out", cache)
+    (path,) = (path for path in (tmp_path / "cache" / "models-last").rglob("*") if path.is_file())
+    path.write_bytes(path.read_bytes().replace(b"Who feeds it.", b"Who feeds it!"))  # the checksum fails
+    spec.write_text(ZOO_SPEC.replace("Who feeds it.", "Who feeds it, twice a day."))
+    assert models_reuse.reuse(Cache(tmp_path / "cache"), path.name, [], lambda models: "") is None
+    assert _generate(spec, tmp_path / "out", cache) == _generate(spec, tmp_path / "cold", None)
