@@ -118,18 +118,22 @@ def _neighbourhood(changed: set[str], models: Sequence[Model]) -> list[str] | No
     return [m.name for m in models if m.name in found]
 
 
-def _split(code: str) -> tuple[str, list[tuple[str, str]], str] | None:
-    """(imports and the rest before the first definition, [(name, definition)], trailing calls)."""
+def _split(code: str) -> tuple[str, list[tuple[str, str, str]], str] | None:
+    """(imports and the rest before the first definition, [(name, definition, blank lines after
+    it)], trailing calls). The blank lines after a definition depend on what follows it (one more
+    before a type alias), so they are kept apart from it."""
     tail_at = _TAIL.search(code)
     end = tail_at.start() if tail_at else len(code)
     starts = list(_START.finditer(code, 0, end))
     if not starts:
         return None
-    blocks: list[tuple[str, str]] = []
+    blocks: list[tuple[str, str, str]] = []
     for number, match in enumerate(starts):
         stop = starts[number + 1].start() if number + 1 < len(starts) else end
-        blocks.append((match.group(1) or match.group(2) or match.group(3), code[match.start() : stop]))
-    if len({name for name, _ in blocks}) != len(blocks):
+        text = code[match.start() : stop]
+        definition = text.rstrip()
+        blocks.append((match.group(1) or match.group(2) or match.group(3), definition, text[len(definition) :]))
+    if len({name for name, _, _ in blocks}) != len(blocks):
         return None  # a name defined twice: not a module this reads
     return code[: starts[0].start()], blocks, code[end:]
 
@@ -141,17 +145,17 @@ def _spliced(before: str, earlier: str, after: str, changed: set[str]) -> str | 
     head, blocks, tail = whole
     if small_before[0] != small_after[0] or small_before[2] != small_after[2]:
         return None  # other imports or other trailing calls
-    if [name for name, _ in small_before[1]] != [name for name, _ in small_after[1]]:
-        return None  # another definition, or another order
-    known = dict(blocks)
+    if [(name, gap) for name, _, gap in small_before[1]] != [(name, gap) for name, _, gap in small_after[1]]:
+        return None  # another definition, another order, or other blank lines between them
+    known = {name: text for name, text, _ in blocks}
     replaced: dict[str, str] = {}
-    for (name, old_text), (_, new_text) in zip(small_before[1], small_after[1], strict=True):
+    for (name, old_text, _), (_, new_text, _) in zip(small_before[1], small_after[1], strict=True):
         if known.get(name) != old_text:
-            return None  # the small run does not render it as the whole run did
+            return None  # the small run does not write it as the whole run did
         if name in changed:
             replaced[name] = new_text
         elif new_text != old_text:
             return None  # the change reached another definition
     if set(replaced) != changed:
         return None
-    return head + "".join(replaced.get(name, text) for name, text in blocks) + tail
+    return head + "".join(replaced.get(name, text) + gap for name, text, gap in blocks) + tail
