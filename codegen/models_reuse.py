@@ -28,7 +28,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .cache import Cache
+from .cache import Cache, key
 from .ir.nodes import Model
 
 _KIND = "models-last"
@@ -41,7 +41,7 @@ _TAIL = re.compile(r"^(?:mark_deprecated\(|__all__ = )", re.MULTILINE)
 
 def remember(cache: Cache, entry: str, models: Sequence[Model], code: str) -> None:
     """Keep this run's models and output for the next run under the same settings."""
-    kept = {m.name: (repr(m), pickle.dumps(m, protocol=pickle.HIGHEST_PROTOCOL)) for m in models}
+    kept = {m.name: (key(repr(m)), pickle.dumps(m, protocol=pickle.HIGHEST_PROTOCOL)) for m in models}
     cache.put(_KIND, entry, pickle.dumps((kept, code), protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -54,7 +54,7 @@ def reuse(cache: Cache, entry: str, models: Sequence[Model], render: Callable[[l
         kept, before = pickle.loads(data)  # noqa: S301 - our own cache, checksummed
         if {m.name for m in models} != set(kept) or not isinstance(before, str):
             return None
-        changed = [m for m in models if repr(m) != kept[m.name][0]]
+        changed = [m for m in models if key(repr(m)) != kept[m.name][0]]
         old = {m.name: pickle.loads(kept[m.name][1]) for m in changed}  # noqa: S301
     except Exception:  # an entry this version cannot read: as if there were none
         return None
