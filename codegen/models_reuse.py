@@ -96,6 +96,9 @@ def _refs(model: Model) -> set[str]:
             ref = node.get("$ref")
             if isinstance(ref, str):
                 found.add(ref)
+            mapping = node.get("mapping")  # a discriminator's mapping names its branches too
+            if isinstance(mapping, dict):
+                found.update(value for value in mapping.values() if isinstance(value, str))
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
