@@ -11,17 +11,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from . import models_reuse
 from .bundle import Origins, bundle_with_origins
 from .cache import Cache, generator_fingerprint, key
 from .config import Settings
 from .errors import CodegenError, Diagnostics, InternalError, Problem
 from .format import Formatter, split_module
 from .ir.build import build_api
-from .ir.nodes import Api
+from .ir.nodes import Api, Model
 from .load import load_document
 from .normalize import normalize
 from .overlay import apply_overlay
@@ -205,15 +206,28 @@ def _sdk(
 
 
 def _models(api: Api, settings: Settings, *, header: str, source: str, cache: Cache | None) -> str:
-    """models.py before formatting; the models stage is not run again for the same models."""
+    """models.py before formatting; the models stage is not run again for the same models, nor on
+    all models when a few classes changed and their new definitions can be put in the last output
+    (`models_reuse.py`)."""
     if cache is None:
         return render_models(api, package=settings.package, header=header, source=source)
     # The models' repr holds every field of each, its JSON Schema included: all the models stage reads.
-    entry = key("models", generator_fingerprint(), api.layout, settings.package, header, source, repr(api.models))
+    settled = (generator_fingerprint(), api.layout, settings.package, header)
+    entry = key("models", *settled, source, repr(api.models))
     known = cache.get_text("models", entry)
+    if known is not None:
+        return known
+    # The last run's models and output under the same settings (the source only names errors).
+    last = key("models-last", *settled)
+
+    def render(models: list[Model]) -> str:
+        return render_models(replace(api, models=tuple(models)), package=settings.package, header=header, source=source)
+
+    known = models_reuse.reuse(cache, last, api.models, render)
     if known is None:
         known = render_models(api, package=settings.package, header=header, source=source)
-        cache.put("models", entry, known)
+    cache.put("models", entry, known)
+    models_reuse.remember(cache, last, api.models, known)
     return known
 
 

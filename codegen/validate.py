@@ -19,6 +19,7 @@ from .cache import Cache, generator_fingerprint, key
 from .errors import CodegenError, Diagnostics, Problem
 from .grammar import walk
 from .refs import escape, resolve_pointer
+from .schema_checks import SchemaChecks
 
 _MAX = 300
 # Schema keywords whose invalid value is dropped (the rest of the schema still reads).
@@ -50,6 +51,8 @@ def start_validation(
 ) -> Validation:
     """Begin validating `spec`. With a cache, a spec validated before (same text, same generator and
     validator) is not validated again: its findings and the keywords they dropped are replayed.
+    Otherwise, with a cache, only the schemas whose text is new are checked against their dialect's
+    meta-schema (`schema_checks.py`): the findings are the same.
     With `background` (and a platform that forks), a large spec is validated in a child process
     while the caller goes on with its copy; `finish()` says whether keywords were dropped from it,
     that is whether what the caller built from it meanwhile must be built again."""
@@ -61,15 +64,16 @@ def start_validation(
     known = cache.get_text("validate", entry) if cache is not None else None
     if known is not None:
         return Validation(source, *_decode(known), replay=True)
+    checks = SchemaChecks(cache, dialect=spec.get("jsonSchemaDialect")) if cache is not None else None
     size = len(spec.get("paths") or {}) + len((spec.get("components") or {}).get("schemas") or {})
     if background and size >= BACKGROUND_FROM and sys.platform == "linux":  # where forking is safe and cheap
         context = multiprocessing.get_context("fork")  # the child reads the spec as it is now, unpickled
         receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=_validate_in_child, args=(spec, source, send), daemon=True)
+        child = context.Process(target=_validate_in_child, args=(spec, source, send, checks), daemon=True)
         child.start()
         send.close()
         return Validation(source, [], [], replay=True, child=(child, receive), remember=(cache, entry))
-    findings, dropped = _findings(spec, source=source)
+    findings, dropped = _findings(spec, source=source, checks=checks)
     if cache is not None:
         cache.put("validate", entry, json.dumps([findings, dropped]))
     return Validation(source, findings, dropped, replay=False)
@@ -130,9 +134,10 @@ class Validation:
             receive.close()
 
 
-def _validate_in_child(spec: dict[str, Any], source: str, send: Any) -> None:
+def _validate_in_child(spec: dict[str, Any], source: str, send: Any, checks: SchemaChecks | None) -> None:
     try:
-        send.send(("ok", json.dumps(_findings(spec, source=source))))
+        result = json.dumps(_findings(spec, source=source, checks=checks))
+        send.send(("ok", result))
     except BaseException as exc:  # reported by the parent as a stage failure
         send.send(("error", f"{type(exc).__name__}: {exc}".splitlines()[0][:200]))
     finally:
@@ -145,12 +150,16 @@ def _decode(text: str) -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def _findings(
-    spec: dict[str, Any], *, source: str, reuse_crawls: bool = True
+    spec: dict[str, Any], *, source: str, reuse_crawls: bool = True, checks: SchemaChecks | None = None
 ) -> tuple[list[tuple[str, str]], list[str]]:
     """openapi-spec-validator's findings as (pointer, message), and the pointers of the schema
-    keywords dropped on the way, in the order they were dropped."""
-    with _crawl_once() if reuse_crawls else _as_is():
-        return _validator_findings(spec, source=source)
+    keywords dropped on the way, in the order they were dropped. With `checks`, the schemas that
+    passed their meta-schema check in an earlier run are not checked again (and this run's are kept)."""
+    with _crawl_once() if reuse_crawls else _as_is(), checks.checking() if checks is not None else _as_is():
+        found = _validator_findings(spec, source=source)
+    if checks is not None:
+        checks.remember()
+    return found
 
 
 @contextmanager

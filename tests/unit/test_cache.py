@@ -9,15 +9,18 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
+import yaml
 
 from codegen import format as formatting
-from codegen import validate
+from codegen import models_reuse, validate
 from codegen.cache import Cache, key
 from codegen.config import load_settings
 from codegen.errors import CodegenError
 from codegen.pipeline import Generated, generate
+from codegen.schema_checks import SchemaChecks
 from tests.support import ROOT
 
 CORPUS = ROOT / "tests" / "fixtures" / "specs"
@@ -195,3 +198,187 @@ def test_strict_after_a_lenient_run_reports_what_it_reports_without_a_cache(tmp_
         return [str(problem) for problem in raised.value.problems]
 
     assert strict_problems(cache) == strict_problems(None) != []
+
+
+# Three components and a path; each edit below changes one thing of it, as a spec update would.
+EDITED_SPEC = (
+    INVALID_SPEC
+    + """\
+    Tag:
+      type: object
+      required: [label]
+      properties:
+        label: {type: string, minLength: 1}
+        item: {$ref: "#/components/schemas/Item"}
+    Page:
+      allOf:
+        - {$ref: "#/components/schemas/Tag"}
+        - {type: object, properties: {next: {type: string}}}
+"""
+)
+SIZE = "        size: {type: integer, maximum: 9}\n"
+EDITS = {
+    "a valid property added": (SIZE, SIZE + "        note: {type: string}\n"),
+    "a component made invalid": ("minLength: 1}", "minLength: -1}"),
+    "the invalid keyword fixed": ("maxLength: -1}", "maxLength: 1}"),
+    "a default its schema rejects": ("{type: string}}}", "{type: string, default: 3}}}"),
+    "a required property that is not there": ("    Page:\n", "    Page:\n      required: [missing]\n"),
+    "a $ref that does not resolve": ('Item"}\n    Page', 'Gone"}\n    Page'),
+}  # fmt: skip
+
+
+def _validated(text: str, checks: SchemaChecks | None) -> tuple[list[tuple[str, str]], list[str]] | list[str]:
+    spec = yaml.safe_load(text)
+    dangling = validate._dangling_refs(spec, source="s.yaml")  # what the pipeline checks first
+    if dangling:
+        return [str(problem) for problem in dangling]
+    return validate._findings(spec, source="s.yaml", checks=checks)
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_after_an_edit_only_new_schemas_are_checked_and_the_findings_are_a_whole_validation(
+    tmp_path: Path, edit: str
+) -> None:
+    old, new = EDITS[edit]
+    assert old in EDITED_SPEC
+    edited = EDITED_SPEC.replace(old, new, 1)
+    cache = Cache(tmp_path)
+    first = SchemaChecks(cache, dialect=None)
+    assert _validated(EDITED_SPEC, first) == _validated(EDITED_SPEC, None)
+    assert first.checked >= 3 and not first.known
+    again = SchemaChecks(cache, dialect=None)
+    assert _validated(edited, again) == _validated(edited, None)
+    assert again.known and again.checked < first.checked  # the unchanged schemas were not checked again
+    # The SDK too: warmed with the spec before the edit, then the same bytes and warnings as without caches.
+    spec = tmp_path / "shop.yaml"
+    spec.write_text(EDITED_SPEC)
+    _generate(spec, tmp_path / "out", cache)
+    spec.write_text(edited)
+    try:
+        incremental: Generated | list[str] = _generate(spec, tmp_path / "out", cache)
+    except CodegenError as exc:
+        incremental = [str(problem) for problem in exc.problems]
+    try:
+        cold: Generated | list[str] = _generate(spec, tmp_path / "cold", None)
+    except CodegenError as exc:
+        cold = [str(problem) for problem in exc.problems]
+    assert incremental == cold
+
+
+def test_a_schema_that_fails_its_check_is_checked_every_time(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    first = SchemaChecks(cache, dialect=None)
+    found = _validated(INVALID_SPEC, first)
+    assert any(at.endswith("/maxLength") for at, _ in found[0])  # type: ignore[misc]
+    again = SchemaChecks(cache, dialect=None)
+    assert _validated(INVALID_SPEC, again) == found
+    assert again.checked == 1  # Item, which failed; nothing else is new
+
+
+def test_a_corrupt_or_stale_schema_checks_entry_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = Cache(tmp_path)
+    first = SchemaChecks(cache, dialect=None)
+    expected = _validated(EDITED_SPEC, first)
+    (path,) = (path for path in (tmp_path / "schema-checks").rglob("*") if path.is_file())
+    whole = path.read_bytes()
+    path.write_bytes(whole.replace(b"\n", b"\n0", 2)[: len(whole)])  # a hash changed: the checksum fails
+    corrupt = SchemaChecks(cache, dialect=None)
+    assert not corrupt.known and not path.exists()
+    assert _validated(EDITED_SPEC, corrupt) == expected and corrupt.checked == first.checked
+    # Another generator or validator version: another entry, not found.
+    monkeypatch.setattr("codegen.schema_checks.generator_fingerprint", lambda: "another version")
+    assert not SchemaChecks(cache, dialect=None).known
+    monkeypatch.undo()
+    # Another jsonSchemaDialect: every schema is new.
+    other = SchemaChecks(cache, dialect="https://spec.openapis.org/oas/3.1/dialect/base")
+    assert other.known and _validated(EDITED_SPEC, other) == expected and other.checked == first.checked
+
+
+ZOO_SPEC = """\
+openapi: 3.1.0
+info: {title: Zoo, version: "1"}
+paths:
+  /animals/{id}:
+    get:
+      operationId: getAnimal
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Animal"}
+components:
+  schemas:
+    Kind:
+      type: string
+      enum: [cat, dog]
+    Owner:
+      type: object
+      properties:
+        name: {type: string, description: Who feeds it.}
+    Animal:
+      type: object
+      required: [id, kind]
+      properties:
+        id: {type: string}
+        kind: {$ref: "#/components/schemas/Kind"}
+        owner: {$ref: "#/components/schemas/Owner"}
+        tags: {type: array, items: {type: string}}
+    Pen:
+      type: object
+      properties:
+        animals: {type: array, items: {$ref: "#/components/schemas/Animal"}}
+"""
+NAME = "        name: {type: string, description: Who feeds it.}\n"
+TAGS = "        tags: {type: array, items: {type: string}}\n"
+PEN = "        pen: {$ref: '#/components/schemas/Pen'}\n"
+# (old text, new text, whether the last models output is reused with the changed classes replaced)
+MODEL_EDITS = {
+    "a description changed": ("Who feeds it.", "Who feeds it, twice a day.", True),
+    "an optional property added": (NAME, NAME + "        age: {type: integer, description: Years.}\n", True),
+    "a property made required": ("required: [id, kind]", "required: [id, kind, tags]", True),
+    "a property removed": (TAGS, "", True),
+    "a property that needs another import": (NAME, NAME + "        since: {type: string, format: date-time}\n", False),
+    "a property that refers to another schema": (TAGS, TAGS + PEN, False),
+    "an enum value added": ("enum: [cat, dog]", "enum: [cat, dog, owl]", False),
+    "a schema added": ("    Pen:\n", "    Keeper:\n      type: object\n    Pen:\n", False),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("edit", MODEL_EDITS)
+def test_after_an_edit_the_models_are_what_a_run_on_all_of_them_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    old, new, reused = MODEL_EDITS[edit]
+    assert old in ZOO_SPEC
+    spec = tmp_path / "zoo.yaml"
+    spec.write_text(ZOO_SPEC)
+    cache = Cache(tmp_path / "cache")
+    before = _generate(spec, tmp_path / "out", cache)
+    outcomes: list[bool] = []
+    real_reuse = models_reuse.reuse
+
+    def spy(*args: Any) -> str | None:
+        result = real_reuse(*args)
+        outcomes.append(result is not None)
+        return result
+
+    monkeypatch.setattr(models_reuse, "reuse", spy)
+    spec.write_text(ZOO_SPEC.replace(old, new, 1))
+    incremental = _generate(spec, tmp_path / "out", cache)
+    assert outcomes == [reused]
+    assert incremental == _generate(spec, tmp_path / "cold", None)
+    assert incremental.files != before.files  # the edit shows in the models
+
+
+def test_a_corrupt_last_models_entry_is_ignored(tmp_path: Path) -> None:
+    spec = tmp_path / "zoo.yaml"
+    spec.write_text(ZOO_SPEC)
+    cache = Cache(tmp_path / "cache")
+    _generate(spec, tmp_path / "out", cache)
+    (path,) = (path for path in (tmp_path / "cache" / "models-last").rglob("*") if path.is_file())
+    path.write_bytes(path.read_bytes().replace(b"Who feeds it.", b"Who feeds it!"))  # the checksum fails
+    spec.write_text(ZOO_SPEC.replace("Who feeds it.", "Who feeds it, twice a day."))
+    assert models_reuse.reuse(Cache(tmp_path / "cache"), path.name, [], lambda models: "") is None
+    assert _generate(spec, tmp_path / "out", cache) == _generate(spec, tmp_path / "cold", None)
