@@ -19,6 +19,7 @@ from .cache import Cache, generator_fingerprint, key
 from .errors import CodegenError, Diagnostics, Problem
 from .grammar import walk
 from .refs import escape, resolve_pointer
+from .spec_validator import validator_module
 
 _MAX = 300
 # Schema keywords whose invalid value is dropped (the rest of the schema still reads).
@@ -205,10 +206,11 @@ def _as_is() -> Iterator[None]:
 
 
 def _validator_findings(spec: dict[str, Any], *, source: str) -> tuple[list[tuple[str, str]], list[str]]:
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-
+    validators = validator_module()
     validator_cls: Any = (
-        OpenAPIV31SpecValidator if check_version(spec, source=source) == "3.1" else OpenAPIV30SpecValidator
+        validators.OpenAPIV31SpecValidator
+        if check_version(spec, source=source) == "3.1"
+        else validators.OpenAPIV30SpecValidator
     )
     found: list[tuple[str, str]] = []
     dropped: list[str] = []
