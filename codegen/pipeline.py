@@ -9,7 +9,7 @@ reuses what an earlier one computed from the same inputs; the result is the same
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -19,15 +19,27 @@ from .bundle import Origins, bundle_with_origins
 from .cache import Cache, generator_fingerprint, key
 from .config import Settings
 from .errors import CodegenError, Diagnostics, InternalError, Problem
-from .format import Formatter, split_module
+from .helper import Helper
 from .ir.build import build_api
 from .ir.nodes import Api
 from .load import load_document
 from .normalize import normalize
-from .overlay import apply_overlay
-from .render.client import header, render_client, runtime_files
 from .render.models import render_models
 from .validate import Validation, check_version, start_validation
+
+# The stages that import black, Jinja or the JSONPath library (0.1 s of CPU together) are imported
+# where they are used: after the helper process is forked, which then need not wait for them.
+
+# What the models stage imports (datamodel-code-generator's parts it uses), imported by the helper
+# process before it is handed the models; a name missing from another version only costs time.
+MODELS_STAGE_IMPORTS = (
+    "datamodel_code_generator",
+    "datamodel_code_generator.config",
+    "datamodel_code_generator.format",
+    "datamodel_code_generator.parser.jsonschema",
+    "datamodel_code_generator.model.pydantic_v2",
+    "datamodel_code_generator.model._compiled_templates.registry",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,13 +60,18 @@ def generate(settings: Settings, *, cache: Cache | None = None) -> Generated:
         return known
     diagnostics = Diagnostics()
     origins = Origins()
+    # The models stage's library is imported in a helper process while this one reads the spec.
+    helper = Helper.fork(render_models, warm=MODELS_STAGE_IMPORTS)
     try:
-        files = _files(settings, diagnostics, origins, cache)
+        files = _files(settings, diagnostics, origins, cache, helper)
     except CodegenError as exc:  # problems found in the bundle are named where the user wrote them
         error = CodegenError([origins.locate(p) for p in exc.problems])
         if not settings.strict:
             error.warnings = tuple(sorted({origins.locate(p) for p in diagnostics.warnings}, key=_order))
         raise error from None
+    finally:
+        if helper is not None:
+            helper.close()
     warnings = tuple(sorted({origins.locate(p) for p in diagnostics.warnings}, key=_order))
     if settings.strict and warnings:
         raise CodegenError(list(warnings))
@@ -135,6 +152,8 @@ def _read_spec(
         origins.files.extend(found.files)
     spec = document.data
     if settings.overlay is not None:
+        from .overlay import apply_overlay
+
         with stage("overlay", source):
             spec = apply_overlay(spec, load_document(settings.overlay))
     with stage("normalize", source):
@@ -146,21 +165,24 @@ def _read_spec(
 
 
 def _files(
-    settings: Settings, diagnostics: Diagnostics, origins: Origins, cache: Cache | None
+    settings: Settings, diagnostics: Diagnostics, origins: Origins, cache: Cache | None, helper: Helper[str] | None
 ) -> dict[PurePosixPath, str]:
     # A large spec is validated in a child process while the SDK is built from it (--strict needs
     # the verdict first). When the validator drops a keyword the IR has read, which is rare, the
-    # spec is read and validated again and the SDK built from that.
+    # spec is read and validated again and the SDK built from that. A small one may be validated in
+    # a child process too, while this one imports what the later stages use; then the SDK is built.
     spec, source, validation = _read_spec(settings, diagnostics, origins, cache, background=not settings.strict)
     checked = Diagnostics()
     try:
-        running = validation.child is not None
+        running = validation.overlapped and validation.child is not None
         if not running:
+            if validation.child is not None:
+                _import_later_stages()
             with stage("validate", source):
                 validation.finish(spec, diagnostics)
         if settings.strict and len(diagnostics):  # no need to render what will not be written
             raise CodegenError(list(diagnostics.warnings))
-        files = _sdk(spec, source, settings, diagnostics, cache)
+        files = _sdk(spec, source, settings, diagnostics, cache, helper)
         with stage("validate", source):
             changed = running and validation.finish(spec, checked)
     finally:
@@ -168,29 +190,45 @@ def _files(
     if changed:
         diagnostics.truncate(0)
         spec, source = read_spec(settings, diagnostics, Origins(), cache)
-        return _sdk(spec, source, settings, diagnostics, cache)
+        return _sdk(spec, source, settings, diagnostics, cache, None)  # the helper has done its one piece
     diagnostics.extend(checked.warnings)
     return files
 
 
+def _import_later_stages() -> None:
+    """Import what rendering and formatting use (black and Jinja: 0.1 s of CPU) ahead of `_sdk`."""
+    from .format import Formatter  # noqa: F401
+    from .render.client import render_client  # noqa: F401
+
+
 def _sdk(
-    spec: dict[str, Any], source: str, settings: Settings, diagnostics: Diagnostics, cache: Cache | None
+    spec: dict[str, Any],
+    source: str,
+    settings: Settings,
+    diagnostics: Diagnostics,
+    cache: Cache | None,
+    helper: Helper[str] | None,
 ) -> dict[PurePosixPath, str]:
-    """IR → render → format; the client is formatted (in worker processes when large) while the
-    models stage runs."""
+    """IR → render → format; the models stage runs in the helper process, if any, while the client
+    is rendered and formatted (in worker processes when large)."""
+    from .format import Formatter, split_module
+    from .render.client import header, render_client, runtime_files
+
     with stage("IR", source):
         api = build_api(spec, source=source, settings=settings)
     diagnostics.extend(api.warnings)  # operations skipped, media types read as text, callbacks
     if settings.strict and len(diagnostics):
         raise CodegenError(list(diagnostics.warnings))
+    models_header = f'{header(api)}\n"""Models of {api.title}."""'
+    with stage("render", source):
+        models_done = _start_models(api, settings, header=models_header, source=source, cache=cache, helper=helper)
     with Formatter(first_party=settings.package, cache=cache) as formatter:
         with stage("render", source):
             client = render_client(api, settings)
         with stage("format", source):
             client_done = formatter.start(client)
         with stage("render", source):
-            models_header = f'{header(api)}\n"""Models of {api.title}."""'
-            models = _models(api, settings, header=models_header, source=source, cache=cache)
+            models = models_done()
         with stage("format", source):
             model_files: dict[PurePosixPath, str] = {}
             if api.layout == "modules":  # models/<module>.py, as the IR placed each model
@@ -204,17 +242,28 @@ def _sdk(
     return dict(sorted(files.items()))
 
 
-def _models(api: Api, settings: Settings, *, header: str, source: str, cache: Cache | None) -> str:
-    """models.py before formatting; the models stage is not run again for the same models."""
-    if cache is None:
-        return render_models(api, package=settings.package, header=header, source=source)
-    # The models' repr holds every field of each, its JSON Schema included: all the models stage reads.
-    entry = key("models", generator_fingerprint(), api.layout, settings.package, header, source, repr(api.models))
-    known = cache.get_text("models", entry)
-    if known is None:
-        known = render_models(api, package=settings.package, header=header, source=source)
-        cache.put("models", entry, known)
-    return known
+def _start_models(
+    api: Api, settings: Settings, *, header: str, source: str, cache: Cache | None, helper: Helper[str] | None
+) -> Callable[[], str]:
+    """What returns models.py before formatting: from the cache, else made by the helper process
+    when there is one (started now, waited for then), else made then, in this one."""
+    entry = ""
+    if cache is not None:
+        # The models' repr holds every field of each, its JSON Schema included: all the models stage reads.
+        entry = key("models", generator_fingerprint(), api.layout, settings.package, header, source, repr(api.models))
+        known = cache.get_text("models", entry)
+        if known is not None:
+            return lambda: known
+    arguments: dict[str, Any] = {"package": settings.package, "header": header, "source": source}
+    running = helper.submit(api, **arguments) if helper is not None else lambda: render_models(api, **arguments)
+
+    def finish() -> str:
+        text = running()
+        if cache is not None:
+            cache.put("models", entry, text)
+        return text
+
+    return finish
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from typing import Any
 from .cache import Cache, generator_fingerprint, key
 from .errors import CodegenError, Diagnostics, Problem
 from .grammar import walk
+from .helper import worth_forking
 from .refs import escape, resolve_pointer
 from .spec_validator import validator_module
 
@@ -42,7 +43,9 @@ def validate_spec(
     )
 
 
-# Specs with at least this many paths and component schemas are validated in a background process.
+# Specs with at least this many paths and component schemas are validated in a background process
+# while the SDK is built; a smaller one too when a helper process is worth forking, but the caller
+# waits for its verdict before building anything from it (`Validation.overlapped`).
 BACKGROUND_FROM = 300
 
 
@@ -53,7 +56,9 @@ def start_validation(
     validator) is not validated again: its findings and the keywords they dropped are replayed.
     With `background` (and a platform that forks), a large spec is validated in a child process
     while the caller goes on with its copy; `finish()` says whether keywords were dropped from it,
-    that is whether what the caller built from it meanwhile must be built again."""
+    that is whether what the caller built from it meanwhile must be built again. A small one is
+    validated in a child process where one is worth forking (`helper.worth_forking`), while the
+    caller does what does not depend on the spec."""
     check_version(spec, source=source)
     problems = _dangling_refs(spec, source=source)
     if problems:  # the validator cannot even walk a spec with dangling refs
@@ -63,13 +68,16 @@ def start_validation(
     if known is not None:
         return Validation(source, *_decode(known), replay=True)
     size = len(spec.get("paths") or {}) + len((spec.get("components") or {}).get("schemas") or {})
-    if background and size >= BACKGROUND_FROM and sys.platform == "linux":  # where forking is safe and cheap
+    overlapped = size >= BACKGROUND_FROM
+    if background and sys.platform == "linux" and (overlapped or worth_forking()):  # where forking is cheap
         context = multiprocessing.get_context("fork")  # the child reads the spec as it is now, unpickled
         receive, send = context.Pipe(duplex=False)
         child = context.Process(target=_validate_in_child, args=(spec, source, send), daemon=True)
         child.start()
         send.close()
-        return Validation(source, [], [], replay=True, child=(child, receive), remember=(cache, entry))
+        validation = Validation(source, [], [], replay=True, child=(child, receive), remember=(cache, entry))
+        validation.overlapped = overlapped
+        return validation
     findings, dropped = _findings(spec, source=source)
     if cache is not None:
         cache.put("validate", entry, json.dumps([findings, dropped]))
@@ -91,6 +99,7 @@ class Validation:
     ) -> None:
         self.source, self.findings, self.dropped, self.replay = source, findings, dropped, replay
         self.child, self.remember = child, remember
+        self.overlapped = False  # whether the caller builds the SDK while the child validates
 
     def finish(self, spec: dict[str, Any], diagnostics: Diagnostics) -> bool:
         """Record the findings and drop the keywords they name from `spec` (unless dropped already);

@@ -148,21 +148,26 @@ def test_validating_in_the_background_gives_what_validating_first_gives(
 ) -> None:
     spec = tmp_path / "shop.yaml"
     spec.write_text(INVALID_SPEC)
-    first = _generate(spec, tmp_path / "a", None)  # small: validated before the IR is built
+    monkeypatch.setenv("CODEGEN_HELPER", "0")  # no process forked: validated here, then the IR built
+    first = _generate(spec, tmp_path / "a", None)
     assert any(str(w).endswith("maxLength ignored") for w in first.warnings)
-    monkeypatch.setattr(validate, "BACKGROUND_FROM", 0)
+    monkeypatch.delenv("CODEGEN_HELPER")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})  # a second core, even where there is none
     started = []
     real_start = validate.start_validation
 
     def spy(*args: object, **kwargs: object) -> validate.Validation:
         result = real_start(*args, **kwargs)  # type: ignore[arg-type]
-        started.append(result.child is not None)
+        started.append((result.child is not None, result.overlapped))
         return result
 
     monkeypatch.setattr("codegen.pipeline.start_validation", spy)
+    # Small: validated in a child process, the verdict awaited before the IR is built.
+    assert _generate(spec, tmp_path / "b", None) == first
+    monkeypatch.setattr(validate, "BACKGROUND_FROM", 0)
     # The keyword is dropped after the IR was built from the spec with it: built again, same result.
     assert _generate(spec, tmp_path / "b", None) == first
-    assert started[0] is True
+    assert started[:2] == [(True, False), (True, True)]
     cache = Cache(tmp_path / "cache")
     assert _generate(spec, tmp_path / "c", cache) == first
     shutil.rmtree(tmp_path / "cache" / "run")
