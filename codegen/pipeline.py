@@ -13,22 +13,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .bundle import Origins, bundle_with_origins
 from .cache import Cache, generator_fingerprint, key
 from .config import Settings
 from .errors import CodegenError, Diagnostics, InternalError, Problem
 from .helper import Helper
-from .ir.build import build_api
-from .ir.nodes import Api
-from .load import load_document
-from .normalize import normalize
 from .render.models import render_models
 from .validate import Validation, check_version, start_validation
 
-# The stages that import black, Jinja or the JSONPath library (0.1 s of CPU together) are imported
-# where they are used: after the helper process is forked, which then need not wait for them.
+if TYPE_CHECKING:
+    from .bundle import Origins
+    from .ir.nodes import Api
+
+# The stages are imported where they are used: after the helper process is forked, which then need
+# not wait for them (black, Jinja, PyYAML, the JSONPath library and the IR: 0.15 s of CPU together).
 
 # What the models stage imports (datamodel-code-generator's parts it uses), imported by the helper
 # process before it is handed the models; a name missing from another version only costs time.
@@ -39,6 +38,11 @@ MODELS_STAGE_IMPORTS = (
     "datamodel_code_generator.parser.jsonschema",
     "datamodel_code_generator.model.pydantic_v2",
     "datamodel_code_generator.model._compiled_templates.registry",
+    "datamodel_code_generator.model._compiled_templates.enum",
+    "datamodel_code_generator.model._compiled_templates.pydantic_v2_basemodel",
+    "datamodel_code_generator.model._compiled_templates.typealiastype",
+    "datamodel_code_generator.parser._python_type_imports",
+    "datamodel_code_generator._lock_plan",
 )
 
 
@@ -58,10 +62,12 @@ def generate(settings: Settings, *, cache: Cache | None = None) -> Generated:
         if settings.strict and known.warnings:
             raise CodegenError(list(known.warnings))
         return known
-    diagnostics = Diagnostics()
-    origins = Origins()
     # The models stage's library is imported in a helper process while this one reads the spec.
     helper = Helper.fork(render_models, warm=MODELS_STAGE_IMPORTS)
+    from .bundle import Origins
+
+    diagnostics = Diagnostics()
+    origins = Origins()
     try:
         files = _files(settings, diagnostics, origins, cache, helper)
     except CodegenError as exc:  # problems found in the bundle are named where the user wrote them
@@ -145,6 +151,10 @@ def _read_spec(
     settings: Settings, diagnostics: Diagnostics, origins: Origins, cache: Cache | None, *, background: bool
 ) -> tuple[dict[str, Any], str, Validation]:
     """`read_spec`, with the validation maybe still running (see `validate.start_validation`)."""
+    from .bundle import bundle_with_origins
+    from .load import load_document
+    from .normalize import normalize
+
     source = str(settings.spec)
     with stage("load", source):
         document, found = bundle_with_origins(load_document(settings.spec))
@@ -188,6 +198,8 @@ def _files(
     finally:
         validation.cancel()
     if changed:
+        from .bundle import Origins
+
         diagnostics.truncate(0)
         spec, source = read_spec(settings, diagnostics, Origins(), cache)
         return _sdk(spec, source, settings, diagnostics, cache, None)  # the helper has done its one piece
@@ -212,6 +224,7 @@ def _sdk(
     """IR → render → format; the models stage runs in the helper process, if any, while the client
     is rendered and formatted (in worker processes when large)."""
     from .format import Formatter, split_module
+    from .ir.build import build_api
     from .render.client import header, render_client, runtime_files
 
     with stage("IR", source):
