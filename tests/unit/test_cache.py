@@ -200,3 +200,13 @@ def test_strict_after_a_lenient_run_reports_what_it_reports_without_a_cache(tmp_
         return [str(problem) for problem in raised.value.problems]
 
     assert strict_problems(cache) == strict_problems(None) != []
+
+
+def test_the_tools_versions_are_importlib_metadatas() -> None:
+    from importlib import metadata
+
+    from codegen import cache
+
+    for tool in cache._TOOLS:
+        assert cache._version(tool) == metadata.version(tool)
+    assert cache._version("no-such-tool-anywhere") == "-"
