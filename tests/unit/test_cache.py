@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -152,7 +153,9 @@ def test_validating_in_the_background_gives_what_validating_first_gives(
     first = _generate(spec, tmp_path / "a", None)
     assert any(str(w).endswith("maxLength ignored") for w in first.warnings)
     monkeypatch.delenv("CODEGEN_HELPER")
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})  # a second core, even where there is none
+    # A second core even where there is none, and no thread even beside other tests' servers.
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     started = []
     real_start = validate.start_validation
 

@@ -35,7 +35,9 @@ def _refuse(what: str) -> str:
 @pytest.fixture(autouse=True)
 def _forks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CODEGEN_HELPER", raising=False)
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})  # on a machine of one core too
+    # On a machine of one core too, and beside the threads of the servers other tests left running.
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
 
 
 def _helper(work: Any) -> Helper[Any]:
