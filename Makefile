@@ -36,6 +36,7 @@ help: ## list the targets
 install: $(STAMP) ## create .venv with the pinned tools and the SDK (editable)
 
 generate: $(STAMP) ## regenerate generated/ from openapi/ (no-op when up to date)
+	$(PY) -m compileall -q codegen
 	$(PY) -m codegen generate
 
 check-generated: $(STAMP) ## fail with a diff when generated/ is stale

@@ -9,26 +9,41 @@ reuses what an earlier one computed from the same inputs; the result is the same
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import models_reuse
-from .bundle import Origins, bundle_with_origins
 from .cache import Cache, generator_fingerprint, key
 from .config import Settings
 from .errors import CodegenError, Diagnostics, InternalError, Problem
-from .format import Formatter, split_module
-from .ir.build import build_api
-from .ir.nodes import Api, Model
-from .load import load_document
-from .normalize import normalize
-from .overlay import apply_overlay
-from .render.client import header, render_client, runtime_files
+from .helper import Helper
 from .render.models import render_models
 from .validate import Validation, check_version, start_validation
+
+if TYPE_CHECKING:
+    from .bundle import Origins
+    from .ir.nodes import Api, Model
+
+# The stages are imported where they are used: after the helper process is forked, which then need
+# not wait for them (black, Jinja, PyYAML, the JSONPath library and the IR: 0.15 s of CPU together).
+
+# What the models stage imports (datamodel-code-generator's parts it uses), imported by the helper
+# process before it is handed the models; a name missing from another version only costs time.
+MODELS_STAGE_IMPORTS = (
+    "datamodel_code_generator",
+    "datamodel_code_generator.config",
+    "datamodel_code_generator.format",
+    "datamodel_code_generator.parser.jsonschema",
+    "datamodel_code_generator.model.pydantic_v2",
+    "datamodel_code_generator.model._compiled_templates.registry",
+    "datamodel_code_generator.model._compiled_templates.enum",
+    "datamodel_code_generator.model._compiled_templates.pydantic_v2_basemodel",
+    "datamodel_code_generator.model._compiled_templates.typealiastype",
+    "datamodel_code_generator.parser._python_type_imports",
+    "datamodel_code_generator._lock_plan",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,15 +62,22 @@ def generate(settings: Settings, *, cache: Cache | None = None) -> Generated:
         if settings.strict and known.warnings:
             raise CodegenError(list(known.warnings))
         return known
+    # The models stage's library is imported in a helper process while this one reads the spec.
+    helper = Helper.fork(render_models, warm=MODELS_STAGE_IMPORTS)
+    from .bundle import Origins
+
     diagnostics = Diagnostics()
     origins = Origins()
     try:
-        files = _files(settings, diagnostics, origins, cache)
+        files = _files(settings, diagnostics, origins, cache, helper)
     except CodegenError as exc:  # problems found in the bundle are named where the user wrote them
         error = CodegenError([origins.locate(p) for p in exc.problems])
         if not settings.strict:
             error.warnings = tuple(sorted({origins.locate(p) for p in diagnostics.warnings}, key=_order))
         raise error from None
+    finally:
+        if helper is not None:
+            helper.close()
     warnings = tuple(sorted({origins.locate(p) for p in diagnostics.warnings}, key=_order))
     if settings.strict and warnings:
         raise CodegenError(list(warnings))
@@ -129,6 +151,10 @@ def _read_spec(
     settings: Settings, diagnostics: Diagnostics, origins: Origins, cache: Cache | None, *, background: bool
 ) -> tuple[dict[str, Any], str, Validation]:
     """`read_spec`, with the validation maybe still running (see `validate.start_validation`)."""
+    from .bundle import bundle_with_origins
+    from .load import load_document
+    from .normalize import normalize
+
     source = str(settings.spec)
     with stage("load", source):
         document, found = bundle_with_origins(load_document(settings.spec))
@@ -136,6 +162,8 @@ def _read_spec(
         origins.files.extend(found.files)
     spec = document.data
     if settings.overlay is not None:
+        from .overlay import apply_overlay
+
         with stage("overlay", source):
             spec = apply_overlay(spec, load_document(settings.overlay))
     with stage("normalize", source):
@@ -147,51 +175,75 @@ def _read_spec(
 
 
 def _files(
-    settings: Settings, diagnostics: Diagnostics, origins: Origins, cache: Cache | None
+    settings: Settings, diagnostics: Diagnostics, origins: Origins, cache: Cache | None, helper: Helper[str] | None
 ) -> dict[PurePosixPath, str]:
     # A large spec is validated in a child process while the SDK is built from it (--strict needs
     # the verdict first). When the validator drops a keyword the IR has read, which is rare, the
-    # spec is read and validated again and the SDK built from that.
+    # spec is read and validated again and the SDK built from that. A small one may be validated in
+    # a child process too, while this one imports what the later stages use; then the SDK is built.
     spec, source, validation = _read_spec(settings, diagnostics, origins, cache, background=not settings.strict)
     checked = Diagnostics()
     try:
-        running = validation.child is not None
+        running = validation.overlapped and validation.child is not None
         if not running:
+            if validation.child is not None:
+                _import_later_stages()
             with stage("validate", source):
                 validation.finish(spec, diagnostics)
         if settings.strict and len(diagnostics):  # no need to render what will not be written
             raise CodegenError(list(diagnostics.warnings))
-        files = _sdk(spec, source, settings, diagnostics, cache)
+        files = _sdk(spec, source, settings, diagnostics, cache, helper)
         with stage("validate", source):
             changed = running and validation.finish(spec, checked)
     finally:
         validation.cancel()
     if changed:
+        from .bundle import Origins
+
         diagnostics.truncate(0)
         spec, source = read_spec(settings, diagnostics, Origins(), cache)
-        return _sdk(spec, source, settings, diagnostics, cache)
+        return _sdk(spec, source, settings, diagnostics, cache, None)  # the helper has done its one piece
     diagnostics.extend(checked.warnings)
     return files
 
 
+def _import_later_stages() -> None:
+    """Import what rendering and formatting use (black, isort and Jinja: 0.12 s of CPU) ahead of `_sdk`."""
+    import isort  # noqa: F401 - the formatter sorts imports with it
+
+    from .format import Formatter  # noqa: F401
+    from .render.client import render_client  # noqa: F401
+
+
 def _sdk(
-    spec: dict[str, Any], source: str, settings: Settings, diagnostics: Diagnostics, cache: Cache | None
+    spec: dict[str, Any],
+    source: str,
+    settings: Settings,
+    diagnostics: Diagnostics,
+    cache: Cache | None,
+    helper: Helper[str] | None,
 ) -> dict[PurePosixPath, str]:
-    """IR → render → format; the client is formatted (in worker processes when large) while the
-    models stage runs."""
+    """IR → render → format; the models stage runs in the helper process, if any, while the client
+    is rendered and formatted (in worker processes when large)."""
+    from .format import Formatter, split_module
+    from .ir.build import build_api
+    from .render.client import header, render_client, runtime_files
+
     with stage("IR", source):
         api = build_api(spec, source=source, settings=settings)
     diagnostics.extend(api.warnings)  # operations skipped, media types read as text, callbacks
     if settings.strict and len(diagnostics):
         raise CodegenError(list(diagnostics.warnings))
+    models_header = f'{header(api)}\n"""Models of {api.title}."""'
+    with stage("render", source):
+        models_done = _start_models(api, settings, header=models_header, source=source, cache=cache, helper=helper)
     with Formatter(first_party=settings.package, cache=cache) as formatter:
         with stage("render", source):
             client = render_client(api, settings)
         with stage("format", source):
             client_done = formatter.start(client)
         with stage("render", source):
-            models_header = f'{header(api)}\n"""Models of {api.title}."""'
-            models = _models(api, settings, header=models_header, source=source, cache=cache)
+            models = models_done()
         with stage("format", source):
             model_files: dict[PurePosixPath, str] = {}
             if api.layout == "modules":  # models/<module>.py, as the IR placed each model
@@ -205,30 +257,46 @@ def _sdk(
     return dict(sorted(files.items()))
 
 
-def _models(api: Api, settings: Settings, *, header: str, source: str, cache: Cache | None) -> str:
-    """models.py before formatting; the models stage is not run again for the same models, nor on
-    all models when a few classes changed and their new definitions can be put in the last output
-    (`models_reuse.py`)."""
-    if cache is None:
-        return render_models(api, package=settings.package, header=header, source=source)
-    # The models' repr holds every field of each, its JSON Schema included: all the models stage reads.
-    settled = (generator_fingerprint(), api.layout, settings.package, header)
-    entry = key("models", *settled, source, repr(api.models))
-    known = cache.get_text("models", entry)
-    if known is not None:
-        return known
-    # The last run's models and output under the same settings (the source only names errors).
-    last = key("models-last", *settled)
+def _start_models(
+    api: Api, settings: Settings, *, header: str, source: str, cache: Cache | None, helper: Helper[str] | None
+) -> Callable[[], str]:
+    """What returns models.py before formatting: from the cache; else, when a few classes changed
+    and their new definitions can be put in the last output (`models_reuse.py`), that; else made by
+    the helper process when there is one (started now, waited for then), else made then, in this one."""
+    arguments: dict[str, Any] = {"package": settings.package, "header": header, "source": source}
+    entry = last = ""
+    if cache is not None:
+        from . import models_reuse
 
-    def render(models: list[Model]) -> str:
-        return render_models(replace(api, models=tuple(models)), package=settings.package, header=header, source=source)
+        # The models' repr holds every field of each, its JSON Schema included: all the models stage reads.
+        settled = (generator_fingerprint(), api.layout, settings.package, header)
+        entry = key("models", *settled, source, repr(api.models))
+        known = cache.get_text("models", entry)
+        if known is not None:
+            return lambda: known
+        # The last run's models and output under the same settings (the source only names errors).
+        last = key("models-last", *settled)
 
-    known = models_reuse.reuse(cache, last, api.models, render)
-    if known is None:
-        known = render_models(api, package=settings.package, header=header, source=source)
-    cache.put("models", entry, known)
-    models_reuse.remember(cache, last, api.models, known)
-    return known
+        def render(models: list[Model]) -> str:
+            return render_models(replace(api, models=tuple(models)), **arguments)
+
+        reused = models_reuse.reuse(cache, last, api.models, render)
+        if reused is not None:
+            cache.put("models", entry, reused)
+            models_reuse.remember(cache, last, api.models, reused)
+            return lambda: reused
+    running = helper.submit(api, **arguments) if helper is not None else lambda: render_models(api, **arguments)
+
+    def finish() -> str:
+        text = running()
+        if cache is not None:
+            from . import models_reuse
+
+            cache.put("models", entry, text)
+            models_reuse.remember(cache, last, api.models, text)
+        return text
+
+    return finish
 
 
 @contextmanager

@@ -44,6 +44,9 @@ class SchemaChecks:
 
     @contextmanager
     def checking(self) -> Iterator[None]:
+        from .spec_validator import validator_module
+
+        validator_module()  # the package as validate.py imports it (without pydantic-settings)
         from openapi_spec_validator.validation.keywords import SchemaValidator
 
         check = SchemaValidator._validate_schema_meta

@@ -18,8 +18,10 @@ from typing import Any
 from .cache import Cache, generator_fingerprint, key
 from .errors import CodegenError, Diagnostics, Problem
 from .grammar import walk
+from .helper import worth_forking
 from .refs import escape, resolve_pointer
 from .schema_checks import SchemaChecks
+from .spec_validator import validator_module
 
 _MAX = 300
 # Schema keywords whose invalid value is dropped (the rest of the schema still reads).
@@ -42,7 +44,9 @@ def validate_spec(
     )
 
 
-# Specs with at least this many paths and component schemas are validated in a background process.
+# Specs with at least this many paths and component schemas are validated in a background process
+# while the SDK is built; a smaller one too when a helper process is worth forking, but the caller
+# waits for its verdict before building anything from it (`Validation.overlapped`).
 BACKGROUND_FROM = 300
 
 
@@ -55,7 +59,9 @@ def start_validation(
     meta-schema (`schema_checks.py`): the findings are the same.
     With `background` (and a platform that forks), a large spec is validated in a child process
     while the caller goes on with its copy; `finish()` says whether keywords were dropped from it,
-    that is whether what the caller built from it meanwhile must be built again."""
+    that is whether what the caller built from it meanwhile must be built again. A small one is
+    validated in a child process where one is worth forking (`helper.worth_forking`), while the
+    caller does what does not depend on the spec."""
     check_version(spec, source=source)
     problems = _dangling_refs(spec, source=source)
     if problems:  # the validator cannot even walk a spec with dangling refs
@@ -66,13 +72,16 @@ def start_validation(
         return Validation(source, *_decode(known), replay=True)
     checks = SchemaChecks(cache, dialect=spec.get("jsonSchemaDialect")) if cache is not None else None
     size = len(spec.get("paths") or {}) + len((spec.get("components") or {}).get("schemas") or {})
-    if background and size >= BACKGROUND_FROM and sys.platform == "linux":  # where forking is safe and cheap
+    overlapped = size >= BACKGROUND_FROM
+    if background and sys.platform == "linux" and (overlapped or worth_forking()):  # where forking is cheap
         context = multiprocessing.get_context("fork")  # the child reads the spec as it is now, unpickled
         receive, send = context.Pipe(duplex=False)
         child = context.Process(target=_validate_in_child, args=(spec, source, send, checks), daemon=True)
         child.start()
         send.close()
-        return Validation(source, [], [], replay=True, child=(child, receive), remember=(cache, entry))
+        validation = Validation(source, [], [], replay=True, child=(child, receive), remember=(cache, entry))
+        validation.overlapped = overlapped
+        return validation
     findings, dropped = _findings(spec, source=source, checks=checks)
     if cache is not None:
         cache.put("validate", entry, json.dumps([findings, dropped]))
@@ -94,6 +103,7 @@ class Validation:
     ) -> None:
         self.source, self.findings, self.dropped, self.replay = source, findings, dropped, replay
         self.child, self.remember = child, remember
+        self.overlapped = False  # whether the caller builds the SDK while the child validates
 
     def finish(self, spec: dict[str, Any], diagnostics: Diagnostics) -> bool:
         """Record the findings and drop the keywords they name from `spec` (unless dropped already);
@@ -214,10 +224,11 @@ def _as_is() -> Iterator[None]:
 
 
 def _validator_findings(spec: dict[str, Any], *, source: str) -> tuple[list[tuple[str, str]], list[str]]:
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-
+    validators = validator_module()
     validator_cls: Any = (
-        OpenAPIV31SpecValidator if check_version(spec, source=source) == "3.1" else OpenAPIV30SpecValidator
+        validators.OpenAPIV31SpecValidator
+        if check_version(spec, source=source) == "3.1"
+        else validators.OpenAPIV30SpecValidator
     )
     found: list[tuple[str, str]] = []
     dropped: list[str] = []

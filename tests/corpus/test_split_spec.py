@@ -55,7 +55,7 @@ def test_a_generator_bug_is_one_line_and_exit_3(
     def broken(*args: object, **kwargs: object) -> None:
         raise KeyError("x-oops")
 
-    monkeypatch.setattr("codegen.pipeline.build_api", broken)
+    monkeypatch.setattr("codegen.ir.build.build_api", broken)
     monkeypatch.chdir(ROOT)
     code = cli.main(["generate", "--spec", f"{SPLIT}/openapi.yaml", "--out", str(tmp_path / "sdk")])
     assert code == 3 and not (tmp_path / "sdk").exists()

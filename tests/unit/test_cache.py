@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -151,21 +152,28 @@ def test_validating_in_the_background_gives_what_validating_first_gives(
 ) -> None:
     spec = tmp_path / "shop.yaml"
     spec.write_text(INVALID_SPEC)
-    first = _generate(spec, tmp_path / "a", None)  # small: validated before the IR is built
+    monkeypatch.setenv("CODEGEN_HELPER", "0")  # no process forked: validated here, then the IR built
+    first = _generate(spec, tmp_path / "a", None)
     assert any(str(w).endswith("maxLength ignored") for w in first.warnings)
-    monkeypatch.setattr(validate, "BACKGROUND_FROM", 0)
+    monkeypatch.delenv("CODEGEN_HELPER")
+    # A second core even where there is none, and no thread even beside other tests' servers.
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
     started = []
     real_start = validate.start_validation
 
     def spy(*args: object, **kwargs: object) -> validate.Validation:
         result = real_start(*args, **kwargs)  # type: ignore[arg-type]
-        started.append(result.child is not None)
+        started.append((result.child is not None, result.overlapped))
         return result
 
     monkeypatch.setattr("codegen.pipeline.start_validation", spy)
+    # Small: validated in a child process, the verdict awaited before the IR is built.
+    assert _generate(spec, tmp_path / "b", None) == first
+    monkeypatch.setattr(validate, "BACKGROUND_FROM", 0)
     # The keyword is dropped after the IR was built from the spec with it: built again, same result.
     assert _generate(spec, tmp_path / "b", None) == first
-    assert started[0] is True
+    assert started[:2] == [(True, False), (True, True)]
     cache = Cache(tmp_path / "cache")
     assert _generate(spec, tmp_path / "c", cache) == first
     shutil.rmtree(tmp_path / "cache" / "run")
@@ -382,3 +390,13 @@ def test_a_corrupt_last_models_entry_is_ignored(tmp_path: Path) -> None:
     spec.write_text(ZOO_SPEC.replace("Who feeds it.", "Who feeds it, twice a day."))
     assert models_reuse.reuse(Cache(tmp_path / "cache"), path.name, [], lambda models: "") is None
     assert _generate(spec, tmp_path / "out", cache) == _generate(spec, tmp_path / "cold", None)
+
+
+def test_the_tools_versions_are_importlib_metadatas() -> None:
+    from importlib import metadata
+
+    from codegen import cache
+
+    for tool in cache._TOOLS:
+        assert cache._version(tool) == metadata.version(tool)
+    assert cache._version("no-such-tool-anywhere") == "-"
