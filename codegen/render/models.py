@@ -29,6 +29,7 @@ from ..ir.dispatch import DISPATCH
 from ..ir.nodes import Api, Model
 from ..naming import pascal
 from .dispatch import write_dispatch
+from .model_layout import black_layout
 from .text import wrap_descriptions
 
 _DEFS = "#/$defs/"
@@ -50,7 +51,8 @@ def render_models(api: Api, *, package: str, header: str, source: str) -> str:
     runtime = ["BaseModel"] + (["by_tag"] if unions else []) + (["mark_deprecated"] if deprecated else [])
     code = code.replace(f"from {package}._models import BaseModel", f"from ._models import {', '.join(runtime)}")
     marks = "".join(f"mark_deprecated({cls}, {', '.join(map(repr, names))})\n" for cls, names in deprecated)
-    return f"{code.rstrip()}\n\n\n{marks}\n{exports}" if marks else f"{code.rstrip()}\n\n\n{exports}"
+    code = f"{code.rstrip()}\n\n\n{marks}\n{exports}" if marks else f"{code.rstrip()}\n\n\n{exports}"
+    return black_layout(code)  # black still formats it: this only spares it work
 
 
 def _generate(models: list[Model], *, package: str, header: str, source: str) -> str:

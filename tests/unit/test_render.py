@@ -178,9 +178,9 @@ def test_models_are_rendered_from_the_ir_names() -> None:
     code = render_models(api, package="pkg", header="# head", source="spec.yaml")
     module = ast.parse(code)
     assert code.startswith("# head\n")
-    assert "pet_name: Annotated[str, Field(alias='petName')]" in code  # our name, the wire name as alias
+    assert 'pet_name: Annotated[str, Field(alias="petName")]' in code  # our name, the wire name as alias
     assert "from ._models import BaseModel, mark_deprecated" in code
-    assert "mark_deprecated(Pet, 'old')" in code
+    assert 'mark_deprecated(Pet, "old")' in code
     assert "Tags = TypeAliasType(" in code
     exports = next(n for n in module.body if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "__all__")
     assert ast.literal_eval(exports.value) == ["Kind", "Pet", "Tags"]
