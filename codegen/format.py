@@ -221,7 +221,11 @@ def _definitions(text: str) -> list[tuple[str, str]]:
                 cuts.append((start, node.name))
         previous = node
     cuts.append((len(lines), ""))
-    pieces = [(name, "".join(lines[start:end])) for (start, name), (end, _) in itertools.pairwise(cuts)]
+    # Without the blank lines that end it (black drops them, and a piece its first pass changes
+    # costs a second): pieces are joined with the two black puts between definitions.
+    pieces = [
+        (name, "".join(lines[start:end]).rstrip("\n") + "\n") for (start, name), (end, _) in itertools.pairwise(cuts)
+    ]
     return [(name, piece) for name, piece in pieces if piece.strip()]
 
 
@@ -334,7 +338,7 @@ def split_module(text: str, placement: dict[str, str], *, header: str) -> dict[s
             if wanted:
                 head.append(f"from .{other} import {', '.join(wanted)}")
         exports = sorted(n for n, m in placement.items() if m == module)
-        tail = "__all__ = [\n" + "".join(f"    {n!r},\n" for n in exports) + "]\n"
+        tail = "__all__ = [\n" + "".join(f'    "{n}",\n' for n in exports) + "]\n"  # black's quotes
         out[module] = (
             "\n".join(head)
             + "\n\n\n"

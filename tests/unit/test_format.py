@@ -88,7 +88,7 @@ def test_split_module_moves_each_definition_where_placed_with_its_imports_helper
     docstring = pets.index('"""An alias\'s docstring."""')
     assert pets.index("Alias = list[Mine]") < docstring < pets.index("mark_deprecated(Mine")
     assert "from .._models import mark_deprecated\n" in pets  # Mine extends Shared: no BaseModel here
-    assert pets.rstrip().endswith("__all__ = [\n    'Alias',\n    'Mine',\n]")
+    assert pets.rstrip().endswith('__all__ = [\n    "Alias",\n    "Mine",\n]')
     for text in modules.values():
         compile(text, "m.py", "exec")
 
@@ -106,3 +106,16 @@ def test_a_rebuild_call_stays_with_its_class() -> None:
     )
     modules = split_module(source, {"Span": "child", "Parent": "parent"}, header="# head")
     assert "Span.model_rebuild()" in modules["child"] and "Span" not in modules["parent"]
+
+
+def test_a_file_already_in_blacks_layout_is_cut_into_pieces_black_leaves_alone() -> None:
+    # A piece black's first pass changes costs a second pass: pieces must not carry the blank lines
+    # between definitions (black drops a piece's trailing blank lines).
+    import black
+
+    from codegen.format import MODE
+
+    formatted = format_source(_big_module())
+    pieces = [piece for batch in _batches(formatted) for piece in batch]
+    assert len(pieces) > 1000
+    assert [p for p in pieces if black.format_str(p, mode=MODE) != p] == []
