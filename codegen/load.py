@@ -12,13 +12,17 @@ import json
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import yaml
 
 from .errors import CodegenError
 
+if TYPE_CHECKING:
+    from .cache import Cache
+
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ten times faster on the 3 MB specs
+_PIECEWISE = 200_000  # characters of YAML above which a cache keeps its pieces' values (yaml_pieces.py)
 
 
 _NO_DATES: dict[str, list[tuple[str, Any]]] = {
@@ -48,8 +52,9 @@ class Document:
     source: str
 
 
-def load_document(path: Path | str) -> Document:
-    return parse_document(_read_text(Path(path)), source=str(path))
+def load_document(path: Path | str, *, cache: Cache | None = None) -> Document:
+    """With a cache, a large YAML file parses only what changed since the last run (`yaml_pieces.py`)."""
+    return parse_document(_read_text(Path(path)), source=str(path), cache=cache)
 
 
 def _read_text(path: Path) -> str:
@@ -68,8 +73,8 @@ def _read_text(path: Path) -> str:
     return text
 
 
-def parse_document(text: str, *, source: str) -> Document:
-    data = parse_value(text, source=source)
+def parse_document(text: str, *, source: str, cache: Cache | None = None) -> Document:
+    data = parse_value(text, source=source, cache=cache)
     if not isinstance(data, dict):
         raise CodegenError.at(source, "", "the document is not a mapping")
     return Document(data=data, source=source)
@@ -81,12 +86,20 @@ def read_value(path: Path | str) -> Any:
     return parse_value(_read_text(path), source=str(path))
 
 
-def parse_value(text: str, *, source: str) -> Any:
+def parse_value(text: str, *, source: str, cache: Cache | None = None) -> Any:
     if source.removesuffix(".gz").endswith(".json"):
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise CodegenError.at(source, f"line {exc.lineno}", f"invalid JSON: {exc.msg}") from None
+    if cache is not None and len(text) > _PIECEWISE:
+        from . import yaml_pieces
+
+        return yaml_pieces.parse(text, source=source, cache=cache, whole=lambda whole: _parse_yaml(whole, source))
+    return _parse_yaml(text, source)
+
+
+def _parse_yaml(text: str, source: str) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError:

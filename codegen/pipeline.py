@@ -157,7 +157,7 @@ def _read_spec(
 
     source = str(settings.spec)
     with stage("load", source):
-        document, found = bundle_with_origins(load_document(settings.spec))
+        document, found = bundle_with_origins(load_document(settings.spec, cache=cache))
         origins.places.update(found.places)
         origins.files.extend(found.files)
     spec = document.data

@@ -61,7 +61,8 @@ def place_models(models: tuple[Model, ...], operations: list[Operation], root: R
     its ancestors and to shared modules, never back: no cycles. A group above MODULE_CAP models is
     cut into parts by dependency depth (`_cut`).
     """
-    refs = {m.name: schema_refs(m.schema) & {n.name for n in models} for m in models}
+    known = {m.name for m in models}
+    refs = {m.name: schema_refs(m.schema) & known for m in models}
     users: dict[str, set[tuple[str, ...]]] = {m.name: set() for m in models}
     for op in operations:
         stack = sorted(_operation_models(op))
