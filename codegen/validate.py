@@ -19,6 +19,7 @@ from .cache import Cache, generator_fingerprint, key
 from .errors import CodegenError, Diagnostics, Problem
 from .grammar import walk
 from .helper import worth_forking
+from .part_checks import PartChecks
 from .refs import escape, resolve_pointer
 from .schema_checks import SchemaChecks
 from .spec_validator import validator_module
@@ -71,18 +72,19 @@ def start_validation(
     if known is not None:
         return Validation(source, *_decode(known), replay=True)
     checks = SchemaChecks(cache, dialect=spec.get("jsonSchemaDialect")) if cache is not None else None
+    parts = PartChecks(cache) if cache is not None else None
     size = len(spec.get("paths") or {}) + len((spec.get("components") or {}).get("schemas") or {})
     overlapped = size >= BACKGROUND_FROM
     if background and sys.platform == "linux" and (overlapped or worth_forking()):  # where forking is cheap
         context = multiprocessing.get_context("fork")  # the child reads the spec as it is now, unpickled
         receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=_validate_in_child, args=(spec, source, send, checks), daemon=True)
+        child = context.Process(target=_validate_in_child, args=(spec, source, send, checks, parts), daemon=True)
         child.start()
         send.close()
         validation = Validation(source, [], [], replay=True, child=(child, receive), remember=(cache, entry))
         validation.overlapped = overlapped
         return validation
-    findings, dropped = _findings(spec, source=source, checks=checks)
+    findings, dropped = _findings(spec, source=source, checks=checks, parts=parts)
     if cache is not None:
         cache.put("validate", entry, json.dumps([findings, dropped]))
     return Validation(source, findings, dropped, replay=False)
@@ -144,9 +146,11 @@ class Validation:
             receive.close()
 
 
-def _validate_in_child(spec: dict[str, Any], source: str, send: Any, checks: SchemaChecks | None) -> None:
+def _validate_in_child(
+    spec: dict[str, Any], source: str, send: Any, checks: SchemaChecks | None, parts: PartChecks | None
+) -> None:
     try:
-        result = json.dumps(_findings(spec, source=source, checks=checks))
+        result = json.dumps(_findings(spec, source=source, checks=checks, parts=parts))
         send.send(("ok", result))
     except BaseException as exc:  # reported by the parent as a stage failure
         send.send(("error", f"{type(exc).__name__}: {exc}".splitlines()[0][:200]))
@@ -160,15 +164,23 @@ def _decode(text: str) -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def _findings(
-    spec: dict[str, Any], *, source: str, reuse_crawls: bool = True, checks: SchemaChecks | None = None
+    spec: dict[str, Any],
+    *,
+    source: str,
+    reuse_crawls: bool = True,
+    checks: SchemaChecks | None = None,
+    parts: PartChecks | None = None,
 ) -> tuple[list[tuple[str, str]], list[str]]:
     """openapi-spec-validator's findings as (pointer, message), and the pointers of the schema
     keywords dropped on the way, in the order they were dropped. With `checks`, the schemas that
-    passed their meta-schema check in an earlier run are not checked again (and this run's are kept)."""
+    passed their meta-schema check in an earlier run are not checked again, and with `parts` the
+    document's entries that passed its check against the OpenAPI schema (this run's are kept)."""
     with _crawl_once() if reuse_crawls else _as_is(), checks.checking() if checks is not None else _as_is():
-        found = _validator_findings(spec, source=source)
+        found = _validator_findings(spec, source=source, parts=parts)
     if checks is not None:
         checks.remember()
+    if parts is not None:
+        parts.remember()
     return found
 
 
@@ -223,7 +235,9 @@ def _as_is() -> Iterator[None]:
     yield
 
 
-def _validator_findings(spec: dict[str, Any], *, source: str) -> tuple[list[tuple[str, str]], list[str]]:
+def _validator_findings(
+    spec: dict[str, Any], *, source: str, parts: PartChecks | None = None
+) -> tuple[list[tuple[str, str]], list[str]]:
     validators = validator_module()
     validator_cls: Any = (
         validators.OpenAPIV31SpecValidator
@@ -233,7 +247,10 @@ def _validator_findings(spec: dict[str, Any], *, source: str) -> tuple[list[tupl
     found: list[tuple[str, str]] = []
     dropped: list[str] = []
     try:
-        errors = list(validator_cls(spec).iter_errors())
+        validator = validator_cls(spec)
+        if parts is not None:
+            validator.schema_validator = parts.checker(validator.schema_validator, spec, validator_cls)
+        errors = list(validator.iter_errors())
     except Exception as exc:  # the validator's own bug: the spec may still be fine
         errors = []
         message = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]

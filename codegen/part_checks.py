@@ -1,0 +1,116 @@
+"""The validator's check of the document against the OpenAPI schema, of the parts that passed it
+before left out.
+
+Input: a cache (`cache.py`), the spec and the validator's own document checker. Output: a checker
+that stands in for it (`checking()`), and `remember()`, which keeps the parts of a document that
+passed.
+
+openapi-spec-validator first validates the whole document against the OpenAPI schema (a third of
+validating a large spec). That schema reads each entry of `paths`, `webhooks` and each map under
+`components` (a path item, a schema, a parameter...) on its own — by its key and its value, a
+`$ref` in it only a string, and no constraint that counts a map's entries — so an entry that
+passed once passes again. After a spec update, the document is checked with the entries that
+passed in an earlier run left out of their maps; when that finds no error, neither does the whole
+check, and when it finds one, the whole document is checked, as without the cache, so the errors
+and their places are the validator's own. The entries are known by a hash of their key and value,
+of the validator's class and of the document's other parts that the schema reads (none: its maps
+only), after a run whose whole document passed.
+"""
+
+from __future__ import annotations
+
+import marshal
+from collections.abc import Iterator
+from typing import Any
+
+from .cache import Cache, generator_fingerprint, key
+
+_KIND = "part-checks"
+_LIMIT = 50_000  # hashes kept in the entry; those of the latest run go first
+
+
+class PartChecks:
+    """The hashes of the document's entries known to pass the document check, with these tools."""
+
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
+        self.entry = key(_KIND, generator_fingerprint())
+        text = cache.get_text(_KIND, self.entry)
+        self.known = frozenset(text.split()) if text else frozenset()
+        self.passed: list[str] = []  # every entry of this run's document, when it all passed
+        self.left_out = 0  # entries not checked again in this run
+
+    def checker(self, checker: Any, spec: dict[str, Any], validator_class: type) -> Any:
+        return _Checker(self, checker, spec, validator_class.__qualname__)
+
+    def remember(self) -> None:
+        """Keep this run's entries, then the earlier ones up to the limit; nothing new, no write."""
+        if not self.passed or set(self.passed) <= self.known:
+            return
+        kept = list(dict.fromkeys([*self.passed, *sorted(self.known)]))
+        self.cache.put(_KIND, self.entry, "\n".join(kept[:_LIMIT]) + "\n")
+
+
+class _Checker:
+    """Has the document checker's `iter_errors`: the document with the known entries left out
+    first, the whole document when that finds anything."""
+
+    def __init__(self, checks: PartChecks, checker: Any, spec: dict[str, Any], validator: str) -> None:
+        self.checks, self.checker, self.spec, self.validator = checks, checker, spec, validator
+
+    def iter_errors(self, document: Any) -> Iterator[Any]:
+        digests: list[str] = []
+        smaller = _without(self.spec, self.checks.known, digests, self.validator) if document is self.spec else None
+        if smaller is not None and next(iter(self.checker.iter_errors(smaller)), None) is None:
+            self.checks.left_out = len(digests) - sum(len(m) for m in _maps(smaller))
+            self.checks.passed = [digest for digest in digests if digest]
+            return
+        errors = list(self.checker.iter_errors(document))
+        if not errors and smaller is not None:
+            self.checks.passed = [digest for digest in digests if digest]
+        yield from errors
+
+
+def _maps(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The maps whose entries the OpenAPI schema reads each on its own."""
+    found = [spec.get("paths"), spec.get("webhooks")]
+    components = spec.get("components")
+    if isinstance(components, dict):
+        found += [value for name, value in components.items() if _is_map(name, value)]
+    return [value for value in found if isinstance(value, dict)]
+
+
+def _is_map(name: str, value: Any) -> bool:
+    """A map of components (`schemas`, `parameters`...); not an extension (`x-...`)."""
+    return isinstance(value, dict) and not name.startswith("x-")
+
+
+def _without(spec: dict[str, Any], known: frozenset[str], digests: list[str], validator: str) -> dict[str, Any]:
+    """The spec with its known entries left out of their maps (the maps copied, the spec not
+    changed); every entry's hash added to `digests`."""
+
+    def unknown(entries: dict[str, Any], place: str) -> dict[str, Any]:
+        left: dict[str, Any] = {}
+        for name, value in entries.items():
+            try:
+                # marshal's bytes name a value exactly (True is not 1, key order counts); equal values
+                # may differ in bytes (shared objects), which only costs a check
+                digest = key(validator, place, marshal.dumps(name), marshal.dumps(value))
+            except ValueError:  # a value marshal cannot write: checked
+                digest = ""
+            digests.append(digest)
+            if not digest or digest not in known:
+                left[name] = value
+        return left
+
+    smaller = dict(spec)
+    for name in ("paths", "webhooks"):
+        if isinstance(spec.get(name), dict):
+            smaller[name] = unknown(spec[name], name)
+    components = spec.get("components")
+    if isinstance(components, dict):
+        smaller["components"] = {
+            name: unknown(value, f"components/{name}") if _is_map(name, value) else value
+            for name, value in components.items()
+        }
+    return smaller
