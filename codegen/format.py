@@ -250,7 +250,7 @@ def _ends_in_stub(node: ast.stmt) -> bool:
         node = body[-1]
 
 
-def split_module(text: str, placement: dict[str, str], *, header: str) -> dict[str, str]:
+def split_module(text: str, placement: dict[str, str], *, header: str, cache: Cache | None = None) -> dict[str, str]:
     """Distribute one module's top-level statements over sibling modules, as `placement` says
     ({defined name: module}); the IR decided the placement, this only moves code.
 
@@ -261,48 +261,37 @@ def split_module(text: str, placement: dict[str, str], *, header: str) -> dict[s
     imports what it uses from its siblings (`from .other import X`), goes one package deeper
     (`from ._models` becomes `from .._models`), and lists its placed names in `__all__`. The
     placement must be acyclic (a module only uses modules placed "above" it), which the IR guarantees.
+    With a cache, only the parts of the text not seen before are parsed (`statements.py`).
     """
-    tree = ast.parse(text)
-    lines = text.splitlines(keepends=True)
-    imports = [n for n in tree.body if isinstance(n, ast.ImportFrom | ast.Import)]
-    body = [n for n in tree.body if not isinstance(n, ast.ImportFrom | ast.Import)]
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+    from . import statements as reading
+
+    found = reading.read(text, cache)
+    imports = found.imports
+    body = found.body
+    if body and body[0][3]:
         body = body[1:]  # the module docstring: each module gets its own header
     home: dict[str, str] = dict(placement)
     chunks: dict[str, list[str]] = {}
     uses: dict[str, set[str]] = {}
-    helpers: list[tuple[str, set[str]]] = []  # (defined name, used names), unplaced, in order
+    helpers: list[str] = []  # defined names the placement does not know, in order
     statements: list[tuple[str, str | None, set[str]]] = []  # (source, defined name, names used)
-    for node in body:
-        source = "".join(lines[node.lineno - 1 - len(getattr(node, "decorator_list", [])) : node.end_lineno])
-        used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-        defined: str | None = None
-        if isinstance(node, ast.ClassDef):
-            defined = node.name
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            defined = node.targets[0].id
-            if defined == "__all__":
-                continue
-        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-            call = node.value
-            owner = call.args[0] if call.args else None  # mark_deprecated(X, ...)
-            if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
-                owner = call.func.value  # X.model_rebuild()
-            used = used | ({"@" + owner.id} if isinstance(owner, ast.Name) else set())
-        statements.append((source, defined, used - ({defined} if defined else set())))
+    for source, defined, names, _ in body:
+        if defined == "__all__":
+            continue
+        statements.append((source, defined, set(names)))
         if defined is not None and defined not in home:
-            helpers.append((defined, used))
+            helpers.append(defined)
     # A helper goes with its first user, in statement order (a helper of a helper too: repeat).
     changed = True
     while changed:
         changed = False
         for _, defined, used in statements:
             if defined in home:
-                for helper, _ in helpers:
+                for helper in helpers:
                     if helper in used and helper not in home:
                         home[helper] = home[defined]
                         changed = True
-    for helper, _ in helpers:
+    for helper in helpers:
         home.setdefault(helper, min(placement.values()))
     previous = ""
     for source, defined, used in statements:
@@ -320,21 +309,21 @@ def split_module(text: str, placement: dict[str, str], *, header: str) -> dict[s
         defined_in.setdefault(module, set()).add(name)
     out: dict[str, str] = {}
     for module in sorted(set(placement.values())):
-        used = uses.get(module, set())
+        wanted_names = uses.get(module, set())
         head = [header, "", "from __future__ import annotations", ""]
-        for node in imports:
-            if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+        for module_name, level, imported in imports:
+            if module_name == "__future__":
                 continue
-            kept = [a for a in node.names if (a.asname or a.name) in used]
+            kept = [(name, alias) for name, alias in imported if (alias or name) in wanted_names]
             if kept:
-                names = ", ".join(a.name if a.asname is None else f"{a.name} as {a.asname}" for a in kept)
-                if isinstance(node, ast.ImportFrom):
-                    level = "." * (node.level + 1) if node.level else ""
-                    head.append(f"from {level}{node.module or ''} import {names}")
+                spelled = ", ".join(name if alias is None else f"{name} as {alias}" for name, alias in kept)
+                if module_name is not None or level:  # from ... import
+                    dots = "." * (level + 1) if level else ""
+                    head.append(f"from {dots}{module_name or ''} import {spelled}")
                 else:
-                    head.append(f"import {names}")
+                    head.append(f"import {spelled}")
         for other in sorted(set(placement.values()) | set(home.values())):
-            wanted = sorted(used & defined_in.get(other, set())) if other != module else []
+            wanted = sorted(wanted_names & defined_in.get(other, set())) if other != module else []
             if wanted:
                 head.append(f"from .{other} import {', '.join(wanted)}")
         exports = sorted(n for n, m in placement.items() if m == module)

@@ -63,7 +63,7 @@ def generate(settings: Settings, *, cache: Cache | None = None) -> Generated:
             raise CodegenError(list(known.warnings))
         return known
     # The models stage's library is imported in a helper process while this one reads the spec.
-    helper = Helper.fork(render_models, warm=MODELS_STAGE_IMPORTS)
+    helper = Helper.fork(models_stage, warm=MODELS_STAGE_IMPORTS)
     from .bundle import Origins
 
     diagnostics = Diagnostics()
@@ -248,7 +248,7 @@ def _sdk(
             model_files: dict[PurePosixPath, str] = {}
             if api.layout == "modules":  # models/<module>.py, as the IR placed each model
                 placement = {m.name: m.module for m in api.models}
-                for module, code in split_module(models, placement, header=models_header).items():
+                for module, code in split_module(models, placement, header=models_header, cache=cache).items():
                     model_files[PurePosixPath(settings.package) / "models" / f"{module}.py"] = code
             else:
                 model_files[PurePosixPath(settings.package) / "models.py"] = models
@@ -260,43 +260,40 @@ def _sdk(
 def _start_models(
     api: Api, settings: Settings, *, header: str, source: str, cache: Cache | None, helper: Helper[str] | None
 ) -> Callable[[], str]:
-    """What returns models.py before formatting: from the cache; else, when a few classes changed
-    and their new definitions can be put in the last output (`models_reuse.py`), that; else made by
-    the helper process when there is one (started now, waited for then), else made then, in this one."""
-    arguments: dict[str, Any] = {"package": settings.package, "header": header, "source": source}
-    entry = last = ""
-    if cache is not None:
-        from . import models_reuse
+    """What returns models.py before formatting (`models_stage`): made by the helper process when
+    there is one (started now, waited for then), else made then, in this one."""
+    arguments: dict[str, Any] = {"package": settings.package, "header": header, "source": source, "cache": cache}
+    if helper is not None:
+        return helper.submit(api, **arguments)
+    return lambda: models_stage(api, **arguments)
 
-        # The models' repr holds every field of each, its JSON Schema included: all the models stage reads.
-        settled = (generator_fingerprint(), api.layout, settings.package, header)
-        entry = key("models", *settled, source, repr(api.models))
-        known = cache.get_text("models", entry)
-        if known is not None:
-            return lambda: known
-        # The last run's models and output under the same settings (the source only names errors).
-        last = key("models-last", *settled)
 
-        def render(models: list[Model]) -> str:
-            return render_models(replace(api, models=tuple(models)), **arguments)
+def models_stage(api: Api, *, package: str, header: str, source: str, cache: Cache | None) -> str:
+    """models.py before formatting: from the cache; else, when a few classes changed and their new
+    definitions can be put in the last output (`models_reuse.py`), that; else made."""
+    arguments: dict[str, Any] = {"package": package, "header": header, "source": source}
+    if cache is None:
+        return render_models(api, **arguments)
+    from . import models_reuse
 
-        reused = models_reuse.reuse(cache, last, api.models, render)
-        if reused is not None:
-            cache.put("models", entry, reused)
-            models_reuse.remember(cache, last, api.models, reused)
-            return lambda: reused
-    running = helper.submit(api, **arguments) if helper is not None else lambda: render_models(api, **arguments)
+    # The models' repr holds every field of each, its JSON Schema included: all the models stage reads.
+    settled = (generator_fingerprint(), api.layout, package, header)
+    entry = key("models", *settled, source, repr(api.models))
+    known = cache.get_text("models", entry)
+    if known is not None:
+        return known
+    # The last run's models and output under the same settings (the source only names errors).
+    last = key("models-last", *settled)
 
-    def finish() -> str:
-        text = running()
-        if cache is not None:
-            from . import models_reuse
+    def render(models: list[Model]) -> str:
+        return render_models(replace(api, models=tuple(models)), **arguments)
 
-            cache.put("models", entry, text)
-            models_reuse.remember(cache, last, api.models, text)
-        return text
-
-    return finish
+    text = models_reuse.reuse(cache, last, api.models, render)
+    if text is None:
+        text = render_models(api, **arguments)
+    cache.put("models", entry, text)
+    models_reuse.remember(cache, last, api.models, text)
+    return text
 
 
 @contextmanager

@@ -130,3 +130,35 @@ def test_a_models_stage_error_from_the_helper_is_the_same_error(
             generate(settings)
         problems.append(raised.value.problems)
     assert problems[0] == problems[1] == [Problem("spec.yaml", "/components/schemas", "models stage failed: boom")]
+
+
+def test_with_a_cache_the_models_stage_reuses_its_last_output_in_the_helper(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codegen import models_reuse
+    from codegen.cache import Cache
+
+    spec = tmp_path / "spec.yaml"
+    text = SPEC.read_text()
+    spec.write_text(text)
+    settings = load_settings(None, spec=spec, out=tmp_path / "out", package="pkg")
+    cache = Cache(tmp_path / "cache")
+    generate(settings, cache=cache)
+    real = models_reuse.reuse
+    where = tmp_path / "pids"
+
+    def noting(*args: Any, **kwargs: Any) -> str | None:
+        result = real(*args, **kwargs)
+        with where.open("a") as file:
+            file.write(f"{os.getpid()} {result is not None}\n")
+        return result
+
+    monkeypatch.setattr(models_reuse, "reuse", noting)
+    quantity = "        quantity: {type: integer}\n"
+    edited = text.replace(quantity, quantity + "        note: {type: string}\n", 1)
+    assert edited != text
+    spec.write_text(edited)
+    incremental = generate(settings, cache=cache)
+    assert incremental == generate(settings)
+    pid, reused = where.read_text().split()
+    assert int(pid) != os.getpid() and reused == "True"
