@@ -61,11 +61,12 @@ class _Checker:
     def iter_errors(self, document: Any) -> Iterator[Any]:
         digests: list[str] = []
         smaller = _without(self.spec, self.checks.known, digests, self.validator) if document is self.spec else None
-        if smaller is not None and next(iter(self.checker.iter_errors(smaller)), None) is None:
-            self.checks.left_out = len(digests) - sum(len(m) for m in _maps(smaller))
+        left_out = len(digests) - sum(len(m) for m in _maps(smaller)) if smaller is not None else 0
+        if left_out and next(iter(self.checker.iter_errors(smaller)), None) is None:
+            self.checks.left_out = left_out
             self.checks.passed = [digest for digest in digests if digest]
             return
-        errors = list(self.checker.iter_errors(document))
+        errors = list(self.checker.iter_errors(document))  # nothing known, or something found: all of it
         if not errors and smaller is not None:
             self.checks.passed = [digest for digest in digests if digest]
         yield from errors
@@ -93,9 +94,9 @@ def _without(spec: dict[str, Any], known: frozenset[str], digests: list[str], va
         left: dict[str, Any] = {}
         for name, value in entries.items():
             try:
-                # marshal's bytes name a value exactly (True is not 1, key order counts); equal values
-                # may differ in bytes (shared objects), which only costs a check
-                digest = key(validator, place, marshal.dumps(name), marshal.dumps(value))
+                # marshal's version 0 names a value exactly (True is not 1, key order counts) and
+                # only it (no object references, no interning marks)
+                digest = key(validator, place, marshal.dumps(name, 0), marshal.dumps(value, 0))
             except ValueError:  # a value marshal cannot write: checked
                 digest = ""
             digests.append(digest)
