@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import marshal
 import os
 import sys
 import tempfile
@@ -119,6 +120,20 @@ class Cache:
             return data.decode("utf-8")
         except UnicodeDecodeError:
             return None
+
+    def get_record(self, kind: str, entry: str) -> dict[bytes, bytes]:
+        """An entry kept by `put_record`: {hash: bytes}; empty when missing, corrupt or not a record."""
+        data = self.get(kind, entry)
+        if data is None:
+            return {}
+        try:
+            record = marshal.loads(data)  # noqa: S302 - our own entry, its checksum verified above
+        except (ValueError, EOFError, TypeError):
+            return {}
+        return record if isinstance(record, dict) else {}
+
+    def put_record(self, kind: str, entry: str, record: dict[bytes, bytes]) -> None:
+        self.put(kind, entry, marshal.dumps(record))
 
     def put(self, kind: str, entry: str, body: bytes | str) -> None:
         """Keep `body` under the key; a cache that cannot be written is only slower, never an error."""

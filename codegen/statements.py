@@ -55,7 +55,7 @@ def read(text: str, cache: Cache | None = None) -> Statements:
     chunks = _chunks(text)
     digests = [_digest(chunk) for chunk in chunks]
     entry = key("statements-last", generator_fingerprint())
-    known = _record(cache, entry)
+    known = cache.get_record(_KIND, entry)
     if known:
         found: dict[bytes, bytes] = {}
         try:
@@ -66,25 +66,13 @@ def read(text: str, cache: Cache | None = None) -> Statements:
             return _joined(item for _, _, item in _parsed(text))
         kept = {digest: known.get(digest) or found[digest] for digest in digests}
         if found:
-            cache.put(_KIND, entry, marshal.dumps(kept))
+            cache.put_record(_KIND, entry, kept)
         return _joined(item for digest in digests for item in marshal.loads(kept[digest]))  # noqa: S302
     parsed = _parsed(text)
     record = _by_chunk(parsed, chunks, digests)
     if record is not None:
-        cache.put(_KIND, entry, marshal.dumps(record))
+        cache.put_record(_KIND, entry, record)
     return _joined(item for _, _, item in parsed)
-
-
-def _record(cache: Cache, entry: str) -> dict[bytes, bytes]:
-    """The chunks kept by the last run: {hash of the text: marshalled list of its statements}."""
-    data = cache.get(_KIND, entry)
-    if data is None:
-        return {}
-    try:
-        record = marshal.loads(data)  # noqa: S302 - our own cache's entry, its checksum verified
-    except (ValueError, EOFError, TypeError):
-        return {}
-    return record if isinstance(record, dict) else {}
 
 
 def _digest(chunk: str) -> bytes:

@@ -72,7 +72,7 @@ def parse(text: str, *, source: str, cache: Cache, whole: Callable[[str], Any]) 
     # Kept under the file's name: a checkout moved or a spec update saved beside the old one finds
     # it; two files of one name take turns (a piece's value hangs on its text, not on the file).
     entry = key("yaml-pieces", generator_fingerprint(), PurePath(source).name)
-    known = _record(cache, entry)
+    known = cache.get_record(_KIND, entry)
     pieces = _pieces(lines, entries)
     new = [(digest, piece) for digest, piece in pieces.items() if digest not in known]
     if known and sum(len(piece) for _, piece in new) <= _MOST_NEW * len(text):
@@ -83,7 +83,7 @@ def parse(text: str, *, source: str, cache: Cache, whole: Callable[[str], Any]) 
         value = _assembled(lines, entries, known, values)
         if new:
             kept = {digest: known.get(digest) or values[digest] for digest in pieces}
-            cache.put(_KIND, entry, marshal.dumps(kept))
+            cache.put_record(_KIND, entry, kept)
         return value
     value = whole(text)
     try:
@@ -91,20 +91,8 @@ def parse(text: str, *, source: str, cache: Cache, whole: Callable[[str], Any]) 
         _take(value, lines, entries, kept)
     except (_Refused, ValueError):  # ValueError: a value marshal cannot keep (a timestamp)
         return value
-    cache.put(_KIND, entry, marshal.dumps(kept))
+    cache.put_record(_KIND, entry, kept)
     return value
-
-
-def _record(cache: Cache, entry: str) -> dict[bytes, bytes]:
-    """The pieces kept by the last run on this file: {hash of the text: marshalled one-key mapping}."""
-    data = cache.get(_KIND, entry)
-    if data is None:
-        return {}
-    try:
-        record = marshal.loads(data)  # noqa: S302 - our own cache's entry, its checksum verified
-    except (ValueError, EOFError, TypeError):
-        return {}
-    return record if isinstance(record, dict) else {}
 
 
 def _digest(text: str) -> bytes:
