@@ -40,8 +40,9 @@ class PartChecks:
         self.passed: list[str] = []  # every entry of this run's document, when it all passed
         self.left_out = 0  # entries not checked again in this run
 
-    def checker(self, checker: Any, spec: dict[str, Any], validator_class: type) -> Any:
-        return _Checker(self, checker, spec, validator_class.__qualname__)
+    def checker(self, checker: Any, spec: dict[str, Any], digests: dict[tuple[str, str], str]) -> Any:
+        """A stand-in for the validator's document checker; `digests` from `entry_digests`."""
+        return _Checker(self, checker, spec, digests)
 
     def remember(self) -> None:
         """Keep this run's entries, then the earlier ones up to the limit; nothing new, no write."""
@@ -55,30 +56,36 @@ class _Checker:
     """Has the document checker's `iter_errors`: the document with the known entries left out
     first, the whole document when that finds anything."""
 
-    def __init__(self, checks: PartChecks, checker: Any, spec: dict[str, Any], validator: str) -> None:
-        self.checks, self.checker, self.spec, self.validator = checks, checker, spec, validator
+    def __init__(
+        self, checks: PartChecks, checker: Any, spec: dict[str, Any], digests: dict[tuple[str, str], str]
+    ) -> None:
+        self.checks, self.checker, self.spec, self.digests = checks, checker, spec, digests
 
     def iter_errors(self, document: Any) -> Iterator[Any]:
-        digests: list[str] = []
-        smaller = _without(self.spec, self.checks.known, digests, self.validator) if document is self.spec else None
-        left_out = len(digests) - sum(len(m) for m in _maps(smaller)) if smaller is not None else 0
+        smaller = _without(self.spec, self.checks.known, self.digests) if document is self.spec else None
+        left_out = len(self.digests) - sum(len(m) for m in _maps(smaller)) if smaller is not None else 0
         if left_out and next(iter(self.checker.iter_errors(smaller)), None) is None:
             self.checks.left_out = left_out
-            self.checks.passed = [digest for digest in digests if digest]
+            self.checks.passed = [digest for digest in self.digests.values() if digest]
             return
         errors = list(self.checker.iter_errors(document))  # nothing known, or something found: all of it
-        if not errors and smaller is not None:
-            self.checks.passed = [digest for digest in digests if digest]
+        if not errors and document is self.spec:
+            self.checks.passed = [digest for digest in self.digests.values() if digest]
         yield from errors
 
 
 def _maps(spec: dict[str, Any]) -> list[dict[str, Any]]:
     """The maps whose entries the OpenAPI schema reads each on its own."""
-    found = [spec.get("paths"), spec.get("webhooks")]
+    return [entries for _, entries in _places(spec)]
+
+
+def _places(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(place, map) of each map whose entries the OpenAPI schema reads each on its own."""
+    found: list[tuple[str, Any]] = [("paths", spec.get("paths")), ("webhooks", spec.get("webhooks"))]
     components = spec.get("components")
     if isinstance(components, dict):
-        found += [value for name, value in components.items() if _is_map(name, value)]
-    return [value for value in found if isinstance(value, dict)]
+        found += [(f"components/{name}", value) for name, value in components.items() if _is_map(name, value)]
+    return [(place, entries) for place, entries in found if isinstance(entries, dict)]
 
 
 def _is_map(name: str, value: Any) -> bool:
@@ -86,32 +93,31 @@ def _is_map(name: str, value: Any) -> bool:
     return isinstance(value, dict) and not name.startswith("x-")
 
 
-def _without(spec: dict[str, Any], known: frozenset[str], digests: list[str], validator: str) -> dict[str, Any]:
-    """The spec with its known entries left out of their maps (the maps copied, the spec not
-    changed); every entry's hash added to `digests`."""
-
-    def unknown(entries: dict[str, Any], place: str) -> dict[str, Any]:
-        left: dict[str, Any] = {}
+def entry_digests(spec: dict[str, Any], validator: type) -> dict[tuple[str, str], str]:
+    """{(place, key): hash} of each entry of those maps: of its key and value and the validator's
+    class; "" for a value that cannot be hashed so (never known)."""
+    digests: dict[tuple[str, str], str] = {}
+    for place, entries in _places(spec):
         for name, value in entries.items():
             try:
                 # marshal's version 0 names a value exactly (True is not 1, key order counts) and
                 # only it (no object references, no interning marks)
-                digest = key(validator, place, marshal.dumps(name, 0), marshal.dumps(value, 0))
-            except ValueError:  # a value marshal cannot write: checked
+                digest = key(validator.__qualname__, place, marshal.dumps(name, 0), marshal.dumps(value, 0))
+            except ValueError:
                 digest = ""
-            digests.append(digest)
-            if not digest or digest not in known:
-                left[name] = value
-        return left
+            digests[place, name] = digest
+    return digests
 
+
+def _without(spec: dict[str, Any], known: frozenset[str], digests: dict[tuple[str, str], str]) -> dict[str, Any]:
+    """The spec with its known entries left out of their maps (the maps copied, the spec not changed)."""
     smaller = dict(spec)
-    for name in ("paths", "webhooks"):
-        if isinstance(spec.get(name), dict):
-            smaller[name] = unknown(spec[name], name)
-    components = spec.get("components")
-    if isinstance(components, dict):
-        smaller["components"] = {
-            name: unknown(value, f"components/{name}") if _is_map(name, value) else value
-            for name, value in components.items()
-        }
+    if isinstance(spec.get("components"), dict):
+        smaller["components"] = dict(spec["components"])
+    for place, entries in _places(spec):
+        left = {name: value for name, value in entries.items() if digests.get((place, name), "") not in known}
+        if place.startswith("components/"):
+            smaller["components"][place.removeprefix("components/")] = left
+        else:
+            smaller[place] = left
     return smaller

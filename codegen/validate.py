@@ -19,7 +19,8 @@ from .cache import Cache, generator_fingerprint, key
 from .errors import CodegenError, Diagnostics, Problem
 from .grammar import walk
 from .helper import worth_forking
-from .part_checks import PartChecks
+from .part_checks import PartChecks, entry_digests
+from .path_checks import PathChecks
 from .refs import escape, resolve_pointer
 from .schema_checks import SchemaChecks
 from .spec_validator import validator_module
@@ -73,18 +74,19 @@ def start_validation(
         return Validation(source, *_decode(known), replay=True)
     checks = SchemaChecks(cache, dialect=spec.get("jsonSchemaDialect")) if cache is not None else None
     parts = PartChecks(cache) if cache is not None else None
+    paths = PathChecks(cache) if cache is not None else None
     size = len(spec.get("paths") or {}) + len((spec.get("components") or {}).get("schemas") or {})
     overlapped = size >= BACKGROUND_FROM
     if background and sys.platform == "linux" and (overlapped or worth_forking()):  # where forking is cheap
         context = multiprocessing.get_context("fork")  # the child reads the spec as it is now, unpickled
         receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=_validate_in_child, args=(spec, source, send, checks, parts), daemon=True)
+        child = context.Process(target=_validate_in_child, args=(spec, source, send, checks, parts, paths), daemon=True)
         child.start()
         send.close()
         validation = Validation(source, [], [], replay=True, child=(child, receive), remember=(cache, entry))
         validation.overlapped = overlapped
         return validation
-    findings, dropped = _findings(spec, source=source, checks=checks, parts=parts)
+    findings, dropped = _findings(spec, source=source, checks=checks, parts=parts, paths=paths)
     if cache is not None:
         cache.put("validate", entry, json.dumps([findings, dropped]))
     return Validation(source, findings, dropped, replay=False)
@@ -147,10 +149,15 @@ class Validation:
 
 
 def _validate_in_child(
-    spec: dict[str, Any], source: str, send: Any, checks: SchemaChecks | None, parts: PartChecks | None
+    spec: dict[str, Any],
+    source: str,
+    send: Any,
+    checks: SchemaChecks | None,
+    parts: PartChecks | None,
+    paths: PathChecks | None,
 ) -> None:
     try:
-        result = json.dumps(_findings(spec, source=source, checks=checks, parts=parts))
+        result = json.dumps(_findings(spec, source=source, checks=checks, parts=parts, paths=paths))
         send.send(("ok", result))
     except BaseException as exc:  # reported by the parent as a stage failure
         send.send(("error", f"{type(exc).__name__}: {exc}".splitlines()[0][:200]))
@@ -170,17 +177,25 @@ def _findings(
     reuse_crawls: bool = True,
     checks: SchemaChecks | None = None,
     parts: PartChecks | None = None,
+    paths: PathChecks | None = None,
 ) -> tuple[list[tuple[str, str]], list[str]]:
     """openapi-spec-validator's findings as (pointer, message), and the pointers of the schema
     keywords dropped on the way, in the order they were dropped. With `checks`, the schemas that
     passed their meta-schema check in an earlier run are not checked again, and with `parts` the
-    document's entries that passed its check against the OpenAPI schema (this run's are kept)."""
-    with _crawl_once() if reuse_crawls else _as_is(), checks.checking() if checks is not None else _as_is():
-        found = _validator_findings(spec, source=source, parts=parts)
+    document's entries that passed its check against the OpenAPI schema, and with `paths` the path
+    items that passed its walk (this run's are kept)."""
+    with (
+        _crawl_once() if reuse_crawls else _as_is(),
+        _plain_nodes(),
+        checks.checking() if checks is not None else _as_is(),
+    ):
+        found = _validator_findings(spec, source=source, parts=parts, paths=paths)
     if checks is not None:
         checks.remember()
     if parts is not None:
         parts.remember()
+    if paths is not None and found == ([], []):  # a walk that found nothing: its items passed
+        paths.remember()
     return found
 
 
@@ -231,12 +246,46 @@ def _crawl_once() -> Iterator[None]:
 
 
 @contextmanager
+def _plain_nodes() -> Iterator[None]:
+    """A dict, list or str node read without asking typing whether it is `Subscriptable`.
+
+    pathable checks each node it steps into against a runtime-checkable Protocol, which on Python
+    3.11 walks the Protocol's members on every call: a quarter of the validator's walk of a large
+    spec. Those three types always pass that check, so they skip it; any other node is read as
+    before. A pathable without this accessor is left as it is.
+    """
+    try:
+        from pathable.accessors import SubscriptableAccessor
+    except ImportError:
+        yield
+        return
+    original = SubscriptableAccessor.__dict__.get("_get_subnode")
+    if not isinstance(original, classmethod):
+        yield
+        return
+
+    def get_subnode(cls: Any, node: Any, part: Any) -> Any:
+        if type(node) not in (dict, list, str):
+            return original.__func__(cls, node, part)
+        try:
+            return node[part]
+        except (KeyError, IndexError, TypeError) as exc:
+            raise KeyError(part) from exc
+
+    SubscriptableAccessor._get_subnode = classmethod(get_subnode)  # type: ignore[assignment, method-assign]
+    try:
+        yield
+    finally:
+        SubscriptableAccessor._get_subnode = original  # type: ignore[assignment, method-assign]
+
+
+@contextmanager
 def _as_is() -> Iterator[None]:
     yield
 
 
 def _validator_findings(
-    spec: dict[str, Any], *, source: str, parts: PartChecks | None = None
+    spec: dict[str, Any], *, source: str, parts: PartChecks | None = None, paths: PathChecks | None = None
 ) -> tuple[list[tuple[str, str]], list[str]]:
     validators = validator_module()
     validator_cls: Any = (
@@ -247,10 +296,7 @@ def _validator_findings(
     found: list[tuple[str, str]] = []
     dropped: list[str] = []
     try:
-        validator = validator_cls(spec)
-        if parts is not None:
-            validator.schema_validator = parts.checker(validator.schema_validator, spec, validator_cls)
-        errors = list(validator.iter_errors())
+        errors = _errors(validator_cls, spec, parts, paths)
     except Exception as exc:  # the validator's own bug: the spec may still be fine
         errors = []
         message = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
@@ -269,6 +315,31 @@ def _validator_findings(
             message = f"{message}: {keyword} ignored"
         found.append((at, message))
     return found, dropped
+
+
+def _errors(validator_cls: Any, spec: dict[str, Any], parts: PartChecks | None, paths: PathChecks | None) -> list[Any]:
+    """The validator's errors. With `parts`, its document check leaves out what passed before; with
+    `paths`, its walk first leaves out the path items that passed before, and when that finds
+    anything (or fails), the whole spec is validated again, as without them."""
+    digests = entry_digests(spec, validator_cls) if parts is not None or paths is not None else {}
+
+    def run(walked: dict[str, Any] | None) -> list[Any]:
+        validator = validator_cls(spec)
+        if parts is not None:
+            validator.schema_validator = parts.checker(validator.schema_validator, spec, digests)
+        if walked is not None:
+            validator.schema_path = validator_cls(walked).schema_path  # built as the validator builds its own
+        return list(validator.iter_errors())
+
+    smaller = paths.walked(spec, digests) if paths is not None else None
+    if paths is not None and smaller is not None:
+        try:
+            if not run(smaller):
+                return []
+        except Exception:  # noqa: S110 - the whole spec's validation below reports it
+            pass
+        paths.left_out = 0
+    return run(None)
 
 
 def check_version(spec: dict[str, Any], *, source: str) -> str:
