@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .errors import Diagnostics
+from .errors import CodegenError, Diagnostics
 from .grammar import walk
 from .refs import escape, resolve_pointer
 
@@ -98,6 +98,9 @@ def _schema(
         if keyword in node:
             del node[keyword]
             warn(keyword, f"{keyword} is JSON Schema 2019-09, not part of OpenAPI 3.1: ignored")
+    for keyword in ("title", "description"):
+        if keyword in node and not isinstance(node[keyword], str):
+            _text_keyword(node, keyword, spec, warn)
     required = node.get("required")
     if isinstance(required, list) and len(required) != len({repr(r) for r in required}):
         seen: list[Any] = []
@@ -120,6 +123,24 @@ def _schema(
         value = node.pop("default")
         if not v31:
             warn("default", f"default {_short(value)} does not match the schema: ignored")
+
+
+def _text_keyword(node: dict[str, Any], keyword: str, spec: dict[str, Any], warn: Any) -> None:
+    """A title or description that is not text: the text a `$ref` there points to (a spec that
+    shares one description so), else left out."""
+    value = node[keyword]
+    ref = value.get("$ref") if isinstance(value, dict) and len(value) == 1 else None
+    if isinstance(ref, str) and ref.startswith("#"):
+        try:
+            target = resolve_pointer(spec, ref[1:])
+        except CodegenError:
+            target = None
+        if isinstance(target, str):
+            node[keyword] = target
+            warn(keyword, f"{keyword} is a $ref ({ref}), where OpenAPI wants text: read as the text it points to")
+            return
+    del node[keyword]
+    warn(keyword, f"{keyword} is not text: ignored")
 
 
 def _bounds_31(node: dict[str, Any], warn: Any) -> None:

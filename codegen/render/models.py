@@ -97,7 +97,8 @@ def _generate(models: list[Model], *, package: str, header: str, source: str) ->
             aliases=aliases,
         )
     except Exception as exc:  # the library raises many types; report them as one
-        raise CodegenError.at(source, "/components/schemas", f"models stage failed: {exc}") from None
+        message = " ".join(str(exc).split())  # the library's messages run over several lines: one
+        raise CodegenError.at(source, "/components/schemas", f"models stage failed: {message}") from None
     assert isinstance(code, str)
     return code
 

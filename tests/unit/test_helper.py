@@ -162,3 +162,20 @@ def test_with_a_cache_the_models_stage_reuses_its_last_output_in_the_helper(
     assert incremental == generate(settings)
     pid, reused = where.read_text().split()
     assert int(pid) != os.getpid() and reused == "True"
+
+
+def test_a_models_stage_failure_of_several_lines_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datamodel_code_generator
+
+    def failing(*args: Any, **kwargs: Any) -> str:
+        raise ValueError("3 validation errors for JsonSchemaObject\nallOf.2.description\n  Input should be a string")
+
+    monkeypatch.setattr(datamodel_code_generator, "generate", failing)
+    monkeypatch.setenv("CODEGEN_HELPER", "0")
+    settings = load_settings(None, spec=SPEC, out=tmp_path / "out", package="pkg")
+    with pytest.raises(CodegenError) as raised:
+        generate(settings)
+    (problem,) = raised.value.problems
+    assert problem.message == (
+        "models stage failed: 3 validation errors for JsonSchemaObject allOf.2.description Input should be a string"
+    )

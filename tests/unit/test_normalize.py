@@ -178,3 +178,26 @@ def test_reusing_the_registry_crawls_finds_the_same_problems_as_the_validator_as
     assert found == _findings(plain, source="s.yaml", reuse_crawls=False)
     assert fast == plain
     assert (Registry.crawl, type(Registry().resolver()).lookup) == (crawl, lookup)  # the library as it was
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_a_title_or_description_that_is_not_text(version: str) -> None:
+    shared = {"type": "string", "description": "The shared text."}
+    spec = _spec(
+        version,
+        {"Shared": shared,
+         "A": {"type": "array", "description": {"$ref": "#/components/schemas/Shared/description"}},
+         "B": {"type": "string", "title": 5, "description": {"$ref": "#/components/schemas/Shared"}},
+         "C": {"type": "string", "description": {"$ref": "#/components/schemas/Gone/description"}}},
+    )  # fmt: skip
+    warnings = _run(spec)
+    schemas = spec["components"]["schemas"]
+    assert schemas["A"]["description"] == "The shared text."
+    assert "title" not in schemas["B"] and "description" not in schemas["B"] and "description" not in schemas["C"]
+    assert warnings == [
+        "s.yaml#/components/schemas/A/description: description is a $ref (#/components/schemas/Shared/description), "
+        "where OpenAPI wants text: read as the text it points to",
+        "s.yaml#/components/schemas/B/description: description is not text: ignored",
+        "s.yaml#/components/schemas/B/title: title is not text: ignored",
+        "s.yaml#/components/schemas/C/description: description is not text: ignored",
+    ]
