@@ -132,3 +132,13 @@ def test_a_walk_that_found_something_teaches_nothing(tmp_path: Path) -> None:
     assert _findings(SPEC_31.replace(old, new, 1), checks) != ([], [])
     assert not (tmp_path / "path-checks").exists()
     assert not PathChecks(cache).known
+
+
+def test_a_corrupt_entry_is_ignored(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    _findings(SPEC_31, PathChecks(cache))
+    (path,) = (path for path in (tmp_path / "path-checks").rglob("*") if path.is_file())
+    path.write_bytes(path.read_bytes()[:-10])
+    again = PathChecks(cache)
+    assert not again.known and not path.exists()
+    assert _findings(SPEC_31, again) == ([], []) and again.left_out == 0

@@ -114,3 +114,14 @@ def test_a_cut_inside_a_statement_keeps_nothing(tmp_path: Path) -> None:
     text = 'A = (\n"a"\n)\nB = "\\\nx = 1"\n'
     assert statements.read(text, cache) == statements.read(text)
     assert not (tmp_path / "statements").exists()
+
+
+def test_a_corrupt_or_foreign_record_is_ignored(tmp_path: Path) -> None:
+    cache = Cache(tmp_path)
+    statements.read(MODULE, cache)
+    (entry,) = (path for path in (tmp_path / "statements").rglob("*") if path.is_file())
+    entry.write_bytes(entry.read_bytes()[:-20])  # truncated: the checksum fails
+    edited = EDITS["a field added"](MODULE)
+    assert statements.read(edited, cache) == statements.read(edited)
+    cache.put("statements", entry.name, b"not a record")  # the right checksum, not marshal data
+    assert statements.read(MODULE, cache) == statements.read(MODULE)
