@@ -19,6 +19,7 @@ whole spec again, so that what it reports is the validator's own.
 from __future__ import annotations
 
 import marshal
+from dataclasses import dataclass
 from typing import Any
 
 from .cache import Cache, generator_fingerprint, key
@@ -28,41 +29,56 @@ _KIND = "path-checks"
 _LIMIT = 50_000  # hashes kept in the entry; those of the latest run go first
 
 
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """What the validator walks: `spec` (the known path items left out) and, taken as walked
+    already, `schemas` (the known component schemas)."""
+
+    spec: dict[str, Any]
+    schemas: list[dict[str, Any]]
+
+
 class PathChecks:
-    """The hashes of the path items known to pass the validator's walk, with these tools."""
+    """The hashes of the path items and component schemas known to pass the validator's walk."""
 
     def __init__(self, cache: Cache) -> None:
         self.cache = cache
         self.entry = key(_KIND, generator_fingerprint())
         text = cache.get_text(_KIND, self.entry)
         self.known = frozenset(text.split()) if text else frozenset()
-        self.current: list[str] = []  # this spec's path items
-        self.left_out = 0  # path items not walked in this run
+        self.current: list[str] = []  # this spec's path items and component schemas
+        self.left_out = 0  # path items and component schemas not walked in this run
 
-    def walked(self, spec: dict[str, Any], digests: dict[tuple[str, str], str]) -> dict[str, Any] | None:
-        """The spec without its known path items; None when none is left out."""
+    def walk(self, spec: dict[str, Any], digests: dict[tuple[str, str], str]) -> Walk | None:
+        """What the walk may leave out; None when nothing (then the whole spec is walked)."""
         paths = spec.get("paths")
         if not isinstance(paths, dict):
             return None
-        items = _item_digests(spec, paths, digests)
-        self.current = [digest for digest in items.values() if digest]
+        items, schemas = _closure_digests(spec, paths, digests)
+        self.current = [digest for digest in [*items.values(), *schemas.values()] if digest]
         if not self.known or "" in items.values() or not _items_independent(spec):
             return None  # nothing known, or an item refers to what is not a component
         kept = {url: item for url, item in paths.items() if items[url] not in self.known}
-        self.left_out = len(paths) - len(kept)
-        return {**spec, "paths": kept} if self.left_out else None
+        components = (spec.get("components") or {}).get("schemas") or {}
+        walked = [components[name] for name, digest in schemas.items() if digest in self.known]
+        walked = [schema for schema in walked if isinstance(schema, dict)]
+        self.left_out = len(paths) - len(kept) + len(walked)
+        return Walk({**spec, "paths": kept}, walked) if self.left_out else None
 
     def remember(self) -> None:
-        """Keep this run's items, then the earlier ones up to the limit; nothing new, no write."""
+        """Keep this run's hashes, then the earlier ones up to the limit; nothing new, no write."""
         if not self.current or set(self.current) <= self.known:
             return
         kept = list(dict.fromkeys([*self.current, *sorted(self.known)]))
         self.cache.put(_KIND, self.entry, "\n".join(kept[:_LIMIT]) + "\n")
 
 
-def _item_digests(spec: dict[str, Any], paths: dict[str, Any], digests: dict[tuple[str, str], str]) -> dict[str, str]:
-    """{url: hash of the item's own hash and of every component it reaches}; "" when an item refers
-    to something other than a component, or cannot be hashed."""
+def _closure_digests(
+    spec: dict[str, Any], paths: dict[str, Any], digests: dict[tuple[str, str], str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """({url: hash}, {schema name: hash}): of a path item's or component schema's own hash and of
+    every component it reaches; "" when it refers to something other than a component, or cannot
+    be hashed."""
     components: dict[str, Any] = spec["components"] if isinstance(spec.get("components"), dict) else {}
     refers: dict[tuple[str, str], set[tuple[str, str]] | None] = {}
 
@@ -91,13 +107,18 @@ def _item_digests(spec: dict[str, Any], paths: dict[str, Any], digests: dict[tup
             seen |= more
         return sorted(digests[target] for target in seen)
 
-    out: dict[str, str] = {}
-    for url, item in paths.items():
-        own = digests.get(("paths", url), "")
-        start = targets(item)
-        reachable = reached(start) if start is not None and own else None
-        out[url] = key("path item", own, *reachable) if reachable is not None else ""
-    return out
+    def closure(kind: str, own: str, value: Any) -> str:
+        start = targets(value) if own else None
+        reachable = reached(start) if start is not None else None
+        return key(kind, own, *reachable) if reachable is not None else ""
+
+    items = {url: closure("path item", digests.get(("paths", url), ""), item) for url, item in paths.items()}
+    schemas = components.get("schemas")
+    named = {
+        name: closure("schema", digests.get(("components/schemas", name), ""), value)
+        for name, value in (schemas.items() if isinstance(schemas, dict) else ())
+    }
+    return items, named
 
 
 def _refs(value: Any) -> list[str]:

@@ -20,7 +20,7 @@ from .errors import CodegenError, Diagnostics, Problem
 from .grammar import walk
 from .helper import worth_forking
 from .part_checks import PartChecks, entry_digests
-from .path_checks import PathChecks
+from .path_checks import PathChecks, Walk
 from .refs import escape, resolve_pointer
 from .schema_checks import SchemaChecks
 from .spec_validator import validator_module
@@ -323,23 +323,35 @@ def _errors(validator_cls: Any, spec: dict[str, Any], parts: PartChecks | None, 
     anything (or fails), the whole spec is validated again, as without them."""
     digests = entry_digests(spec, validator_cls) if parts is not None or paths is not None else {}
 
-    def run(walked: dict[str, Any] | None) -> list[Any]:
+    def run(walk: Walk | None) -> list[Any]:
         validator = validator_cls(spec)
         if parts is not None:
             validator.schema_validator = parts.checker(validator.schema_validator, spec, digests)
-        if walked is not None:
-            validator.schema_path = validator_cls(walked).schema_path  # built as the validator builds its own
+        if walk is not None:
+            validator.schema_path = validator_cls(walk.spec).schema_path  # built as the validator builds its own
+            _walked_already(validator, walk.schemas)
         return list(validator.iter_errors())
 
-    smaller = paths.walked(spec, digests) if paths is not None else None
-    if paths is not None and smaller is not None:
+    walk = paths.walk(spec, digests) if paths is not None else None
+    if paths is not None and walk is not None:
         try:
-            if not run(smaller):
+            if not run(walk):
                 return []
         except Exception:  # noqa: S110 - the whole spec's validation below reports it
             pass
         paths.left_out = 0
     return run(None)
+
+
+def _walked_already(validator: Any, schemas: list[dict[str, Any]]) -> None:
+    """The validator's schema walker told that these schemas were checked and walked already (it
+    keeps their ids, as it does for those it walks); a walker without those lists walks them."""
+    walker = validator.keyword_validators_registry["schema"]
+    checked, visited = (getattr(walker, name, None) for name in ("meta_checked_schema_ids", "visited_schema_ids"))
+    if isinstance(checked, list) and isinstance(visited, list):
+        ids = [id(schema) for schema in schemas]
+        checked += ids
+        visited += ids
 
 
 def check_version(spec: dict[str, Any], *, source: str) -> str:

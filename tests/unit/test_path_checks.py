@@ -1,6 +1,7 @@
-"""The validator's walk with the path items that passed it before left out (`codegen/path_checks.py`):
-after any edit, the findings of a whole validation; the items whose text and reachable components
-did not change are not walked; what could make the walk read across items walks them all."""
+"""The validator's walk with the path items and component schemas that passed it before left out
+(`codegen/path_checks.py`): after any edit, the findings of a whole validation; what did not change
+and reaches nothing that changed is not walked; what could make the walk read across items walks
+them all."""
 
 from __future__ import annotations
 
@@ -89,7 +90,8 @@ EDITS = {
     ),
     "a component reached by two items": ("    Name: {type: string}", "    Name: {type: string, maxLength: 9}"),
 }  # fmt: skip
-LEFT_OUT = {"a property added to what one item reaches": 2, "a component reached by two items": 1}
+# Path items and component schemas whose text and reachable components are unchanged (3 + 5 in all).
+LEFT_OUT = {"a property added to what one item reaches": 2 + 4, "a component reached by two items": 1 + 2}
 CLEAN = {*LEFT_OUT, "an item that refers into paths"}  # found nothing; the last, all walked
 
 
@@ -106,7 +108,7 @@ def test_after_an_edit_the_findings_are_a_whole_validations(tmp_path: Path, spec
     cache = Cache(tmp_path)
     first = PathChecks(cache)
     assert _findings(spec, first) == _findings(spec, None) == ([], [])
-    assert len(first.current) == 3 and first.left_out == 0
+    assert len(first.current) == 3 + 5 and first.left_out == 0
     again = PathChecks(cache)
     found = _findings(edited, again)
     assert found == _findings(edited, None)
@@ -115,14 +117,18 @@ def test_after_an_edit_the_findings_are_a_whole_validations(tmp_path: Path, spec
     assert (found == ([], [])) == (edit in CLEAN)
 
 
-def test_only_items_whose_text_or_reachable_components_changed_are_walked(tmp_path: Path) -> None:
+def test_only_what_changed_or_reaches_a_change_is_walked(tmp_path: Path) -> None:
     cache = Cache(tmp_path)
     _findings(SPEC_31, PathChecks(cache))
-    for edit, walked in [("a property added to what one item reaches", 1), ("a component reached by two items", 2)]:
+    # Tag: /tags and Tag walked; Name: Name, Item, Page and the two item paths that reach them.
+    for edit, walked in [
+        ("a property added to what one item reaches", 1 + 1),
+        ("a component reached by two items", 2 + 3),
+    ]:
         old, new = EDITS[edit]
         checks = PathChecks(cache)
         assert _findings(SPEC_31.replace(old, new, 1), checks) == ([], [])
-        assert checks.left_out == 3 - walked
+        assert checks.left_out == 8 - walked
 
 
 def test_a_walk_that_found_something_teaches_nothing(tmp_path: Path) -> None:
@@ -142,3 +148,17 @@ def test_a_corrupt_entry_is_ignored(tmp_path: Path) -> None:
     again = PathChecks(cache)
     assert not again.known and not path.exists()
     assert _findings(SPEC_31, again) == ([], []) and again.left_out == 0
+
+
+def test_a_schema_whose_default_a_changed_component_now_rejects_is_walked(tmp_path: Path) -> None:
+    spec = SPEC_31.replace(
+        "        label: {type: string, default: none}\n",
+        '        label: {allOf: [{$ref: "#/components/schemas/Label"}], default: none}\n',
+    ).replace("    Limit:", "    Label: {type: string, enum: [none, some]}\n    Limit:")
+    cache = Cache(tmp_path)
+    assert _findings(spec, PathChecks(cache)) == ([], [])
+    edited = spec.replace("enum: [none, some]", "enum: [some]")  # Tag's text is the same; its default is not
+    checks = PathChecks(cache)
+    found = _findings(edited, checks)
+    assert found == _findings(edited, None) != ([], [])
+    assert any("'none' is not one of" in message for _, message in found[0])
