@@ -33,7 +33,8 @@ class Helper(Generic[T]):
         self.process, self.connection = process, connection
 
     @classmethod
-    def fork(cls, work: Callable[..., T], *, warm: tuple[str, ...] = ()) -> Helper[T] | None:
+    def fork(cls, work: Callable[..., T], *, warm: tuple[str | Callable[[], object], ...] = ()) -> Helper[T] | None:
+        """`warm`: modules to import (or functions to call) before the work's arguments arrive."""
         if not worth_forking():
             return None
         import multiprocessing
@@ -79,13 +80,13 @@ def worth_forking() -> bool:
     return len(os.sched_getaffinity(0)) > 1
 
 
-def _serve(work: Callable[..., Any], warm: tuple[str, ...], connection: Any) -> None:
+def _serve(work: Callable[..., Any], warm: tuple[str | Callable[[], object], ...], connection: Any) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # an interrupt is the parent's to handle; it ends this one
     for name in warm:
         try:
-            importlib.import_module(name)
+            name() if callable(name) else importlib.import_module(name)
         except Exception:  # noqa: S112 - the work will meet the same error and report it
             continue
     try:

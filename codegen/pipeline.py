@@ -20,7 +20,7 @@ from .config import Settings
 from .errors import CodegenError, Diagnostics, InternalError, Problem
 from .helper import Helper
 from .render.models import render_models
-from .validate import Validation, check_version, start_validation
+from .validate import Validation, check_version, findings_text, start_validation, warm_validator
 
 if TYPE_CHECKING:
     from .bundle import Origins
@@ -62,22 +62,25 @@ def generate(settings: Settings, *, cache: Cache | None = None) -> Generated:
         if settings.strict and known.warnings:
             raise CodegenError(list(known.warnings))
         return known
-    # The models stage's library is imported in a helper process while this one reads the spec.
+    # The models stage's library is imported in a helper process while this one reads the spec; so is
+    # the validator's, for a small spec (a large one is validated in a process forked once it is read).
     helper = Helper.fork(models_stage, warm=MODELS_STAGE_IMPORTS)
+    checker = Helper.fork(findings_text, warm=(warm_validator,)) if _small(settings) else None
     from .bundle import Origins
 
     diagnostics = Diagnostics()
     origins = Origins()
     try:
-        files = _files(settings, diagnostics, origins, cache, helper)
+        files = _files(settings, diagnostics, origins, cache, helper, checker)
     except CodegenError as exc:  # problems found in the bundle are named where the user wrote them
         error = CodegenError([origins.locate(p) for p in exc.problems])
         if not settings.strict:
             error.warnings = tuple(sorted({origins.locate(p) for p in diagnostics.warnings}, key=_order))
         raise error from None
     finally:
-        if helper is not None:
-            helper.close()
+        for process in (helper, checker):
+            if process is not None:
+                process.close()
     warnings = tuple(sorted({origins.locate(p) for p in diagnostics.warnings}, key=_order))
     if settings.strict and warnings:
         raise CodegenError(list(warnings))
@@ -85,6 +88,19 @@ def generate(settings: Settings, *, cache: Cache | None = None) -> Generated:
     if cache is not None:
         _remember_run(settings, cache, generated, inputs=origins.files)
     return generated
+
+
+_SMALL = 200_000  # bytes of spec and overlay up to which the validator's process is forked at the start
+
+
+def _small(settings: Settings) -> bool:
+    """A spec small enough to be handed to a helper process (pickled) rather than to a child forked
+    once it is read; a spec split over files counts its entry file only (the rest is rarely large)."""
+    try:
+        size = settings.spec.stat().st_size + (settings.overlay.stat().st_size if settings.overlay else 0)
+    except OSError:
+        return False
+    return size <= _SMALL
 
 
 def _run_key(settings: Settings) -> str | None:
@@ -148,9 +164,16 @@ def read_spec(
 
 
 def _read_spec(
-    settings: Settings, diagnostics: Diagnostics, origins: Origins, cache: Cache | None, *, background: bool
+    settings: Settings,
+    diagnostics: Diagnostics,
+    origins: Origins,
+    cache: Cache | None,
+    *,
+    background: bool,
+    checker: Helper[str] | None = None,
 ) -> tuple[dict[str, Any], str, Validation]:
-    """`read_spec`, with the validation maybe still running (see `validate.start_validation`)."""
+    """`read_spec`, with the validation maybe still running (see `validate.start_validation`), maybe
+    in the `checker` helper process."""
     from .bundle import bundle_with_origins
     from .load import load_document
     from .normalize import normalize
@@ -170,23 +193,31 @@ def _read_spec(
         check_version(spec, source=source)
         spec = normalize(spec, source=source, diagnostics=diagnostics)
     with stage("validate", source):
-        validation = start_validation(spec, source=source, cache=cache, background=background)
+        validation = start_validation(spec, source=source, cache=cache, background=background, helper=checker)
     return spec, source, validation
 
 
 def _files(
-    settings: Settings, diagnostics: Diagnostics, origins: Origins, cache: Cache | None, helper: Helper[str] | None
+    settings: Settings,
+    diagnostics: Diagnostics,
+    origins: Origins,
+    cache: Cache | None,
+    helper: Helper[str] | None,
+    checker: Helper[str] | None,
 ) -> dict[PurePosixPath, str]:
     # A large spec is validated in a child process while the SDK is built from it (--strict needs
     # the verdict first). When the validator drops a keyword the IR has read, which is rare, the
     # spec is read and validated again and the SDK built from that. A small one may be validated in
-    # a child process too, while this one imports what the later stages use; then the SDK is built.
-    spec, source, validation = _read_spec(settings, diagnostics, origins, cache, background=not settings.strict)
+    # a helper process forked at the start (`checker`, the validator imported meanwhile) or in a child
+    # process, while this one imports what the later stages use; then the SDK is built.
+    spec, source, validation = _read_spec(
+        settings, diagnostics, origins, cache, background=not settings.strict, checker=checker
+    )
     checked = Diagnostics()
     try:
         running = validation.overlapped and validation.child is not None
         if not running:
-            if validation.child is not None:
+            if validation.elsewhere:
                 _import_later_stages()
             with stage("validate", source):
                 validation.finish(spec, diagnostics)

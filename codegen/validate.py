@@ -11,14 +11,14 @@ from __future__ import annotations
 import json
 import multiprocessing
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from .cache import Cache, generator_fingerprint, key
 from .errors import CodegenError, Diagnostics, Problem
 from .grammar import walk
-from .helper import worth_forking
+from .helper import Helper, worth_forking
 from .part_checks import PartChecks, entry_digests
 from .path_checks import PathChecks, Walk
 from .refs import escape, resolve_pointer
@@ -53,7 +53,12 @@ BACKGROUND_FROM = 300
 
 
 def start_validation(
-    spec: dict[str, Any], *, source: str, cache: Cache | None = None, background: bool = False
+    spec: dict[str, Any],
+    *,
+    source: str,
+    cache: Cache | None = None,
+    background: bool = False,
+    helper: Helper[str] | None = None,
 ) -> Validation:
     """Begin validating `spec`. With a cache, a spec validated before (same text, same generator and
     validator) is not validated again: its findings and the keywords they dropped are replayed.
@@ -77,6 +82,9 @@ def start_validation(
     paths = PathChecks(cache) if cache is not None else None
     size = len(spec.get("paths") or {}) + len((spec.get("components") or {}).get("schemas") or {})
     overlapped = size >= BACKGROUND_FROM
+    if background and helper is not None and not overlapped:  # forked at the start, the validator imported
+        pending = helper.submit(spec, source, checks, parts, paths)
+        return Validation(source, [], [], replay=True, pending=pending, remember=(cache, entry))
     if background and sys.platform == "linux" and (overlapped or worth_forking()):  # where forking is cheap
         context = multiprocessing.get_context("fork")  # the child reads the spec as it is now, unpickled
         receive, send = context.Pipe(duplex=False)
@@ -103,15 +111,27 @@ class Validation:
         *,
         replay: bool,
         child: tuple[Any, Any] | None = None,
+        pending: Callable[[], str] | None = None,
         remember: tuple[Cache | None, str] = (None, ""),
     ) -> None:
         self.source, self.findings, self.dropped, self.replay = source, findings, dropped, replay
-        self.child, self.remember = child, remember
+        self.child, self.pending, self.remember = child, pending, remember
         self.overlapped = False  # whether the caller builds the SDK while the child validates
+
+    @property
+    def elsewhere(self) -> bool:
+        """Whether another process is validating (a child forked for it, or a helper)."""
+        return self.child is not None or self.pending is not None
 
     def finish(self, spec: dict[str, Any], diagnostics: Diagnostics) -> bool:
         """Record the findings and drop the keywords they name from `spec` (unless dropped already);
         True when `spec` changed here."""
+        if self.pending is not None:
+            value, self.pending = self.pending(), None
+            self.findings, self.dropped = _decode(value)
+            cache, entry = self.remember
+            if cache is not None:
+                cache.put("validate", entry, value)
         if self.child is not None:
             process, receive = self.child
             try:
@@ -146,6 +166,24 @@ class Validation:
                 process.kill()
             process.join()
             receive.close()
+
+
+def warm_validator() -> None:
+    """What a validation imports, imported ahead (by a helper process, `helper.py`)."""
+    validator_module()
+    import pathable.accessors  # noqa: F401 - `_plain_nodes`
+    import referencing  # noqa: F401 - `_crawl_once`
+
+
+def findings_text(
+    spec: dict[str, Any],
+    source: str,
+    checks: SchemaChecks | None,
+    parts: PartChecks | None,
+    paths: PathChecks | None,
+) -> str:
+    """`_findings` as the text `Validation` decodes: a helper process's work."""
+    return json.dumps(_findings(spec, source=source, checks=checks, parts=parts, paths=paths))
 
 
 def _validate_in_child(

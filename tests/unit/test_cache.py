@@ -164,11 +164,11 @@ def test_validating_in_the_background_gives_what_validating_first_gives(
 
     def spy(*args: object, **kwargs: object) -> validate.Validation:
         result = real_start(*args, **kwargs)  # type: ignore[arg-type]
-        started.append((result.child is not None, result.overlapped))
+        started.append((result.elsewhere, result.overlapped))
         return result
 
     monkeypatch.setattr("codegen.pipeline.start_validation", spy)
-    # Small: validated in a child process, the verdict awaited before the IR is built.
+    # Small: validated in a helper process forked at the start, the verdict awaited before the IR is built.
     assert _generate(spec, tmp_path / "b", None) == first
     monkeypatch.setattr(validate, "BACKGROUND_FROM", 0)
     # The keyword is dropped after the IR was built from the spec with it: built again, same result.

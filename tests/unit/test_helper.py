@@ -179,3 +179,30 @@ def test_a_models_stage_failure_of_several_lines_is_one_line(tmp_path: Path, mon
     assert problem.message == (
         "models stage failed: 3 validation errors for JsonSchemaObject allOf.2.description Input should be a string"
     )
+
+
+def test_a_small_spec_is_validated_in_a_helper_with_the_same_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codegen import validate
+
+    spec = tmp_path / "spec.yaml"  # a keyword the validator drops (maxLength < 0): a finding, a change
+    spec.write_text(
+        SPEC.read_text().replace("price: {type: number, minimum: 0}", "price: {type: number, maxLength: -1}")
+    )
+    settings = load_settings(None, spec=spec, out=tmp_path / "out", package="pkg")
+    real = validate._findings
+    where = tmp_path / "pids"
+
+    def noting(*args: Any, **kwargs: Any) -> Any:
+        with where.open("a") as file:
+            file.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(validate, "_findings", noting)
+    helped = generate(settings)
+    monkeypatch.setenv("CODEGEN_HELPER", "0")
+    here = generate(settings)
+    assert helped == here and any("maxLength" in problem.pointer for problem in here.warnings)
+    first, second = map(int, where.read_text().split())
+    assert first != os.getpid() and second == os.getpid()
