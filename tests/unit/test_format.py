@@ -119,3 +119,64 @@ def test_a_file_already_in_blacks_layout_is_cut_into_pieces_black_leaves_alone()
     pieces = [piece for batch in _batches(formatted) for piece in batch]
     assert len(pieces) > 1000
     assert [p for p in pieces if black.format_str(p, mode=MODE) != p] == []
+
+
+# isort rewrites the leading imports (here: merges two lines, wraps a long one over several): the
+# definitions after them move, and the file is still cut where a whole parse would cut it.
+SORTED_HEADS = [
+    "from typing import b\nfrom typing import a\nimport os\n@dec\nclass A:\n  x=1\ndef f(): return 1\nclass B: pass\n",
+    "from m import (" + ", ".join(f"name_{i}" for i in range(40)) + ")\n"
+    "@dec\nclass A:\n  x=1\n# about B\nclass B: pass\ndef g(x:int)->int:\n  return x\n",
+    '"""Doc."""\nfrom z import y\nfrom a import b, a\n\n\n\nclass A: ...\nclass B: ...\nclass C:\n  y = 2\n',
+]
+
+
+@pytest.mark.parametrize("text", SORTED_HEADS)
+def test_cut_after_sorting_the_imports_is_the_cut_of_the_sorted_text(text: str) -> None:
+    from codegen.format import _definitions, _isort_config, _sort_imports, _sort_imports_parsed
+
+    config = _isort_config("pkg")
+    sorted_text, tree, shift = _sort_imports_parsed(text, config)
+    assert sorted_text == _sort_imports(text, config) != text
+    assert _definitions(sorted_text, tree, shift) == _definitions(sorted_text)
+    path = PurePosixPath("pkg/m.py")
+    assert format_files({path: text})[path] == format_source(text)
+
+
+def test_a_worker_collects_each_batchs_garbage_never_visits_what_it_inherited_and_yields_to_the_models() -> None:
+    import gc
+    import multiprocessing
+    import os
+
+    from codegen.format import WORKER_NICENESS
+
+    def child(send: object) -> None:
+        from codegen.format import _black_batch, _black_batch_in_worker, _worker_start
+
+        try:
+            _worker_start()
+            batch = tuple(piece for batch in _batches(_big_module())[:8] for piece in batch)
+            expected = _black_batch(batch)
+            tracked = []
+            for _ in range(5):
+                same = _black_batch_in_worker(batch) == expected
+                tracked.append(len(gc.get_objects()))
+            niceness = os.nice(0)
+            send.send((same, gc.isenabled(), gc.get_freeze_count() > 0, tracked, niceness))  # type: ignore[attr-defined]
+        except BaseException as exc:
+            send.send(repr(exc))  # type: ignore[attr-defined]
+
+    receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+    process = multiprocessing.get_context("fork").Process(target=child, args=(send,))
+    process.start()
+    try:
+        assert receive.poll(60)
+        outcome = receive.recv()
+    finally:
+        process.kill()
+        process.join()
+    assert not isinstance(outcome, str), outcome
+    same, enabled, frozen, tracked, niceness = outcome
+    assert same and not enabled and frozen
+    assert niceness == min(os.nice(0) + WORKER_NICENESS, 19)  # the models stage, in the helper, goes first
+    assert max(tracked) - min(tracked) < 1_000  # each batch's trees (tens of thousands of objects) are gone

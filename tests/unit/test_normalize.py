@@ -152,14 +152,16 @@ def test_what_makes_the_spec_unusable_stays_an_error() -> None:
         validate_spec(spec, source="s.yaml")
 
 
-def test_reusing_the_registry_crawls_finds_the_same_problems_as_the_validator_as_it_is() -> None:
+def test_the_validators_shortcuts_find_the_same_problems_as_the_validator_as_it_is() -> None:
     import copy
 
+    from pathable import accessors
     from referencing import Registry
 
     from codegen.validate import _findings
 
     crawl, lookup = Registry.crawl, type(Registry().resolver()).lookup
+    subscriptable = accessors.Subscriptable  # type: ignore[attr-defined]
 
     schemas = {
         "A": {"type": "string", "maxLength": "ten", "pattern": 3},
@@ -175,9 +177,48 @@ def test_reusing_the_registry_crawls_finds_the_same_problems_as_the_validator_as
     fast, plain = copy.deepcopy(spec), copy.deepcopy(spec)
     found = _findings(fast, source="s.yaml")
     assert len(found[0]) >= 6 and found[1], found  # a spec broken in many places, some keywords dropped
-    assert found == _findings(plain, source="s.yaml", reuse_crawls=False)
+    assert found == _findings(plain, source="s.yaml", shortcuts=False)
     assert fast == plain
     assert (Registry.crawl, type(Registry().resolver()).lookup) == (crawl, lookup)  # the library as it was
+    assert accessors.Subscriptable is subscriptable  # type: ignore[attr-defined]
+
+
+class _Sized:
+    def __contains__(self, key: object) -> bool:
+        return False
+
+    def __getitem__(self, key: object) -> object:
+        return None
+
+    def __len__(self) -> int:
+        return 0
+
+
+class _NotSized:
+    __len__ = None
+
+    def __contains__(self, key: object) -> bool:
+        return False
+
+    def __getitem__(self, key: object) -> object:
+        return None
+
+
+def test_protocol_checks_answered_by_type_are_the_protocols_answers() -> None:
+    from pathable import accessors
+    from pathable.protocols import Subscriptable
+
+    from codegen.validate import subscriptable_by_type
+
+    values: list[object] = [{}, {"a": 1}, [], [1], "", "text", 0, 3, 1.5, True, False, None, b"x", (1,), {1}]
+    values += [_Sized(), _NotSized(), object(), type, range(2)]
+    expected = [isinstance(value, Subscriptable) for value in values]
+    assert True in expected and False in expected
+    with subscriptable_by_type():
+        stand_in = accessors.Subscriptable  # type: ignore[attr-defined]
+        assert stand_in is not Subscriptable
+        assert [isinstance(value, stand_in) for value in values * 2] == expected * 2  # asked, then known
+    assert accessors.Subscriptable is Subscriptable  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
