@@ -39,14 +39,22 @@ _START = re.compile(r"^(?:class (\w+)\b|(\w+)(?:: [^\n=]*)? = |type (\w+)\b)", r
 _TAIL = re.compile(r"^(?:mark_deprecated\(|__all__ = )", re.MULTILINE)
 
 
-def remember(cache: Cache, entry: str, models: Sequence[Model], code: str) -> None:
-    """Keep this run's models and output for the next run under the same settings."""
-    kept = {m.name: (key(repr(m)), pickle.dumps(m, protocol=pickle.HIGHEST_PROTOCOL)) for m in models}
+def digests(models: Sequence[Model]) -> dict[str, str]:
+    """{name: hash of the model's repr}: every field of it, its JSON Schema included."""
+    return {m.name: key(repr(m)) for m in models}
+
+
+def remember(cache: Cache, entry: str, models: Sequence[Model], code: str, hashes: dict[str, str]) -> None:
+    """Keep this run's models (`hashes`: their `digests`) and output for the next run under the same settings."""
+    kept = {m.name: (hashes[m.name], pickle.dumps(m, protocol=pickle.HIGHEST_PROTOCOL)) for m in models}
     cache.put(_KIND, entry, pickle.dumps((kept, code), protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def reuse(cache: Cache, entry: str, models: Sequence[Model], render: Callable[[list[Model]], str]) -> str | None:
-    """The models stage's output for `models`, from the last run's when that can be shown (above)."""
+def reuse(
+    cache: Cache, entry: str, models: Sequence[Model], render: Callable[[list[Model]], str], hashes: dict[str, str]
+) -> str | None:
+    """The models stage's output for `models` (`hashes`: their `digests`), from the last run's when
+    that can be shown (above)."""
     data = cache.get(_KIND, entry)
     if data is None:
         return None
@@ -54,7 +62,7 @@ def reuse(cache: Cache, entry: str, models: Sequence[Model], render: Callable[[l
         kept, before = pickle.loads(data)  # noqa: S301 - our own cache, checksummed
         if {m.name for m in models} != set(kept) or not isinstance(before, str):
             return None
-        changed = [m for m in models if key(repr(m)) != kept[m.name][0]]
+        changed = [m for m in models if hashes[m.name] != kept[m.name][0]]
         old = {m.name: pickle.loads(kept[m.name][1]) for m in changed}  # noqa: S301
     except Exception:  # an entry this version cannot read: as if there were none
         return None

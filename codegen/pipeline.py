@@ -294,8 +294,10 @@ def _start_models(
     """What returns models.py before formatting (`models_stage`): made by the helper process when
     there is one (started now, waited for then), else made then, in this one."""
     arguments: dict[str, Any] = {"package": settings.package, "header": header, "source": source, "cache": cache}
-    if helper is not None:
-        return helper.submit(api, **arguments)
+    if helper is not None:  # what the models stage reads (the models, the layout): half the pickling
+        return helper.submit(
+            replace(api, operations=(), root=replace(api.root, children=(), operations=())), **arguments
+        )
     return lambda: models_stage(api, **arguments)
 
 
@@ -309,7 +311,8 @@ def models_stage(api: Api, *, package: str, header: str, source: str, cache: Cac
 
     # The models' repr holds every field of each, its JSON Schema included: all the models stage reads.
     settled = (generator_fingerprint(), api.layout, package, header)
-    entry = key("models", *settled, source, repr(api.models))
+    hashes = models_reuse.digests(api.models)
+    entry = key("models", *settled, source, *(f"{name}:{digest}" for name, digest in hashes.items()))
     known = cache.get_text("models", entry)
     if known is not None:
         return known
@@ -319,11 +322,11 @@ def models_stage(api: Api, *, package: str, header: str, source: str, cache: Cac
     def render(models: list[Model]) -> str:
         return render_models(replace(api, models=tuple(models)), **arguments)
 
-    text = models_reuse.reuse(cache, last, api.models, render)
+    text = models_reuse.reuse(cache, last, api.models, render, hashes)
     if text is None:
         text = render_models(api, **arguments)
     cache.put("models", entry, text)
-    models_reuse.remember(cache, last, api.models, text)
+    models_reuse.remember(cache, last, api.models, text, hashes)
     return text
 
 

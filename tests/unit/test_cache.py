@@ -87,7 +87,7 @@ def test_a_corrupt_or_truncated_entry_is_detected_removed_and_recomputed(tmp_pat
         path.write_bytes(data.replace(b"x = 1", b"x = 2") if number % 2 else data[: len(data) // 2])
     again = Cache(tmp_path)
     assert formatting.format_files(files, cache=again) == expected
-    assert again.hits == 0 and again.misses == 2  # the file's entry and its one piece's
+    assert again.hits == 0 and again.misses == 1  # the formatter's one entry (files and batches)
     assert {path: path.read_bytes() for path in entries} == entries  # written anew, whole
     path = next(iter(entries))
     path.write_bytes(path.read_bytes()[:-1])
@@ -389,7 +389,7 @@ def test_a_corrupt_last_models_entry_is_ignored(tmp_path: Path) -> None:
     (path,) = (path for path in (tmp_path / "cache" / "models-last").rglob("*") if path.is_file())
     path.write_bytes(path.read_bytes().replace(b"Who feeds it.", b"Who feeds it!"))  # the checksum fails
     spec.write_text(ZOO_SPEC.replace("Who feeds it.", "Who feeds it, twice a day."))
-    assert models_reuse.reuse(Cache(tmp_path / "cache"), path.name, [], lambda models: "") is None
+    assert models_reuse.reuse(Cache(tmp_path / "cache"), path.name, [], lambda models: "", {}) is None
     assert _generate(spec, tmp_path / "out", cache) == _generate(spec, tmp_path / "cold", None)
 
 
