@@ -8,11 +8,11 @@ openapi-spec-validator checks each schema it visits (each component, each media 
 JSON Schema dialect's meta-schema: about 80% of validating a large spec. That check reads the
 schema's own value (a `$ref` in it is only a string there, never followed), the document's dialect
 and the validator's class, so its verdict is a pure function of those: a schema that passed once
-passes again, and after a spec update only the schemas whose text changed are checked; within a
-run too, a schema equal to one that passed is not checked again (box: 884 checks, 355 different). Everything
-else the validator does (visiting the document in its order, defaults, operation ids, path
-parameters) runs as before, so the findings are those of a validation without the cache. A schema
-that failed is checked every time: the rest of the validation reads its error.
+passes again, and after a spec update only the schemas whose text changed are checked; within a run
+too, a schema equal to one that passed is not checked again (box: 884 checks, 355 different).
+Everything else the validator does (visiting the document in its order, defaults, operation ids,
+path parameters) runs as before, so the findings are those of a validation without the cache. A
+schema that failed is checked every time: the rest of the validation reads its error.
 """
 
 from __future__ import annotations
