@@ -121,6 +121,18 @@ class Cache:
         except UnicodeDecodeError:
             return None
 
+    def get_hashes(self, kind: str, entry: str) -> frozenset[str]:
+        """An entry kept by `put_hashes`: a set of hashes (what passed a check, say); empty when missing."""
+        text = self.get_text(kind, entry)
+        return frozenset(text.split()) if text else frozenset()
+
+    def put_hashes(self, kind: str, entry: str, latest: list[str], known: frozenset[str], *, limit: int) -> None:
+        """Keep `latest`, then the `known` ones, up to `limit` hashes; nothing new, no write."""
+        if not latest or set(latest) <= known:
+            return
+        kept = list(dict.fromkeys([*latest, *sorted(known)]))
+        self.put(kind, entry, "\n".join(kept[:limit]) + "\n")
+
     def get_record(self, kind: str, entry: str) -> dict[bytes, bytes]:
         """An entry kept by `put_record`: {hash: bytes}; empty when missing, corrupt or not a record."""
         data = self.get(kind, entry)

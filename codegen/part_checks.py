@@ -35,8 +35,7 @@ class PartChecks:
     def __init__(self, cache: Cache) -> None:
         self.cache = cache
         self.entry = key(_KIND, generator_fingerprint())
-        text = cache.get_text(_KIND, self.entry)
-        self.known = frozenset(text.split()) if text else frozenset()
+        self.known = cache.get_hashes(_KIND, self.entry)
         self.passed: list[str] = []  # every entry of this run's document, when it all passed
         self.left_out = 0  # entries not checked again in this run
 
@@ -46,10 +45,7 @@ class PartChecks:
 
     def remember(self) -> None:
         """Keep this run's entries, then the earlier ones up to the limit; nothing new, no write."""
-        if not self.passed or set(self.passed) <= self.known:
-            return
-        kept = list(dict.fromkeys([*self.passed, *sorted(self.known)]))
-        self.cache.put(_KIND, self.entry, "\n".join(kept[:_LIMIT]) + "\n")
+        self.cache.put_hashes(_KIND, self.entry, self.passed, self.known, limit=_LIMIT)
 
 
 class _Checker:

@@ -44,8 +44,7 @@ class PathChecks:
     def __init__(self, cache: Cache) -> None:
         self.cache = cache
         self.entry = key(_KIND, generator_fingerprint())
-        text = cache.get_text(_KIND, self.entry)
-        self.known = frozenset(text.split()) if text else frozenset()
+        self.known = cache.get_hashes(_KIND, self.entry)
         self.current: list[str] = []  # this spec's path items and component schemas
         self.left_out = 0  # path items and component schemas not walked in this run
 
@@ -67,10 +66,7 @@ class PathChecks:
 
     def remember(self) -> None:
         """Keep this run's hashes, then the earlier ones up to the limit; nothing new, no write."""
-        if not self.current or set(self.current) <= self.known:
-            return
-        kept = list(dict.fromkeys([*self.current, *sorted(self.known)]))
-        self.cache.put(_KIND, self.entry, "\n".join(kept[:_LIMIT]) + "\n")
+        self.cache.put_hashes(_KIND, self.entry, self.current, self.known, limit=_LIMIT)
 
 
 def _closure_digests(

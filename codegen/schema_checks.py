@@ -34,8 +34,7 @@ class SchemaChecks:
         self.cache = cache
         self.entry = key(_KIND, generator_fingerprint())
         self.dialect = repr(dialect)  # the document's jsonSchemaDialect: the default of every schema
-        text = cache.get_text(_KIND, self.entry)
-        self.known = frozenset(text.split()) if text else frozenset()
+        self.known = cache.get_hashes(_KIND, self.entry)
         self.used: set[str] = set()  # known and passed in this run
         self.checked = 0  # how many schemas were checked (not known)
 
@@ -71,7 +70,4 @@ class SchemaChecks:
 
     def remember(self) -> None:
         """Keep this run's passed schemas, then the earlier ones up to the limit; nothing new, no write."""
-        if self.used <= self.known:
-            return
-        kept = sorted(self.used) + sorted(self.known - self.used)
-        self.cache.put(_KIND, self.entry, "\n".join(kept[:_LIMIT]) + "\n")
+        self.cache.put_hashes(_KIND, self.entry, sorted(self.used), self.known, limit=_LIMIT)

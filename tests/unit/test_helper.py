@@ -96,21 +96,26 @@ def test_the_models_stage_runs_in_the_helper_with_the_same_output(
     from codegen import pipeline
 
     settings = load_settings(None, spec=SPEC, out=tmp_path / "out", package="pkg")
-    real = pipeline.render_models
-    where = tmp_path / "pids"
-
-    def noting(*args: Any, **kwargs: Any) -> str:
-        with where.open("a") as file:
-            file.write(f"{os.getpid()}\n")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "render_models", noting)
+    where = _noting_pids(monkeypatch, pipeline, "render_models", tmp_path / "pids")
     forked = generate(settings)
     monkeypatch.setenv("CODEGEN_HELPER", "0")
     here = generate(settings)
     assert forked == here
     first, second = map(int, where.read_text().split())
     assert first != os.getpid() and second == os.getpid()
+
+
+def _noting_pids(monkeypatch: pytest.MonkeyPatch, module: Any, name: str, where: Path) -> Path:
+    """`module.name` replaced by a function that writes the id of the process it runs in to `where`."""
+    real = getattr(module, name)
+
+    def noting(*args: Any, **kwargs: Any) -> Any:
+        with where.open("a") as file:
+            file.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, noting)
+    return where
 
 
 def test_a_models_stage_error_from_the_helper_is_the_same_error(
@@ -191,15 +196,7 @@ def test_a_small_spec_is_validated_in_a_helper_with_the_same_findings(
         SPEC.read_text().replace("price: {type: number, minimum: 0}", "price: {type: number, maxLength: -1}")
     )
     settings = load_settings(None, spec=spec, out=tmp_path / "out", package="pkg")
-    real = validate._findings
-    where = tmp_path / "pids"
-
-    def noting(*args: Any, **kwargs: Any) -> Any:
-        with where.open("a") as file:
-            file.write(f"{os.getpid()}\n")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(validate, "_findings", noting)
+    where = _noting_pids(monkeypatch, validate, "_findings", tmp_path / "pids")
     helped = generate(settings)
     monkeypatch.setenv("CODEGEN_HELPER", "0")
     here = generate(settings)
