@@ -8,6 +8,7 @@ longer than the width (a URL) gets a line of its own rather than being broken.
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from typing import Any
 
@@ -16,6 +17,7 @@ _DATA_KEYS = frozenset({"default", "enum", "const", "examples", "example"})  # v
 _NAME_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "schemas"})
 
 
+@functools.lru_cache(maxsize=8192)  # a method's sync and async twins wrap the same prose
 def wrap(text: str, width: int = WIDTH) -> str:
     out: list[str] = []
     fenced = False
