@@ -63,9 +63,10 @@ def generate(settings: Settings, *, cache: Cache | None = None) -> Generated:
             raise CodegenError(list(known.warnings))
         return known
     # The models stage's library is imported in a helper process while this one reads the spec; so is
-    # the validator's, for a small spec (a large one is validated in a process forked once it is read).
+    # the validator's, for a small spec not --strict (a large one is validated in a process forked once
+    # it is read; --strict validates before anything else).
     helper = Helper.fork(models_stage, warm=MODELS_STAGE_IMPORTS)
-    checker = Helper.fork(findings_text, warm=(warm_validator,)) if _small(settings) else None
+    checker = Helper.fork(findings_text, warm=(warm_validator,)) if _small(settings) and not settings.strict else None
     from .bundle import Origins
 
     diagnostics = Diagnostics()
