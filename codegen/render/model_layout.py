@@ -18,6 +18,7 @@ saves here).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # A comment or a string (prefix, then a triple-quoted, one-line single- or double-quoted body), in
 # the order Python reads them, so that a quote inside another string or a comment is never taken
@@ -221,15 +222,9 @@ def _element(indent: str, element: str, comma: str, lead: str = "") -> list[str]
 def _parts(text: str, separator: str) -> list[str]:
     """`text` cut at each `separator` outside brackets and strings, the parts stripped."""
     parts: list[str] = []
-    depth = 0
     start = 0
-    for match in _LINE_TOKEN.finditer(text):
-        piece = match.group()
-        if piece in _CLOSING:
-            depth += 1
-        elif piece in ")]}":
-            depth -= 1
-        elif piece == separator and depth == 0:
+    for match, depth in _tokens(text):
+        if match.group() == separator and depth == 0:
             parts.append(text[start : match.start()].strip())
             start = match.end()
     parts.append(text[start:].strip())
@@ -238,14 +233,19 @@ def _parts(text: str, separator: str) -> list[str]:
 
 def _depth(text: str) -> int:
     """Brackets `text` opens less those it closes, outside strings."""
+    return sum(_step(match.group()) for match in _LINE_TOKEN.finditer(text))
+
+
+def _tokens(text: str) -> Iterator[tuple[re.Match[str], int]]:
+    """Each bracket, separator or string of `text`, with the bracket depth before it."""
     depth = 0
     for match in _LINE_TOKEN.finditer(text):
-        piece = match.group()
-        if piece in _CLOSING:
-            depth += 1
-        elif piece in ")]}":
-            depth -= 1
-    return depth
+        yield match, depth
+        depth += _step(match.group())
+
+
+def _step(piece: str) -> int:
+    return 1 if piece in _CLOSING else -1 if piece in ")]}" else 0
 
 
 def _blank_strings(text: str) -> str:
