@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .cache import Cache, generator_fingerprint, key
+from .document_check import for_version
 from .errors import CodegenError, Diagnostics, Problem
 from .grammar import walk
 from .helper import Helper, worth_forking
@@ -187,6 +188,9 @@ def warm_validator() -> None:
     validator_module()
     import pathable.accessors  # noqa: F401 - `subscriptable_by_type`
     import referencing  # noqa: F401 - `_crawl_once`
+
+    for version in ("3.0", "3.1"):
+        for_version(version)
 
 
 def findings_text(
@@ -388,6 +392,7 @@ def _errors(validator_cls: Any, spec: dict[str, Any], parts: PartChecks | None, 
 
     def run(walk: Walk | None) -> list[Any]:
         validator = validator_cls(spec)
+        validator.schema_validator = for_version(check_version(spec, source=""))
         if parts is not None:
             validator.schema_validator = parts.checker(validator.schema_validator, spec, digests)
         if walk is not None:
