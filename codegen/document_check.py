@@ -31,9 +31,15 @@ class DocumentCheck:
         self.fast: Any = _fast(schema)
 
     def iter_errors(self, document: Any) -> Iterator[Any]:
-        if self.fast is not None and self.fast.is_valid(document):
+        if self.fast is not None and self._passes(document):
             return iter(())
         return iter(self.exact.iter_errors(document))
+
+    def _passes(self, document: Any) -> bool:
+        try:
+            return bool(self.fast.is_valid(document))
+        except (ValueError, TypeError):  # what it cannot read (a key that is not text): jsonschema reads it
+            return False
 
 
 @functools.cache

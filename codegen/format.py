@@ -405,11 +405,18 @@ def split_module(text: str, placement: dict[str, str], *, header: str, cache: Ca
                 head.append(f"from .{other} import {', '.join(wanted)}")
         exports = sorted(n for n, m in placement.items() if m == module)
         tail = "__all__ = [\n" + "".join(f'    "{n}",\n' for n in exports) + "]\n"  # black's quotes
+        sources = chunks.get(module, [])
         out[module] = (
             "\n".join(head)
-            + "\n\n\n"
-            + "\n\n".join(c.rstrip("\n") + "\n" for c in chunks.get(module, []))
+            + _after_imports(sources[0] if sources else "")
+            + "\n\n".join(c.rstrip("\n") + "\n" for c in sources)
             + "\n\n"
             + tail
         )
     return out
+
+
+def _after_imports(first: str) -> str:
+    """What black puts between a module's imports and its first statement: two blank lines before a
+    class or function, one before anything else."""
+    return "\n\n\n" if first.startswith(("class ", "def ", "async def ", "@")) else "\n\n"

@@ -1,6 +1,6 @@
 """The validator's walk of the paths, with the path items that passed it before left out.
 
-Input: a cache (`cache.py`), the spec and the hashes of its entries (`part_checks.entry_digests`).
+Input: a cache (`cache.py`), the spec and the hashes of its entries (`entry_digests`).
 Output: the spec the validator walks (`walked()`): without the known path items, or None for the
 whole spec; and `remember()`, which keeps this spec's items after a validation that found nothing.
 
@@ -67,6 +67,36 @@ class PathChecks:
     def remember(self) -> None:
         """Keep this run's hashes, then the earlier ones up to the limit; nothing new, no write."""
         self.cache.put_hashes(_KIND, self.entry, self.current, self.known, limit=_LIMIT)
+
+
+def _places(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(place, map) of `paths` and of each map of components, whose entries the walk's hashes name."""
+    found: list[tuple[str, Any]] = [("paths", spec.get("paths"))]
+    components = spec.get("components")
+    if isinstance(components, dict):
+        found += [(f"components/{name}", value) for name, value in components.items() if _is_map(name, value)]
+    return [(place, entries) for place, entries in found if isinstance(entries, dict)]
+
+
+def _is_map(name: str, value: Any) -> bool:
+    """A map of components (`schemas`, `parameters`...); not an extension (`x-...`)."""
+    return isinstance(value, dict) and not name.startswith("x-")
+
+
+def entry_digests(spec: dict[str, Any], validator: type) -> dict[tuple[str, str], str]:
+    """{(place, key): hash} of each path item and component: of its key and value and the validator's
+    class; "" for a value that cannot be hashed so (never known)."""
+    digests: dict[tuple[str, str], str] = {}
+    for place, entries in _places(spec):
+        for name, value in entries.items():
+            try:
+                # marshal's version 0 names a value exactly (True is not 1, key order counts) and
+                # only it (no object references, no interning marks)
+                digest = key(validator.__qualname__, place, marshal.dumps(name, 0), marshal.dumps(value, 0))
+            except ValueError:
+                digest = ""
+            digests[place, name] = digest
+    return digests
 
 
 def _closure_digests(

@@ -21,8 +21,7 @@ from .document_check import for_version
 from .errors import CodegenError, Diagnostics, Problem
 from .grammar import walk
 from .helper import Helper, worth_forking
-from .part_checks import PartChecks, entry_digests
-from .path_checks import PathChecks, Walk
+from .path_checks import PathChecks, Walk, entry_digests
 from .refs import escape, resolve_pointer
 from .schema_checks import SchemaChecks
 from .spec_validator import validator_module
@@ -80,23 +79,22 @@ def start_validation(
     if known is not None:
         return Validation(source, *_decode(known), replay=True)
     checks = SchemaChecks(cache, dialect=spec.get("jsonSchemaDialect")) if cache is not None else None
-    parts = PartChecks(cache) if cache is not None else None
     paths = PathChecks(cache) if cache is not None else None
     size = len(spec.get("paths") or {}) + len((spec.get("components") or {}).get("schemas") or {})
     overlapped = size >= BACKGROUND_FROM
     if background and helper is not None and not overlapped:  # forked at the start, the validator imported
-        pending = helper.submit(spec, source, checks, parts, paths)
+        pending = helper.submit(spec, source, checks, paths)
         return Validation(source, [], [], replay=True, pending=pending, remember=(cache, entry))
     if background and sys.platform == "linux" and (overlapped or worth_forking()):  # where forking is cheap
         context = multiprocessing.get_context("fork")  # the child reads the spec as it is now, unpickled
         receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=_validate_in_child, args=(spec, source, send, checks, parts, paths), daemon=True)
+        child = context.Process(target=_validate_in_child, args=(spec, source, send, checks, paths), daemon=True)
         child.start()
         send.close()
         validation = Validation(source, [], [], replay=True, child=(child, receive), remember=(cache, entry))
         validation.overlapped = overlapped
         return validation
-    findings, dropped = _findings(spec, source=source, checks=checks, parts=parts, paths=paths)
+    findings, dropped = _findings(spec, source=source, checks=checks, paths=paths)
     if cache is not None:
         cache.put("validate", entry, json.dumps([findings, dropped]))
     return Validation(source, findings, dropped, replay=False)
@@ -197,11 +195,10 @@ def findings_text(
     spec: dict[str, Any],
     source: str,
     checks: SchemaChecks | None,
-    parts: PartChecks | None,
     paths: PathChecks | None,
 ) -> str:
     """`_findings` as the text `Validation` decodes: a helper process's work."""
-    return json.dumps(_findings(spec, source=source, checks=checks, parts=parts, paths=paths))
+    return json.dumps(_findings(spec, source=source, checks=checks, paths=paths))
 
 
 def _validate_in_child(
@@ -209,11 +206,10 @@ def _validate_in_child(
     source: str,
     send: Any,
     checks: SchemaChecks | None,
-    parts: PartChecks | None,
     paths: PathChecks | None,
 ) -> None:
     try:
-        send.send(("ok", findings_text(spec, source, checks, parts, paths)))
+        send.send(("ok", findings_text(spec, source, checks, paths)))
     except BaseException as exc:  # reported by the parent as a stage failure
         send.send(("error", f"{type(exc).__name__}: {exc}".splitlines()[0][:200]))
     finally:
@@ -231,13 +227,11 @@ def _findings(
     source: str,
     shortcuts: bool = True,
     checks: SchemaChecks | None = None,
-    parts: PartChecks | None = None,
     paths: PathChecks | None = None,
 ) -> tuple[list[tuple[str, str]], list[str]]:
     """openapi-spec-validator's findings as (pointer, message), and the pointers of the schema
     keywords dropped on the way, in the order they were dropped. With `checks`, the schemas that
-    passed their meta-schema check in an earlier run are not checked again, and with `parts` the
-    document's entries that passed its check against the OpenAPI schema, and with `paths` the path
+    passed their meta-schema check in an earlier run are not checked again, and with `paths` the path
     items and schemas that passed its walk (this run's are kept). `shortcuts` (each registry crawled
     once, protocol checks answered by type) change no finding."""
     with (
@@ -245,11 +239,9 @@ def _findings(
         subscriptable_by_type() if shortcuts else _as_is(),
         checks.checking() if checks is not None else _as_is(),
     ):
-        found = _validator_findings(spec, source=source, parts=parts, paths=paths)
+        found = _validator_findings(spec, source=source, paths=paths)
     if checks is not None:
         checks.remember()
-    if parts is not None:
-        parts.remember()
     if paths is not None and found == ([], []):  # a walk that found nothing: its items passed
         paths.remember()
     return found
@@ -352,7 +344,7 @@ def _as_is() -> Iterator[None]:
 
 
 def _validator_findings(
-    spec: dict[str, Any], *, source: str, parts: PartChecks | None = None, paths: PathChecks | None = None
+    spec: dict[str, Any], *, source: str, paths: PathChecks | None = None
 ) -> tuple[list[tuple[str, str]], list[str]]:
     validators = validator_module()
     validator_cls: Any = (
@@ -363,7 +355,7 @@ def _validator_findings(
     found: list[tuple[str, str]] = []
     dropped: list[str] = []
     try:
-        errors = _errors(validator_cls, spec, parts, paths)
+        errors = _errors(validator_cls, spec, paths)
     except Exception as exc:  # the validator's own bug: the spec may still be fine
         errors = []
         message = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
@@ -384,23 +376,20 @@ def _validator_findings(
     return found, dropped
 
 
-def _errors(validator_cls: Any, spec: dict[str, Any], parts: PartChecks | None, paths: PathChecks | None) -> list[Any]:
-    """The validator's errors. With `parts`, its document check leaves out what passed before; with
-    `paths`, its walk first leaves out the path items that passed before, and when that finds
+def _errors(validator_cls: Any, spec: dict[str, Any], paths: PathChecks | None) -> list[Any]:
+    """The validator's errors, its document check's verdict from jsonschema-rs (`document_check.py`).
+    With `paths`, its walk first leaves out the path items that passed before, and when that finds
     anything (or fails), the whole spec is validated again, as without them."""
-    digests = entry_digests(spec, validator_cls) if parts is not None or paths is not None else {}
 
     def run(walk: Walk | None) -> list[Any]:
         validator = validator_cls(spec)
         validator.schema_validator = for_version(check_version(spec, source=""))
-        if parts is not None:
-            validator.schema_validator = parts.checker(validator.schema_validator, spec, digests)
         if walk is not None:
             validator.schema_path = validator_cls(walk.spec).schema_path  # built as the validator builds its own
             _walked_already(validator, walk.schemas)
         return list(validator.iter_errors())
 
-    walk = paths.walk(spec, digests) if paths is not None else None
+    walk = paths.walk(spec, entry_digests(spec, validator_cls)) if paths is not None else None
     if paths is not None and walk is not None:
         try:
             if not run(walk):

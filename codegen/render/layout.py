@@ -254,13 +254,22 @@ def returns_line(options: list[str], tail: str = ":", *, indent: int) -> str:
 
 
 def _union(options: list[str], indent: int) -> list[str]:
-    """A union inside black's parentheses: on one line, else one option per line (`| B`)."""
-    body = [" | ".join(options)]
-    if not _fits(body[0], indent):
-        body = [options[0], *(f"| {option}" for option in options[1:])]
-        if not all(_fits(line, indent) or _PLAIN.fullmatch(line.removeprefix("| ")) for line in body):
-            raise _Unsure
-    return [" " * indent + line for line in body]
+    """A union inside black's parentheses: on one line, else one option per line (`| B`), an option
+    too long for its line split at its brackets when it subscripts one name (`list[` / name / `]`)."""
+    one = " | ".join(options)
+    if _fits(one, indent):
+        return [" " * indent + one]
+    lines: list[str] = []
+    for index, option in enumerate(options):
+        line = f"| {option}" if index else option
+        if _fits(line, indent) or _PLAIN.fullmatch(option):
+            lines.append(" " * indent + line)
+            continue
+        head, _, inner = line.removesuffix("]").partition("[")
+        if not (line.endswith("]") and _PLAIN.fullmatch(inner) and _fits(f"{head}[", indent)):
+            raise _Unsure  # a plain name inside is left long when it does not fit either
+        lines += [" " * indent + f"{head}[", " " * indent + INDENT + inner, " " * indent + "]"]
+    return lines
 
 
 def _top_level(text: str) -> list[str]:
@@ -283,5 +292,6 @@ def _top_level(text: str) -> list[str]:
 
 _BRACKETS = re.compile(r"[][(){}]")
 _STRING = r'"(?:[^"\\\n]|\\.)*"'
-# An item black cannot split: a name, dotted name or string, perhaps after `**`, `name=` or `"key": `.
-_PLAIN = re.compile(rf"(?:\*\*|\w+=|{_STRING}: )?(?:{_STRING}|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)")
+# An item black cannot split: a name, dotted name or string, perhaps after `**`, `name=`, `name: `
+# (a parameter) or `"key": `, and perhaps returned by a `lambda: `.
+_PLAIN = re.compile(rf"(?:\*\*|\w+=|\w+: |{_STRING}: )?(?:lambda: )?(?:{_STRING}|[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)")

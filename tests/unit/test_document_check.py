@@ -234,3 +234,13 @@ def test_the_two_verdicts_agree_on_edited_documents(edited: tuple[str, dict[str,
     version, document = edited
     check = document_check.for_version(version)
     assert check.fast.is_valid(document) == (not _exact(check, document))
+
+
+def test_a_document_jsonschema_rs_cannot_read_is_checked_by_jsonschema() -> None:
+    check = document_check.for_version("3.0")
+    document = _spec(SPEC_30.replace('"204": {description: gone}', "204: {description: gone}"))  # an int key
+    assert not check._passes(document)  # jsonschema-rs refuses to read it; jsonschema stops on it, as before
+    with pytest.raises(TypeError):
+        _exact(check, document)
+    with pytest.raises(TypeError):
+        list(check.iter_errors(document))

@@ -93,6 +93,26 @@ def test_split_module_moves_each_definition_where_placed_with_its_imports_helper
         compile(text, "m.py", "exec")
 
 
+def test_each_split_module_is_already_in_blacks_layout_after_its_imports() -> None:
+    """Black puts two blank lines between imports and a class, one before anything else: a module
+    that starts with an alias must not cost black a second pass."""
+    import black
+
+    from codegen.format import MODE, split_module
+
+    source = (
+        "from typing import Annotated\n\nfrom ._models import BaseModel\n\n\n"
+        "class Shared(BaseModel):\n    x: int\n\n\n"
+        "Alias = Annotated[Shared, 1]\n\n\n"
+        "class Mine(BaseModel):\n    alias: Alias\n"
+    )
+    modules = split_module(source, {"Shared": "a", "Alias": "b", "Mine": "c"}, header='"""head"""')
+    assert "import Shared\n\nAlias = " in modules["b"]
+    assert "Alias\n\n\nclass Mine" in modules["c"]
+    for module, text in modules.items():
+        assert black.format_str(text, mode=MODE) == text, module
+
+
 def test_a_rebuild_call_stays_with_its_class() -> None:
     """DigitalOcean: `X.model_rebuild()` after a class of a deeper module went with the statement before
     it, and the import it needed made a cycle."""

@@ -114,7 +114,11 @@ def test_imports_explode_with_a_trailing_comma_however_long_their_head() -> None
 
 @pytest.mark.parametrize(
     ("params", "returned"),
-    [(("self",), f"{LONG.title()}{LONG.title()}"), (("self", f"owner: {LONG.title()}{LONG.title()}"), "None")],
+    [
+        (("self",), f"{LONG.title()}{LONG.title()}"),
+        (("self", f"owner: {LONG.title()}{LONG.title()}"), "None"),
+        (("self", f"owner: {LONG.title() * 3}Resource"), "None"),  # the parameter longer than its line: left so
+    ],
 )
 def test_short_signatures_split_at_their_first_bracket(params: tuple[str, ...], returned: str) -> None:
     group = Group("def with_raw_response", params, "def")
@@ -145,6 +149,10 @@ def test_a_short_signature_whose_return_annotation_is_long(name: str) -> None:
     [
         [f"models.{LONG.title()}{LONG.title()}", "NotGiven"],  # the union fits inside black's parentheses
         [f"models.{LONG.title()}{LONG.title()}", f"builtins.list[models.{LONG.title()}]", "None", "NotGiven"],
+        # an option too long for its line split at its brackets; the name inside fits, or is left long
+        [f"builtins.list[models.{LONG.title() * 3}]", "NotGiven"],
+        [f"list[models.{LONG.title() * 3}Request]", "NotGiven"],
+        ["NotGiven", f"builtins.list[models.{LONG.title() * 3}]", "None"],
     ],
 )
 def test_a_long_parameter_puts_its_union_in_parentheses(options: list[str]) -> None:
@@ -163,6 +171,7 @@ def test_a_long_parameter_puts_its_union_in_parentheses(options: list[str]) -> N
         [f"models.{LONG.title()}", f"AsyncStream[models.{LONG.title()}Chunk12]"],  # a union: parentheses
         [f"models.{LONG.title()}", f"AsyncStream[models.{LONG.title()}StreamChunkEvent]"],  # one option a line
         [f"AsyncPaginator[models.{LONG.title()}, AsyncCursorPage[models.{LONG.title()}]]"],  # a subscript
+        [f"AsyncStream[models.{LONG.title() * 3}Event]", "None"],  # a union's option split at its brackets
     ],
 )
 def test_a_long_return_annotation(options: list[str]) -> None:
@@ -182,6 +191,14 @@ def test_an_annotated_assignment_however_long_its_target(target: str, annotation
     group = Group("Endpoint", ('"GET"', *(f"{LONG}_{n}=lambda: models.{LONG}" for n in range(arguments))))
     code = annotated(target, annotation, group)
     _assert_black_agrees(code + "\n", f"{target}: {annotation} = {flat(group)}\n")
+
+
+def test_an_endpoint_whose_lambda_is_longer_than_its_line() -> None:
+    """Black has nothing to split `name=lambda: models.Name` at: it leaves the line long."""
+    group = Group("Endpoint", ('"POST"', f"body_model=lambda: models.{LONG.title() * 3}Request"))
+    code = annotated("_POST_" + LONG.upper() * 3, f"Endpoint[models.{LONG.title()}]", group)
+    assert max(len(line) for line in code.splitlines()) > 100
+    _assert_black_agrees(code + "\n", f"_POST_{LONG.upper() * 3}: Endpoint[models.{LONG.title()}] = {flat(group)}\n")
 
 
 def test_what_the_rules_do_not_cover_comes_back_on_one_line_for_black() -> None:
