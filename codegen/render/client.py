@@ -9,13 +9,16 @@ from `codegen/runtime/`.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from collections.abc import Callable, Iterator
 from importlib import resources
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 
 from ..config import Settings
 from ..ir import types
@@ -93,6 +96,7 @@ def header(api: Api) -> str:
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("codegen.render", "templates"),
+        bytecode_cache=_TemplateCode(str(Path(__file__).with_name("templates") / "__pycache__")),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -115,6 +119,24 @@ def _environment() -> jinja2.Environment:
         assignment=assignment,
     )
     return env
+
+
+class _TemplateCode(jinja2.FileSystemBytecodeCache):
+    """The templates compiled once, kept beside them as Python keeps a module's bytecode: compiling the
+    seven of them took 0.06 s of CPU on every run. Jinja keys each by the template's name and checks
+    the source's hash before use; a folder that cannot be read or written only costs the compile."""
+
+    def __init__(self, directory: str) -> None:
+        super().__init__(directory, "%s.jinja-code")
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError, ValueError, EOFError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            os.makedirs(self.directory, exist_ok=True)
+            super().dump_bytecode(bucket)
 
 
 def _in_module(function: Callable[..., str]) -> Callable[..., str]:

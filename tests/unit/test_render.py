@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path, PurePosixPath
 
+import pytest
+
 from codegen.ir import types as t
 from codegen.ir.nodes import Api, Endpoint, Field, Model, Operation, Param, Resource, Server, StatusBody
 from codegen.render.client import (
@@ -252,3 +254,29 @@ def test_a_resource_named_models_does_not_hide_the_models_module() -> None:
     assert "from .. import models as _models" in things and "-> _models.Thing:" in things
     assert "response=lambda: _models.Thing" in things and " models.Thing" not in things
     ast.parse(things)
+
+
+def test_compiled_templates_are_kept_and_a_broken_or_unwritable_copy_only_costs_the_compile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jinja2
+
+    from codegen.render import client
+
+    def rendered(directory: Path) -> str:
+        env = client._environment()
+        env.bytecode_cache = client._TemplateCode(str(directory))
+        template = env.get_template("_macros.jinja")
+        return str(template.module.wrapper_class("C", "O", [], "wrap", "Doc."))
+
+    kept = tmp_path / "code"
+    first = rendered(kept)
+    [written] = list(kept.iterdir())
+    with monkeypatch.context() as patched:
+        patched.setattr(jinja2.Environment, "compile", lambda *a, **k: pytest.fail("compiled again"))
+        assert rendered(kept) == first  # read back, not compiled
+    written.write_bytes(b"not bytecode")
+    assert rendered(kept) == first
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the folder would go")
+    assert rendered(blocked) == first
