@@ -203,3 +203,42 @@ def test_a_small_spec_is_validated_in_a_helper_with_the_same_findings(
     assert helped == here and any("maxLength" in problem.pointer for problem in here.warnings)
     first, second = map(int, where.read_text().split())
     assert first != os.getpid() and second == os.getpid()
+
+
+def test_a_run_collects_no_cycles_in_any_of_its_processes_and_restores_the_collector(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from codegen import pipeline
+
+    settings = load_settings(None, spec=SPEC, out=tmp_path / "out", package="pkg")
+    states = tmp_path / "states"
+    real = pipeline.render_models
+
+    def noting(*args: Any, **kwargs: Any) -> Any:  # runs in the helper process
+        with states.open("a") as file:
+            file.write(f"{gc.isenabled()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "render_models", noting)
+    from codegen.ir import build  # imported by the pipeline where used
+
+    real_api = build.build_api
+
+    def building(*args: Any, **kwargs: Any) -> Any:  # runs in this process
+        with states.open("a") as file:
+            file.write(f"{gc.isenabled()}\n")
+        return real_api(*args, **kwargs)
+
+    monkeypatch.setattr(build, "build_api", building)
+    assert gc.isenabled()
+    generate(settings)
+    assert gc.isenabled()
+    assert states.read_text().split() == ["False", "False"]
+    gc.disable()
+    try:
+        generate(settings)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
