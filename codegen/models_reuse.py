@@ -1,8 +1,9 @@
 """After a spec update that changed a few classes: the last models output, their definitions replaced.
 
-Input: the models of this run, those of the run before and its output (kept by `remember()`),
-and the models stage as a function of a list of models. Output: the module the models stage would
-write for all models, or None when this cannot be shown, and the caller runs the stage on all.
+Input: the models of this run, those of the run before and its output and notes (kept by
+`remember()`), and the models stage as a function of a list of models. Output: the module the
+models stage would write for all models and what it would say of them, or None when this cannot be
+shown, and the caller runs the stage on all.
 
 datamodel-codegen writes one module for all models: their imports, then one definition per
 model (a class, an enum, a type alias) and the helpers it adds, in an order of its own. Running it
@@ -12,7 +13,9 @@ after the change, and the earlier whole output is reused when the two small runs
 - the change touches nothing but the changed classes' own definitions: the same imports (the
   module imports what its definitions use, together), the same definitions in the same order,
   each other one (those the classes refer to, and those that refer to them) the same text;
-- the small run renders each definition exactly as the whole run did before the change;
+- the small run renders each definition exactly as the whole run did before the change, and says
+  of its models what the whole run said (each note naming its model), and the change moves no note
+  about another model;
 - and the change keeps what the stage reads across definitions: the class's name, kind, the
   models it refers to, its deprecated fields (the `mark_deprecated` lines).
 Then the whole output with the changed classes' definitions replaced is what the stage would write.
@@ -24,12 +27,14 @@ from __future__ import annotations
 
 import pickle
 import re
-import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from .cache import Cache, key
 from .ir.nodes import Model
+
+Note = tuple[str, str]  # (model name, what the models stage said of it): `render.models.Note`
+Made = tuple[str, list[Note]]  # the models stage's output and its notes
 
 _KIND = "models-last"
 _MOST_CHANGED = 8  # classes changed at once; more is a larger update, run on all
@@ -44,30 +49,30 @@ def digests(models: Sequence[Model]) -> dict[str, str]:
     return {m.name: key(repr(m)) for m in models}
 
 
-def remember(cache: Cache, entry: str, models: Sequence[Model], code: str, hashes: dict[str, str]) -> None:
-    """Keep this run's models (`hashes`: their `digests`) and output for the next run under the same settings."""
+def remember(cache: Cache, entry: str, models: Sequence[Model], made: Made, hashes: dict[str, str]) -> None:
+    """Keep this run's models (`hashes`: their `digests`), output and notes for the next run under the same settings."""
     kept = {m.name: (hashes[m.name], pickle.dumps(m, protocol=pickle.HIGHEST_PROTOCOL)) for m in models}
-    cache.put(_KIND, entry, pickle.dumps((kept, code), protocol=pickle.HIGHEST_PROTOCOL))
+    cache.put(_KIND, entry, pickle.dumps((kept, *made), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def reuse(
-    cache: Cache, entry: str, models: Sequence[Model], render: Callable[[list[Model]], str], hashes: dict[str, str]
-) -> str | None:
-    """The models stage's output for `models` (`hashes`: their `digests`), from the last run's when
-    that can be shown (above)."""
+    cache: Cache, entry: str, models: Sequence[Model], render: Callable[[list[Model]], Made], hashes: dict[str, str]
+) -> Made | None:
+    """The models stage's output and notes for `models` (`hashes`: their `digests`), from the last
+    run's when that can be shown (above)."""
     data = cache.get(_KIND, entry)
     if data is None:
         return None
     try:
-        kept, before = pickle.loads(data)  # noqa: S301 - our own cache, checksummed
-        if {m.name for m in models} != set(kept) or not isinstance(before, str):
+        kept, before, noted = pickle.loads(data)  # noqa: S301 - our own cache, checksummed
+        if {m.name for m in models} != set(kept) or not isinstance(before, str) or not isinstance(noted, list):
             return None
         changed = [m for m in models if hashes[m.name] != kept[m.name][0]]
         old = {m.name: pickle.loads(kept[m.name][1]) for m in changed}  # noqa: S301
     except Exception:  # an entry this version cannot read: as if there were none
         return None
     if not changed:
-        return before
+        return before, noted
     if len(changed) > _MOST_CHANGED or not all(_same_shape(old[m.name], m) for m in changed):
         return None
     subset = _neighbourhood({m.name for m in changed}, models)
@@ -75,13 +80,30 @@ def reuse(
         return None
     now = {m.name: m for m in models}
     try:
-        with warnings.catch_warnings():  # the small runs are a check: the library says nothing from them
-            warnings.simplefilter("ignore")
-            after = render([now[name] for name in subset])
-            earlier = render([old.get(name, now[name]) for name in subset])
+        after = render([now[name] for name in subset])
+        earlier = render([old.get(name, now[name]) for name in subset])
     except Exception:  # the run on all models then reports it, as without this
         return None
-    return _spliced(before, earlier, after, {m.name for m in changed})
+    names = {m.name for m in changed}
+    code = _spliced(before, earlier[0], after[0], names)
+    notes = _notes(noted, earlier[1], after[1], set(subset), names)
+    return (code, notes) if code is not None and notes is not None else None
+
+
+def _notes(
+    whole: list[Note], earlier: list[Note], after: list[Note], subset: set[str], changed: set[str]
+) -> list[Note] | None:
+    """The notes of a run on all models after the change: the last run's, those about the changed
+    models taken from the small run after it. None unless every note names its model, the small run
+    before the change said of its models what the whole run said, and the change moved no note
+    about another model."""
+    if any(not name for name, _ in [*whole, *earlier, *after]):
+        return None
+    if set(earlier) != {note for note in whole if note[0] in subset}:
+        return None
+    if {n for n in earlier if n[0] not in changed} != {n for n in after if n[0] not in changed}:
+        return None
+    return sorted({n for n in whole if n[0] not in changed} | {n for n in after if n[0] in changed})
 
 
 def _same_shape(old: Model, new: Model) -> bool:

@@ -19,7 +19,7 @@ from .cache import Cache, generator_fingerprint, key
 from .config import Settings
 from .errors import CodegenError, Diagnostics, InternalError, Problem
 from .helper import Helper
-from .render.models import render_models
+from .render.models import Note, models_and_notes
 from .validate import Validation, check_version, findings_text, start_validation, warm_validator
 
 if TYPE_CHECKING:
@@ -44,6 +44,9 @@ MODELS_STAGE_IMPORTS = (
     "datamodel_code_generator.parser._python_type_imports",
     "datamodel_code_generator._lock_plan",
 )
+
+
+Models = tuple[str, list[Note]]  # models.py before formatting, and what the models stage said of the models
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +229,7 @@ def _files(
     diagnostics: Diagnostics,
     origins: Origins,
     cache: Cache | None,
-    helper: Helper[str] | None,
+    helper: Helper[Models] | None,
     checker: Helper[str] | None,
 ) -> dict[PurePosixPath, str]:
     # A large spec is validated in a child process while the SDK is built from it (--strict needs
@@ -276,7 +279,7 @@ def _sdk(
     settings: Settings,
     diagnostics: Diagnostics,
     cache: Cache | None,
-    helper: Helper[str] | None,
+    helper: Helper[Models] | None,
 ) -> dict[PurePosixPath, str]:
     """IR → render → format; the models stage runs in the helper process, if any, while the client
     is rendered and formatted (in worker processes when large)."""
@@ -298,7 +301,8 @@ def _sdk(
         with stage("format", source):
             client_done = formatter.start(client)
         with stage("render", source):
-            models = models_done()
+            models, notes = models_done()
+        diagnostics.extend(_model_problems(notes, api, source))  # a field it left out, a constraint pydantic lacks
         with stage("format", source):
             model_files: dict[PurePosixPath, str] = {}
             if api.layout == "modules":  # models/<module>.py, as the IR placed each model
@@ -313,8 +317,8 @@ def _sdk(
 
 
 def _start_models(
-    api: Api, settings: Settings, *, header: str, source: str, cache: Cache | None, helper: Helper[str] | None
-) -> Callable[[], str]:
+    api: Api, settings: Settings, *, header: str, source: str, cache: Cache | None, helper: Helper[Models] | None
+) -> Callable[[], Models]:
     """What returns models.py before formatting (`models_stage`): made by the helper process when
     there is one (started now, waited for then), else made then, in this one."""
     arguments: dict[str, Any] = {"package": settings.package, "header": header, "source": source, "cache": cache}
@@ -325,33 +329,51 @@ def _start_models(
     return lambda: models_stage(api, **arguments)
 
 
-def models_stage(api: Api, *, package: str, header: str, source: str, cache: Cache | None) -> str:
-    """models.py before formatting: from the cache; else, when a few classes changed and their new
-    definitions can be put in the last output (`models_reuse.py`), that; else made."""
+def models_stage(api: Api, *, package: str, header: str, source: str, cache: Cache | None) -> Models:
+    """models.py before formatting, and what the models stage said of the models: from the cache;
+    else, when a few classes changed and their new definitions can be put in the last output
+    (`models_reuse.py`), that; else made."""
     arguments: dict[str, Any] = {"package": package, "header": header, "source": source}
     if cache is None:
-        return render_models(api, **arguments)
+        return models_and_notes(api, **arguments)
     from . import models_reuse
 
     # The models' repr holds every field of each, its JSON Schema included: all the models stage reads.
     settled = (generator_fingerprint(), api.layout, package, header)
     hashes = models_reuse.digests(api.models)
     entry = key("models", *settled, source, *(f"{name}:{digest}" for name, digest in hashes.items()))
-    known = cache.get_text("models", entry)
+    known = _decode_models(cache.get_text("models", entry))
     if known is not None:
         return known
     # The last run's models and output under the same settings (the source only names errors).
     last = key("models-last", *settled)
 
-    def render(models: list[Model]) -> str:
-        return render_models(replace(api, models=tuple(models)), **arguments)
+    def render(models: list[Model]) -> Models:
+        return models_and_notes(replace(api, models=tuple(models)), **arguments)
 
-    text = models_reuse.reuse(cache, last, api.models, render, hashes)
-    if text is None:
-        text = render_models(api, **arguments)
-    cache.put("models", entry, text)
-    models_reuse.remember(cache, last, api.models, text, hashes)
-    return text
+    made = models_reuse.reuse(cache, last, api.models, render, hashes)
+    if made is None:
+        made = models_and_notes(api, **arguments)
+    cache.put("models", entry, json.dumps(made))
+    models_reuse.remember(cache, last, api.models, made, hashes)
+    return made
+
+
+def _decode_models(text: str | None) -> Models | None:
+    """A cached models stage's result, or None for one this version cannot read."""
+    try:
+        code, notes = json.loads(text) if text is not None else (None, None)
+        if isinstance(code, str) and isinstance(notes, list):
+            return code, [(str(name), str(message)) for name, message in notes]
+    except (ValueError, TypeError):
+        pass
+    return None
+
+
+def _model_problems(notes: list[Note], api: Api, source: str) -> list[Problem]:
+    """The models stage's notes as warnings at the place of the model each names."""
+    pointers = {m.name: m.pointer for m in api.models}
+    return [Problem(source, pointers.get(name, "/components/schemas"), f"models stage: {text}") for name, text in notes]
 
 
 @contextmanager

@@ -21,6 +21,8 @@ from the IR (`aliases`). Options and why:
 from __future__ import annotations
 
 import json
+import re
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -35,24 +37,49 @@ from .text import wrap_descriptions
 _DEFS = "#/$defs/"
 
 
+# What the models stage said of a model (a field it dropped, a constraint pydantic cannot take):
+# (the model's name, or "" when the message names none of them; the message, on one line).
+Note = tuple[str, str]
+
+
 def render_models(api: Api, *, package: str, header: str, source: str) -> str:
     """models.py; with layout "modules", the same source without `__all__`, for the formatter
     to distribute over models/ as the IR placed each model (`format.split_module`)."""
+    return models_and_notes(api, package=package, header=header, source=source)[0]
+
+
+def models_and_notes(api: Api, *, package: str, header: str, source: str) -> tuple[str, list[Note]]:
+    """`render_models`, and the models stage's warnings as notes, sorted: the caller reports them
+    as the run's own warnings (where each model came from in the spec), not as Python warnings."""
     models = sorted(api.models, key=lambda m: ({"enum": 0, "class": 1, "alias": 2}[m.kind], m.name))
     exports = "__all__ = [\n" + "".join(f"    {m.name!r},\n" for m in sorted(api.models, key=lambda m: m.name)) + "]\n"
     if api.layout == "modules":
         exports = ""
     if not models:
-        return f"{header}\n\n{exports}"
+        return f"{header}\n\n{exports}", []
     unions = {m.name: _dispatch_of(m.schema) for m in models if m.kind == "alias" and DISPATCH in m.schema}
-    code = write_dispatch(_generate(models, package=package, header=header, source=source), unions)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        generated = _generate(models, package=package, header=header, source=source)
+    notes = sorted({_note(str(w.message), models) for w in said})
+    code = write_dispatch(generated, unions)
     deprecated = [(m.name, [f.name for f in m.fields if f.deprecated and not f.inherited]) for m in models]
     deprecated = [(name, fields) for name, fields in deprecated if fields]
     runtime = ["BaseModel"] + (["by_tag"] if unions else []) + (["mark_deprecated"] if deprecated else [])
     code = code.replace(f"from {package}._models import BaseModel", f"from ._models import {', '.join(runtime)}")
     marks = "".join(f"mark_deprecated({cls}, {', '.join(map(repr, names))})\n" for cls, names in deprecated)
     code = f"{code.rstrip()}\n\n\n{marks}\n{exports}" if marks else f"{code.rstrip()}\n\n\n{exports}"
-    return black_layout(code)  # black still formats it: this only spares it work
+    return black_layout(code), notes  # black still formats it: the layout only spares it work
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _note(message: str, models: list[Model]) -> Note:
+    """The message on one line, with the model it names (the longest name of one, if several)."""
+    names = {m.name for m in models}
+    named = [word for word in _WORD.findall(message) if word in names]
+    return max(named, key=len, default=""), " ".join(message.split())
 
 
 def _generate(models: list[Model], *, package: str, header: str, source: str) -> str:

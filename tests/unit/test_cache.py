@@ -367,7 +367,7 @@ def test_after_an_edit_the_models_are_what_a_run_on_all_of_them_writes(
     outcomes: list[bool] = []
     real_reuse = models_reuse.reuse
 
-    def spy(*args: Any) -> str | None:
+    def spy(*args: Any) -> models_reuse.Made | None:
         result = real_reuse(*args)
         outcomes.append(result is not None)
         return result
@@ -389,8 +389,74 @@ def test_a_corrupt_last_models_entry_is_ignored(tmp_path: Path) -> None:
     (path,) = (path for path in (tmp_path / "cache" / "models-last").rglob("*") if path.is_file())
     path.write_bytes(path.read_bytes().replace(b"Who feeds it.", b"Who feeds it!"))  # the checksum fails
     spec.write_text(ZOO_SPEC.replace("Who feeds it.", "Who feeds it, twice a day."))
-    assert models_reuse.reuse(Cache(tmp_path / "cache"), path.name, [], lambda models: "", {}) is None
+    assert models_reuse.reuse(Cache(tmp_path / "cache"), path.name, [], lambda models: ("", []), {}) is None
     assert _generate(spec, tmp_path / "out", cache) == _generate(spec, tmp_path / "cold", None)
+
+
+VISIT = (
+    "    Visit:\n      type: object\n      properties:\n        at: {type: string, format: date-time, maxLength: 40}\n"
+)
+LEFT = "        left: {type: string, format: date-time, maxLength: 9}\n"
+NOTED_SPEC = ZOO_SPEC + VISIT  # the models stage says it drops `maxLength` on a date-time
+NOTE_EDITS = {
+    "the noted class given a property": ("maxLength: 40}\n", "maxLength: 40}\n        by: {type: string}\n", True),
+    "another class's description changed": ("Who feeds it.", "Who feeds it, twice a day.", True),
+    "a second noted property added": (TAGS, TAGS + LEFT, None),
+    "the noted property made plain": ("format: date-time, maxLength: 40", "maxLength: 40", None),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("edit", NOTE_EDITS)
+def test_what_the_models_stage_says_is_a_warning_at_its_model_the_same_with_a_cache_and_after_an_edit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    import warnings
+
+    old, new, reused = NOTE_EDITS[edit]
+    spec = tmp_path / "zoo.yaml"
+    spec.write_text(NOTED_SPEC)
+    cache = Cache(tmp_path / "cache")
+    outcomes: list[bool] = []
+    real_reuse = models_reuse.reuse
+
+    def spy(*args: Any) -> models_reuse.Made | None:
+        result = real_reuse(*args)
+        outcomes.append(result is not None)
+        return result
+
+    monkeypatch.setattr(models_reuse, "reuse", spy)
+    monkeypatch.setenv("CODEGEN_HELPER", "0")  # the models stage in this process, where the spy sees it
+    with warnings.catch_warnings(record=True) as python_warnings:
+        warnings.simplefilter("always")
+        first = _generate(spec, tmp_path / "out", cache)
+        assert _generate(spec, tmp_path / "out", cache) == first  # replayed from the cache
+        spec.write_text(NOTED_SPEC.replace(old, new, 1))
+        incremental = _generate(spec, tmp_path / "out", cache)
+        cold = _generate(spec, tmp_path / "cold", None)
+    assert [str(w.message) for w in python_warnings] == []  # none left to Python's warnings
+    noted = [p for p in first.warnings if p.message.startswith("models stage: ")]
+    assert [(p.pointer, p.message) for p in noted] == [
+        ("/components/schemas/Visit", "models stage: Pydantic does not take max_length on AwareDatetime; "
+         "Visit.at is generated without this constraint."),
+    ]  # fmt: skip
+    assert incremental == cold
+    if reused is not None:
+        assert outcomes[-1] is reused
+    if edit == "a second noted property added":
+        assert any("Animal.left" in p.message and p.pointer.endswith("/Animal") for p in cold.warnings)
+    if edit == "the noted property made plain":
+        assert not any(p.message.startswith("models stage: ") for p in cold.warnings)
+
+
+def test_the_notes_of_a_reused_output_are_those_of_a_whole_run_or_none() -> None:
+    whole = [("A", "a says"), ("B", "b says"), ("C", "c says")]
+    small_before, small_after = [("A", "a says"), ("B", "b says")], [("A", "a says"), ("B", "b now says")]
+    merged = models_reuse._notes(whole, small_before, small_after, {"A", "B"}, {"B"})
+    assert merged == [("A", "a says"), ("B", "b now says"), ("C", "c says")]
+    assert models_reuse._notes([("", "names none")], [], [], {"A"}, {"A"}) is None  # cannot be placed
+    assert models_reuse._notes(whole, [], [], {"A", "B"}, {"B"}) is None  # the small run said less than the whole
+    moved = models_reuse._notes(whole, small_before, [("A", "a now says"), ("B", "b says")], {"A", "B"}, {"B"})
+    assert moved is None  # the change moved a note about another model
 
 
 def test_the_tools_versions_are_importlib_metadatas() -> None:

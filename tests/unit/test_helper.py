@@ -96,7 +96,7 @@ def test_the_models_stage_runs_in_the_helper_with_the_same_output(
     from codegen import pipeline
 
     settings = load_settings(None, spec=SPEC, out=tmp_path / "out", package="pkg")
-    where = _noting_pids(monkeypatch, pipeline, "render_models", tmp_path / "pids")
+    where = _noting_pids(monkeypatch, pipeline, "models_and_notes", tmp_path / "pids")
     forked = generate(settings)
     monkeypatch.setenv("CODEGEN_HELPER", "0")
     here = generate(settings)
@@ -214,14 +214,14 @@ def test_a_run_collects_no_cycles_in_any_of_its_processes_and_restores_the_colle
 
     settings = load_settings(None, spec=SPEC, out=tmp_path / "out", package="pkg")
     states = tmp_path / "states"
-    real = pipeline.render_models
+    real = pipeline.models_and_notes
 
     def noting(*args: Any, **kwargs: Any) -> Any:  # runs in the helper process
         with states.open("a") as file:
             file.write(f"{gc.isenabled()}\n")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "render_models", noting)
+    monkeypatch.setattr(pipeline, "models_and_notes", noting)
     from codegen.ir import build  # imported by the pipeline where used
 
     real_api = build.build_api
