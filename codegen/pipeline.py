@@ -74,8 +74,9 @@ def _without_cycle_collection() -> Iterator[None]:
     """No garbage collection of cycles while a run builds (the processes it forks too, but the
     formatting workers, which collect their own). What a run builds, the spec, the IR and the models
     stage's parse, lives until its end, so the collector walked it again and again for nothing: box
-    6.0 -> 5.7 s of CPU over the processes, the whole upstream API 9.3 -> 8.5 s, for a higher peak
-    (218 -> 237 MB there) of what it would have freed. The collector's state is restored after."""
+    6.0 -> 5.7 s of CPU over the processes, the whole upstream API 9.3 -> 8.5 s wall, for a higher
+    peak of what it would have freed (there the largest process's RSS 218 -> 237 MB). The collector's
+    state is restored after."""
     import gc
 
     enabled = gc.isenabled()

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .cache import Cache, generator_fingerprint, key
-from .document_check import for_version
+from .document_check import DocumentCheck, for_version
 from .errors import CodegenError, Diagnostics, Problem
 from .grammar import walk
 from .helper import Helper, worth_forking
@@ -347,15 +347,12 @@ def _validator_findings(
     spec: dict[str, Any], *, source: str, paths: PathChecks | None = None
 ) -> tuple[list[tuple[str, str]], list[str]]:
     validators = validator_module()
-    validator_cls: Any = (
-        validators.OpenAPIV31SpecValidator
-        if check_version(spec, source=source) == "3.1"
-        else validators.OpenAPIV30SpecValidator
-    )
+    version = check_version(spec, source=source)
+    validator_cls: Any = validators.OpenAPIV31SpecValidator if version == "3.1" else validators.OpenAPIV30SpecValidator
     found: list[tuple[str, str]] = []
     dropped: list[str] = []
     try:
-        errors = _errors(validator_cls, spec, paths)
+        errors = _errors(validator_cls, spec, paths, document_check=for_version(version))
     except Exception as exc:  # the validator's own bug: the spec may still be fine
         errors = []
         message = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
@@ -376,14 +373,16 @@ def _validator_findings(
     return found, dropped
 
 
-def _errors(validator_cls: Any, spec: dict[str, Any], paths: PathChecks | None) -> list[Any]:
-    """The validator's errors, its document check's verdict from jsonschema-rs (`document_check.py`).
+def _errors(
+    validator_cls: Any, spec: dict[str, Any], paths: PathChecks | None, *, document_check: DocumentCheck
+) -> list[Any]:
+    """The validator's errors, its check of the document against the OpenAPI schema `document_check`.
     With `paths`, its walk first leaves out the path items that passed before, and when that finds
     anything (or fails), the whole spec is validated again, as without them."""
 
     def run(walk: Walk | None) -> list[Any]:
         validator = validator_cls(spec)
-        validator.schema_validator = for_version(check_version(spec, source=""))
+        validator.schema_validator = document_check
         if walk is not None:
             validator.schema_path = validator_cls(walk.spec).schema_path  # built as the validator builds its own
             _walked_already(validator, walk.schemas)

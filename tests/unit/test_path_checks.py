@@ -162,3 +162,21 @@ def test_a_schema_whose_default_a_changed_component_now_rejects_is_walked(tmp_pa
     found = _findings(edited, checks)
     assert found == _findings(edited, None) != ([], [])
     assert any("'none' is not one of" in message for _, message in found[0])
+
+
+def test_an_entry_is_known_by_its_exact_key_and_value_and_the_validator() -> None:
+    from codegen.path_checks import entry_digests
+    from codegen.spec_validator import validator_module
+
+    validators = validator_module()
+    v31, v30 = validators.OpenAPIV31SpecValidator, validators.OpenAPIV30SpecValidator
+    spec = yaml.safe_load(SPEC_31)
+    digests = entry_digests(spec, v31)
+    assert all(digests.values()) and len(set(digests.values())) == len(digests)
+    place = ("components/schemas", "Limit")
+    other = entry_digests(yaml.safe_load(SPEC_31.replace("minimum: 1,", "minimum: 1.0,")), v31)
+    assert other[place] != digests[place]  # 1.0 is not 1
+    assert {k: v for k, v in other.items() if k != place} == {k: v for k, v in digests.items() if k != place}
+    moved = entry_digests(yaml.safe_load(SPEC_31.replace("    Limit:", "    Limits:")), v31)
+    assert moved[("components/schemas", "Limits")] != digests[place]  # the same value under another key
+    assert entry_digests(spec, v30)[place] != digests[place]  # another validator: its own verdicts

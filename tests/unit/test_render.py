@@ -263,9 +263,10 @@ def test_compiled_templates_are_kept_and_a_broken_or_unwritable_copy_only_costs_
 
     from codegen.render import client
 
-    def rendered(directory: Path) -> str:
+    def rendered(directory: Path, trim_blocks: bool = True) -> str:
         env = client._environment()
-        env.bytecode_cache = client._TemplateCode(str(directory))
+        env.trim_blocks = trim_blocks
+        env.bytecode_cache = client._TemplateCode(str(directory), env)
         template = env.get_template("_macros.jinja")
         return str(template.module.wrapper_class("C", "O", [], "wrap", "Doc."))
 
@@ -280,3 +281,8 @@ def test_compiled_templates_are_kept_and_a_broken_or_unwritable_copy_only_costs_
     blocked = tmp_path / "file"
     blocked.write_text("a file where the folder would go")
     assert rendered(blocked) == first
+    # Compiled with other options: not that code, which would print otherwise.
+    untrimmed = rendered(tmp_path / "untrimmed", trim_blocks=False)
+    assert untrimmed != first
+    assert rendered(kept, trim_blocks=False) == untrimmed
+    assert len(list(kept.iterdir())) == 2
