@@ -9,6 +9,7 @@ reuses what an earlier one computed from the same inputs; the result is the same
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -19,6 +20,7 @@ from .cache import Cache, generator_fingerprint, key
 from .config import Settings
 from .errors import CodegenError, Diagnostics, InternalError, Problem
 from .helper import Helper
+from .refs import escape
 from .render.models import Note, models_and_notes
 from .validate import Validation, check_version, findings_text, start_validation, warm_validator
 
@@ -372,9 +374,21 @@ def _decode_models(text: str | None) -> Models | None:
 
 
 def _model_problems(notes: list[Note], api: Api, source: str) -> list[Problem]:
-    """The models stage's notes as warnings at the place of the model each names."""
-    pointers = {m.name: m.pointer for m in api.models}
-    return [Problem(source, pointers.get(name, "/components/schemas"), f"models stage: {text}") for name, text in notes]
+    """The models stage's notes as warnings at the place of the model each names, or of its
+    property when the note names one the model itself declares (`Model.field`)."""
+    models = {m.name: m for m in api.models}
+    return [Problem(source, _note_pointer(models.get(name), text), f"models stage: {text}") for name, text in notes]
+
+
+def _note_pointer(model: Model | None, text: str) -> str:
+    if model is None:
+        return "/components/schemas"
+    named = re.search(rf"\b{re.escape(model.name)}\.(\w+)", text)
+    field = next((f for f in model.fields if named and f.name == named.group(1) and not f.inherited), None)
+    own = model.schema.get("properties")
+    if field is not None and isinstance(own, dict) and field.wire_name in own:
+        return f"{model.pointer}/properties/{escape(field.wire_name)}"
+    return model.pointer
 
 
 @contextmanager
