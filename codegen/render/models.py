@@ -59,9 +59,9 @@ def models_and_notes(api: Api, *, package: str, header: str, source: str) -> tup
         return f"{header}\n\n{exports}", []
     unions = {m.name: _dispatch_of(m.schema) for m in models if m.kind == "alias" and DISPATCH in m.schema}
     with warnings.catch_warnings(record=True) as said:
-        warnings.simplefilter("always")
+        warnings.simplefilter("always", UserWarning)  # the library's channel for what it did to a model
         generated = _generate(models, package=package, header=header, source=source)
-    notes = sorted({_note(str(w.message), models) for w in said})
+    notes = sorted({_note(str(w.message), models) for w in said if issubclass(w.category, UserWarning)})
     code = write_dispatch(generated, unions)
     deprecated = [(m.name, [f.name for f in m.fields if f.deprecated and not f.inherited]) for m in models]
     deprecated = [(name, fields) for name, fields in deprecated if fields]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
 
@@ -186,6 +187,32 @@ def test_models_are_rendered_from_the_ir_names() -> None:
     assert "Tags = TypeAliasType(" in code
     exports = next(n for n in module.body if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "__all__")
     assert ast.literal_eval(exports.value) == ["Kind", "Pet", "Tags"]
+
+
+def test_what_the_models_stage_says_of_a_model_is_a_note_naming_it_and_nothing_else_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import warnings
+
+    from codegen.render import models
+
+    real = models._generate
+
+    def saying(*args: Any, **kwargs: Any) -> str:
+        warnings.warn("Field name `a` is   duplicated on\nPetOwner", UserWarning, stacklevel=1)
+        warnings.warn("Pet.a has no constraint", UserWarning, stacklevel=1)
+        warnings.warn("some API of a library is old", DeprecationWarning, stacklevel=1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(models, "_generate", saying)
+    pet = Model("Pet", "/components/schemas/Pet", "class", (), {"type": "object"})
+    owner = Model("PetOwner", "/components/schemas/PetOwner", "class", (), {"type": "object"})
+    with warnings.catch_warnings(record=True) as left:
+        warnings.simplefilter("always")
+        code, notes = models.models_and_notes(_api((pet, owner)), package="pkg", header="# h", source="s")
+    assert "class PetOwner" in code
+    assert notes == [("Pet", "Pet.a has no constraint"), ("PetOwner", "Field name `a` is duplicated on PetOwner")]
+    assert left == []  # none reaches Python's warnings; a library's deprecation is not about the spec
 
 
 def test_no_models_is_an_empty_module_not_a_crash() -> None:
