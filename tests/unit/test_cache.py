@@ -354,6 +354,22 @@ MODEL_EDITS = {
 }  # fmt: skip
 
 
+def _reuse_outcomes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each call of `models_reuse.reuse` reused the last output, in order; the models stage
+    is run in this process, where the spy sees it."""
+    outcomes: list[bool] = []
+    real_reuse = models_reuse.reuse
+
+    def spy(*args: Any) -> models_reuse.Made | None:
+        result = real_reuse(*args)
+        outcomes.append(result is not None)
+        return result
+
+    monkeypatch.setattr(models_reuse, "reuse", spy)
+    monkeypatch.setenv("CODEGEN_HELPER", "0")
+    return outcomes
+
+
 @pytest.mark.parametrize("edit", MODEL_EDITS)
 def test_after_an_edit_the_models_are_what_a_run_on_all_of_them_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str
@@ -364,16 +380,7 @@ def test_after_an_edit_the_models_are_what_a_run_on_all_of_them_writes(
     spec.write_text(ZOO_SPEC)
     cache = Cache(tmp_path / "cache")
     before = _generate(spec, tmp_path / "out", cache)
-    outcomes: list[bool] = []
-    real_reuse = models_reuse.reuse
-
-    def spy(*args: Any) -> models_reuse.Made | None:
-        result = real_reuse(*args)
-        outcomes.append(result is not None)
-        return result
-
-    monkeypatch.setattr(models_reuse, "reuse", spy)
-    monkeypatch.setenv("CODEGEN_HELPER", "0")  # the models stage in this process, where the spy sees it
+    outcomes = _reuse_outcomes(monkeypatch)
     spec.write_text(ZOO_SPEC.replace(old, new, 1))
     incremental = _generate(spec, tmp_path / "out", cache)
     assert outcomes == [reused]
@@ -416,16 +423,7 @@ def test_what_the_models_stage_says_is_a_warning_at_its_model_the_same_with_a_ca
     spec = tmp_path / "zoo.yaml"
     spec.write_text(NOTED_SPEC)
     cache = Cache(tmp_path / "cache")
-    outcomes: list[bool] = []
-    real_reuse = models_reuse.reuse
-
-    def spy(*args: Any) -> models_reuse.Made | None:
-        result = real_reuse(*args)
-        outcomes.append(result is not None)
-        return result
-
-    monkeypatch.setattr(models_reuse, "reuse", spy)
-    monkeypatch.setenv("CODEGEN_HELPER", "0")  # the models stage in this process, where the spy sees it
+    outcomes = _reuse_outcomes(monkeypatch)
     with warnings.catch_warnings(record=True) as python_warnings:
         warnings.simplefilter("always")
         first = _generate(spec, tmp_path / "out", cache)
