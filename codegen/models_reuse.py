@@ -32,9 +32,7 @@ from typing import Any
 
 from .cache import Cache, key
 from .ir.nodes import Model
-
-Note = tuple[str, str]  # (model name, what the models stage said of it): `render.models.Note`
-Made = tuple[str, list[Note]]  # the models stage's output and its notes
+from .render.models import Models, Note
 
 _KIND = "models-last"
 _MOST_CHANGED = 8  # classes changed at once; more is a larger update, run on all
@@ -49,15 +47,15 @@ def digests(models: Sequence[Model]) -> dict[str, str]:
     return {m.name: key(repr(m)) for m in models}
 
 
-def remember(cache: Cache, entry: str, models: Sequence[Model], made: Made, hashes: dict[str, str]) -> None:
+def remember(cache: Cache, entry: str, models: Sequence[Model], made: Models, hashes: dict[str, str]) -> None:
     """Keep this run's models (`hashes`: their `digests`), output and notes for the next run under the same settings."""
     kept = {m.name: (hashes[m.name], pickle.dumps(m, protocol=pickle.HIGHEST_PROTOCOL)) for m in models}
     cache.put(_KIND, entry, pickle.dumps((kept, *made), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def reuse(
-    cache: Cache, entry: str, models: Sequence[Model], render: Callable[[list[Model]], Made], hashes: dict[str, str]
-) -> Made | None:
+    cache: Cache, entry: str, models: Sequence[Model], render: Callable[[list[Model]], Models], hashes: dict[str, str]
+) -> Models | None:
     """The models stage's output and notes for `models` (`hashes`: their `digests`), from the last
     run's when that can be shown (above)."""
     data = cache.get(_KIND, entry)

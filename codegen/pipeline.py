@@ -21,7 +21,7 @@ from .config import Settings
 from .errors import CodegenError, Diagnostics, InternalError, Problem
 from .helper import Helper
 from .refs import escape
-from .render.models import Note, models_and_notes
+from .render.models import Models, Note, models_and_notes
 from .validate import Validation, check_version, findings_text, start_validation, warm_validator
 
 if TYPE_CHECKING:
@@ -46,9 +46,6 @@ MODELS_STAGE_IMPORTS = (
     "datamodel_code_generator.parser._python_type_imports",
     "datamodel_code_generator._lock_plan",
 )
-
-
-Models = tuple[str, list[Note]]  # models.py before formatting, and what the models stage said of the models
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,7 +302,7 @@ def _sdk(
             client_done = formatter.start(client)
         with stage("render", source):
             models, notes = models_done()
-        diagnostics.extend(_model_problems(notes, api, source))  # a field it left out, a constraint pydantic lacks
+            diagnostics.extend(_model_problems(notes, api, source))  # a field it left out, a constraint pydantic lacks
         with stage("format", source):
             model_files: dict[PurePosixPath, str] = {}
             if api.layout == "modules":  # models/<module>.py, as the IR placed each model

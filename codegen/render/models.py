@@ -40,6 +40,7 @@ _DEFS = "#/$defs/"
 # What the models stage said of a model (a field it dropped, a constraint pydantic cannot take):
 # (the model's name, or "" when the message names none of them; the message, on one line).
 Note = tuple[str, str]
+Models = tuple[str, list[Note]]  # models.py before formatting, and the notes
 
 
 def render_models(api: Api, *, package: str, header: str, source: str) -> str:
@@ -48,7 +49,7 @@ def render_models(api: Api, *, package: str, header: str, source: str) -> str:
     return models_and_notes(api, package=package, header=header, source=source)[0]
 
 
-def models_and_notes(api: Api, *, package: str, header: str, source: str) -> tuple[str, list[Note]]:
+def models_and_notes(api: Api, *, package: str, header: str, source: str) -> Models:
     """`render_models`, and the models stage's warnings as notes, sorted: the caller reports them
     as the run's own warnings (where each model came from in the spec), not as Python warnings."""
     models = sorted(api.models, key=lambda m: ({"enum": 0, "class": 1, "alias": 2}[m.kind], m.name))

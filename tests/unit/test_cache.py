@@ -21,6 +21,7 @@ from codegen.cache import Cache, key
 from codegen.config import load_settings
 from codegen.errors import CodegenError
 from codegen.pipeline import Generated, generate
+from codegen.render.models import Models
 from codegen.schema_checks import SchemaChecks
 from tests.support import ROOT
 
@@ -360,7 +361,7 @@ def _reuse_outcomes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     outcomes: list[bool] = []
     real_reuse = models_reuse.reuse
 
-    def spy(*args: Any) -> models_reuse.Made | None:
+    def spy(*args: Any) -> Models | None:
         result = real_reuse(*args)
         outcomes.append(result is not None)
         return result
