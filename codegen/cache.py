@@ -40,7 +40,15 @@ def key(*parts: str | bytes) -> str:
 
 
 # The tools whose versions change what the generator writes.
-_TOOLS = ("black", "isort", "datamodel-code-generator", "openapi-spec-validator", "jsonschema", "pydantic")
+_TOOLS = (
+    "black",
+    "isort",
+    "datamodel-code-generator",
+    "openapi-spec-validator",
+    "jsonschema",
+    "jsonschema-rs",  # its verdict decides whether jsonschema checks the document (`document_check.py`)
+    "pydantic",
+)
 
 
 @functools.cache
