@@ -18,12 +18,11 @@ whole spec again, so that what it reports is the validator's own.
 
 from __future__ import annotations
 
-import marshal
 from dataclasses import dataclass
 from typing import Any
 
-from .cache import Cache, generator_fingerprint, key
-from .refs import split_pointer
+from .cache import Cache, exact, generator_fingerprint, key
+from .refs import ref_values, split_pointer
 
 _KIND = "path-checks"
 _LIMIT = 50_000  # hashes kept in the entry; those of the latest run go first
@@ -89,13 +88,8 @@ def entry_digests(spec: dict[str, Any], validator: type) -> dict[tuple[str, str]
     digests: dict[tuple[str, str], str] = {}
     for place, entries in _places(spec):
         for name, value in entries.items():
-            try:
-                # marshal's version 0 names a value exactly (True is not 1, key order counts) and
-                # only it (no object references, no interning marks)
-                digest = key(validator.__qualname__, place, marshal.dumps(name, 0), marshal.dumps(value, 0))
-            except ValueError:
-                digest = ""
-            digests[place, name] = digest
+            named, valued = exact(name), exact(value)
+            digests[place, name] = key(validator.__qualname__, place, named, valued) if named and valued else ""
     return digests
 
 
@@ -149,18 +143,7 @@ def _closure_digests(
 
 def _refs(value: Any) -> list[str]:
     """Every `$ref` string in the value (non-string refs as "", which refer to nothing known)."""
-    found: list[str] = []
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if ref is not None:
-                found.append(ref if isinstance(ref, str) else "")
-            stack += node.values()
-        elif isinstance(node, list):
-            stack += node
-    return found
+    return [ref if isinstance(ref, str) else "" for ref in ref_values(value) if ref is not None]
 
 
 def _items_independent(spec: dict[str, Any]) -> bool:
@@ -184,7 +167,7 @@ def _items_independent(spec: dict[str, Any]) -> bool:
         item = resolved(item)
         for operation in item.values() if isinstance(item, dict) else ():
             if isinstance(operation, dict) and operation.get("operationId") is not None:
-                name = marshal.dumps(operation["operationId"], 0) if _plain(operation["operationId"]) else None
+                name = exact(operation["operationId"]) if _plain(operation["operationId"]) else None
                 if name is None or name in seen:
                     return False
                 seen.add(name)

@@ -55,6 +55,22 @@ def resolve_ref(doc: dict[str, Any], ref: str, *, source: str, at: str) -> Any:
         raise CodegenError.at(source, at, f"dangling $ref {ref!r}") from None
 
 
+def ref_values(node: Any) -> list[Any]:
+    """The value of every `$ref` in `node`, in no set order: a walk that builds no pointers, for
+    whole schemas and path items (`iter_refs` says where each is)."""
+    found: list[Any] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "$ref" in item:
+                found.append(item["$ref"])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
 def iter_refs(node: Any, at: str = "") -> Iterator[tuple[str, str]]:
     """Yield (ref, pointer of the object holding it) for every `$ref`, in document order."""
     if isinstance(node, dict):

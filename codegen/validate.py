@@ -9,14 +9,13 @@ node and the keyword; a crash of the validator itself is one warning too.
 from __future__ import annotations
 
 import json
-import marshal
 import multiprocessing
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .cache import Cache, generator_fingerprint, key
+from .cache import Cache, exact, generator_fingerprint, key
 from .document_check import DocumentCheck, for_version
 from .errors import CodegenError, Diagnostics, Problem
 from .grammar import walk
@@ -101,12 +100,9 @@ def start_validation(
 
 
 def _exact(spec: dict[str, Any]) -> bytes:
-    """The spec's value as bytes, exactly (True is not 1, key order counts): marshal's version 0,
-    four times faster than `repr` (the whole upstream API: 6 against 26 ms); `repr` for a value marshal cannot write."""
-    try:
-        return b"marshal " + marshal.dumps(spec, 0)
-    except ValueError:
-        return b"repr " + repr(spec).encode()
+    """The spec's value as bytes, exactly (`cache.exact`); its `repr` for a value marshal cannot write."""
+    named = exact(spec)
+    return b"marshal " + named if named is not None else b"repr " + repr(spec).encode()
 
 
 class Validation:

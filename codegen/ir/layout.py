@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..naming import dedupe, pascal
+from ..refs import ref_values
 from .nodes import Layout, Model, Operation, Resource
 from .types import model_names
 
@@ -179,18 +180,7 @@ def _common_prefix(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
 
 
 def schema_refs(node: Any) -> set[str]:
-    found: set[str] = set()
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            ref = item.get("$ref")
-            if isinstance(ref, str) and ref.startswith(_DEFS):
-                found.add(ref.removeprefix(_DEFS))
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
+    return {ref.removeprefix(_DEFS) for ref in ref_values(node) if isinstance(ref, str) and ref.startswith(_DEFS)}
 
 
 def _operation_models(op: Operation) -> set[str]:

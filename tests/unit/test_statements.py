@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from codegen import statements
 from codegen.cache import Cache
 from codegen.format import split_module
+from tests.support import first_arguments
 
 MODULE = '''\
 """Models of a shop."""
@@ -64,15 +64,7 @@ EDITS: dict[str, Callable[[str], str]] = {
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    parsed: list[str] = []
-    whole = statements._parsed
-
-    def spy(text: str) -> Any:
-        parsed.append(text)
-        return whole(text)
-
-    monkeypatch.setattr(statements, "_parsed", spy)
-    return parsed
+    return first_arguments(monkeypatch, statements, "_parsed")  # the texts parsed, in order
 
 
 @pytest.mark.parametrize("edit", list(EDITS))

@@ -17,6 +17,7 @@ from codegen import yaml_pieces
 from codegen.cache import Cache
 from codegen.errors import CodegenError
 from codegen.load import _Loader, parse_value
+from tests.support import first_arguments
 
 
 def _spec(schemas: int = 60) -> str:
@@ -71,15 +72,7 @@ def _parse(text: str, cache: Cache) -> Any:
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    parsed: list[str] = []
-    alone = yaml_pieces._alone
-
-    def spy(piece: str) -> bytes:
-        parsed.append(piece)
-        return alone(piece)
-
-    monkeypatch.setattr(yaml_pieces, "_alone", spy)
-    return parsed
+    return first_arguments(monkeypatch, yaml_pieces, "_alone")  # the texts parsed, in order
 
 
 EDITS: dict[str, Callable[[str], str]] = {
