@@ -9,7 +9,7 @@ first pass changed, which dominates generating a whole API (3 MB). So every file
 its top-level classes and functions: black treats each top-level definition on its own, so
 joining the formatted definitions with the two blank lines black puts between them gives what
 formatting the whole file would, and only the batch of a definition black's first pass changes
-costs a second pass (the renderers write black's layout, so few do: 7 of 340 batches on box). The
+costs a second pass (the renderers write black's layout, so few do: none of 340 batches on box). The
 definitions go to black in batches, one call each, whose boundaries depend on the definitions'
 names only (so the output never depends on the machine, and an edit moves no boundary but its
 own), in parallel processes when there is much. With a cache (`cache.py`), a file or batch
